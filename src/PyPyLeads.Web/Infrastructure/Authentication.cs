@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Identity;
+using PyPyLeads.Data;
+using PyPyLeads.Users;
+
+namespace PyPyLeads.Web.Infrastructure;
+
+public static class Authentication
+{
+    public const string AdminPolicy = "Admin";
+
+    public static IServiceCollection AddSignIn(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddIdentity<AppUser, IdentityRole>(options =>
+            {
+                // Length over composition rules (NIST SP 800-63B).
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.User.RequireUniqueEmail = true;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = configuration.GetValue("SignIn:MaxFailedAttempts", 5);
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(configuration.GetValue("SignIn:LockoutMinutes", 15));
+            })
+            .AddEntityFrameworkStores<LeadsDbContext>()
+            .AddDefaultTokenProviders();
+
+        // OWASP ASVS 5.0 asks for at least 210,000 PBKDF2-HMAC-SHA512 iterations; Identity's default is 100,000.
+        services.Configure<PasswordHasherOptions>(o => o.IterationCount = 210_000);
+
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/account/signin";
+            options.LogoutPath = "/account/signout";
+            options.AccessDeniedPath = "/account/denied";
+            options.Cookie.Name = "pypyleads";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.SlidingExpiration = true;
+            options.ExpireTimeSpan = TimeSpan.FromDays(14);
+            options.Events.OnRedirectToAccessDenied = context =>
+            {
+                // A refusal is a 403 answer, not a redirect, and it is logged.
+                var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PyPyLeads.Security");
+                logger.LogWarning("Refused {Method} {Path} to {User} from {ClientAddress}",
+                    context.Request.Method, context.Request.Path.Value, context.HttpContext.User.Identity?.Name, ClientAddress.Of(context.HttpContext));
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+        });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicy, p => p.RequireRole(Roles.Admin))
+            // Every endpoint requires sign-in unless it says [AllowAnonymous].
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return services;
+    }
+}

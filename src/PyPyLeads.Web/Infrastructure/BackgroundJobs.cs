@@ -1,0 +1,73 @@
+using Hangfire;
+using Hangfire.SqlServer;
+using Hangfire.Storage.SQLite;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace PyPyLeads.Web.Infrastructure;
+
+/// <summary>
+/// Hangfire set-up. SQL Server uses Hangfire.SqlServer with its recommended options. The embedded default uses
+/// Hangfire.Storage.SQLite in its own file beside the app's database: it survives a restart, but it has open
+/// reports of a job occasionally running twice, so jobs treat the app's database as the source of truth and
+/// claim their work there before acting on it.
+/// </summary>
+public static class BackgroundJobs
+{
+    public static IServiceCollection AddBackgroundJobs(this IServiceCollection services, IConfiguration configuration, DataFolder data)
+    {
+        // The storage is built here, not taken from Hangfire's global JobStorage.Current, so that several hosts
+        // in one process (the test suite) each keep their own.
+        JobStorage storage = Database.Provider(configuration) == DatabaseProvider.SqlServer
+            ? new SqlServerStorage(Database.SqlServerConnectionString(configuration), new SqlServerStorageOptions
+            {
+                CommandBatchMaxTimeout = TimeSpan.FromMinutes(5),
+                SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
+                QueuePollInterval = TimeSpan.Zero,
+                UseRecommendedIsolationLevel = true,
+                DisableGlobalLocks = true,
+            })
+            : new SQLiteStorage(data.File("hangfire.db"), new SQLiteStorageOptions
+            {
+                // The default 15 s would delay every enqueued job by up to that much.
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+            });
+        services.AddSingleton(storage);
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+
+        if (configuration.GetValue("Hangfire:RunServer", true))
+        {
+            services.AddHangfireServer(options =>
+            {
+                // Delayed jobs are moved to the queue by this poller; Hangfire's default is 15 s.
+                options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+                options.WorkerCount = configuration.GetValue("Hangfire:WorkerCount", Math.Max(2, Environment.ProcessorCount));
+            });
+        }
+        services.AddHealthChecks().AddCheck<HangfireStorageHealthCheck>("hangfire");
+        return services;
+    }
+}
+
+/// <summary>Healthy when Hangfire's storage answers; degraded when it answers but no job server is alive.</summary>
+public sealed class HangfireStorageHealthCheck(JobStorage storage, IConfiguration configuration) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var servers = storage.GetMonitoringApi().Servers().Count;
+            var expectServer = configuration.GetValue("Hangfire:RunServer", true);
+            var data = new Dictionary<string, object> { ["servers"] = servers };
+            return Task.FromResult(servers == 0 && expectServer
+                ? HealthCheckResult.Degraded("Hangfire storage answers but no job server is running.", data: data)
+                : HealthCheckResult.Healthy("Hangfire storage answers.", data));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("Hangfire storage does not answer.", ex));
+        }
+    }
+}

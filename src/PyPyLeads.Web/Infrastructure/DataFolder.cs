@@ -1,0 +1,18 @@
+namespace PyPyLeads.Web.Infrastructure;
+
+/// <summary>
+/// Where the embedded default keeps its files: the SQLite database, Hangfire storage, mail and backups.
+/// A relative <c>Data:Directory</c> is taken from the content root, so <c>dotnet run</c> and the build output agree.
+/// </summary>
+public sealed record DataFolder(string Path)
+{
+    public static DataFolder From(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var configured = configuration["Data:Directory"];
+        var path = System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? "data" : configured, environment.ContentRootPath);
+        Directory.CreateDirectory(path);
+        return new DataFolder(path);
+    }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+}

@@ -1,0 +1,91 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using PyPyLeads.Data;
+
+namespace PyPyLeads.Web.Infrastructure;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    SqlServer,
+}
+
+/// <summary>Chooses the provider from <c>Database:Provider</c>; each provider has its own migrations assembly.</summary>
+public static class Database
+{
+    public static DatabaseProvider Provider(IConfiguration configuration) =>
+        Enum.TryParse<DatabaseProvider>(configuration["Database:Provider"], ignoreCase: true, out var p) ? p : DatabaseProvider.Sqlite;
+
+    public static string SqliteConnectionString(IConfiguration configuration, DataFolder data)
+    {
+        var configured = configuration.GetConnectionString("Sqlite");
+        return string.IsNullOrWhiteSpace(configured)
+            ? $"Data Source={data.File("pypyleads.db")};Default Timeout=30"
+            : configured;
+    }
+
+    public static string SqlServerConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString("SqlServer") is { Length: > 0 } cs
+            ? cs
+            : throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:SqlServer is empty.");
+
+    public static IServiceCollection AddLeadsDatabase(this IServiceCollection services, IConfiguration configuration, DataFolder data)
+    {
+        var provider = Provider(configuration);
+        var connectionString = provider == DatabaseProvider.Sqlite
+            ? SqliteConnectionString(configuration, data)
+            : SqlServerConnectionString(configuration);
+        services.AddDbContext<LeadsDbContext>(options =>
+        {
+            if (provider == DatabaseProvider.Sqlite)
+            {
+                options.UseSqlite(connectionString, x => x.MigrationsAssembly(LeadsDbContext.SqliteMigrationsAssembly));
+                options.AddInterceptors(new SqlitePragmas());
+            }
+            else
+            {
+                options.UseSqlServer(connectionString, x =>
+                {
+                    x.MigrationsAssembly(LeadsDbContext.SqlServerMigrationsAssembly);
+                    x.EnableRetryOnFailure();
+                });
+            }
+        });
+        return services;
+    }
+
+    /// <summary>Applies pending migrations on start. EF Core takes a database-wide lock, so instances sharing SQL Server may race safely.</summary>
+    public static async Task MigrateAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadsDbContext>();
+        await db.Database.MigrateAsync();
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers go on while one writer writes; the mode is stored in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+    }
+
+    /// <summary>
+    /// Per-connection SQLite settings. synchronous=NORMAL under WAL survives an application crash; a power cut
+    /// may lose the last transactions but never corrupts the file.
+    /// </summary>
+    private sealed class SqlitePragmas : DbConnectionInterceptor
+    {
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous=NORMAL;";
+            command.ExecuteNonQuery();
+        }
+
+        public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous=NORMAL;";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using FluentValidation;
+using Hangfire;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Razor;
+using PyPyLeads.Data;
+using PyPyLeads.Time;
+using PyPyLeads.Web.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddRepositoryAppSettings();
+var data = DataFolder.From(builder.Configuration, builder.Environment);
+builder.Services.AddSingleton(data);
+
+// The app clock: the tour clock when Clock:StartsAt is set, else the system clock.
+builder.Services.AddSingleton<TimeProvider>(builder.Configuration["Clock:StartsAt"] is { Length: > 0 } startsAt
+    ? new TourClock(DateTimeOffset.Parse(startsAt, System.Globalization.CultureInfo.InvariantCulture))
+    : TimeProvider.System);
+builder.Services.Configure<EurostarsOptions>(builder.Configuration.GetSection(EurostarsOptions.Section));
+builder.Services.AddSingleton<EurostarsCalendar>();
+
+builder.Services.AddLeadsDatabase(builder.Configuration, data);
+builder.Services.AddDataProtection().SetApplicationName("PyPyLeads").PersistKeysToDbContext<LeadsDbContext>();
+builder.Services.AddSignIn(builder.Configuration);
+builder.Services.AddRateLimits(builder.Configuration);
+builder.Services.AddBackgroundJobs(builder.Configuration, data);
+builder.Services.AddHealthChecks().AddDbContextCheck<LeadsDbContext>("database");
+builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped);
+
+builder.Services.AddControllersWithViews(options =>
+{
+    options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+    options.Filters.Add<ValidateWithFluentValidation>();
+});
+builder.Services.Configure<RazorViewEngineOptions>(o => o.ViewLocationExpanders.Add(new FeatureFolders()));
+
+var app = builder.Build();
+
+if (app.Environment.IsDevelopment())
+{
+    app.UseDeveloperExceptionPage();
+}
+else
+{
+    // A generic page, never a stack trace.
+    app.UseExceptionHandler("/error");
+}
+app.UseStatusCodePagesWithReExecute("/error/{0}");
+app.UseSecurityHeaders();
+app.UseRouting();
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapStaticAssets().AllowAnonymous();
+app.MapControllers();
+app.MapHealthChecks("/health", Health.Options).AllowAnonymous();
+app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/", DashboardTitle = "PyPyLeads jobs" })
+    .RequireAuthorization(Authentication.AdminPolicy);
+
+await Database.MigrateAsync(app.Services);
+app.Lifetime.ApplicationStarted.Register(() =>
+    app.Logger.LogInformation("PyPyLeads is running at {Urls} (data in {DataFolder})", string.Join(", ", app.Urls), data.Path));
+await app.RunAsync();
+
+public partial class Program;

@@ -1,0 +1,85 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PyPyLeads.Tour;
+using PyPyLeads.Users;
+
+namespace PyPyLeads.Data;
+
+internal sealed class ConsultancyConfiguration : IEntityTypeConfiguration<Consultancy>
+{
+    public void Configure(EntityTypeBuilder<Consultancy> b)
+    {
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Name).HasMaxLength(100);
+        b.Property(x => x.WebDomain).HasMaxLength(253);
+        b.HasIndex(x => x.Name).IsUnique();
+        b.HasData(ReferenceData.Consultancies);
+    }
+}
+
+internal sealed class TeamMemberConfiguration : IEntityTypeConfiguration<TeamMember>
+{
+    public void Configure(EntityTypeBuilder<TeamMember> b)
+    {
+        b.Property(x => x.Name).HasMaxLength(200);
+        b.Property(x => x.Email).HasMaxLength(254);
+        b.HasOne(x => x.Consultancy).WithMany().HasForeignKey(x => x.ConsultancyId).OnDelete(DeleteBehavior.Restrict);
+        b.HasData(ReferenceData.TeamMembers.Select(m => new
+        {
+            m.Id, m.Name, m.Email, m.ConsultancyId, m.Version,
+        }));
+    }
+}
+
+internal sealed class TourStopConfiguration : IEntityTypeConfiguration<TourStop>
+{
+    public void Configure(EntityTypeBuilder<TourStop> b)
+    {
+        b.Property(x => x.Name).HasMaxLength(200);
+        b.Property(x => x.Venue).HasMaxLength(200);
+        b.Property(x => x.Address).HasMaxLength(300);
+        b.Property(x => x.City).HasMaxLength(100);
+        b.Property(x => x.TimeZoneId).HasMaxLength(64);
+        b.Property(x => x.Url).HasMaxLength(500);
+        b.Property(x => x.Details).HasMaxLength(2000);
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
+        b.HasIndex(x => x.Sequence);
+        b.HasData(ReferenceData.TourStops);
+    }
+}
+
+internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
+{
+    public void Configure(EntityTypeBuilder<AppUser> b)
+    {
+        b.Property(x => x.DisplayName).HasMaxLength(200);
+        b.Property(x => x.TimeZoneId).HasMaxLength(64);
+        b.HasOne<Consultancy>().WithMany().HasForeignKey(x => x.ConsultancyId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<TeamMember>().WithMany().HasForeignKey(x => x.TeamMemberId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class InstallationConfiguration : IEntityTypeConfiguration<Installation>
+{
+    public void Configure(EntityTypeBuilder<Installation> b)
+    {
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.SetUpByUserId).HasMaxLength(450);
+    }
+}
+
+internal sealed class RoleConfiguration : IEntityTypeConfiguration<Microsoft.AspNetCore.Identity.IdentityRole>
+{
+    // Fixed ids and stamps keep the seeded roles identical in every migration and on every instance.
+    public void Configure(EntityTypeBuilder<Microsoft.AspNetCore.Identity.IdentityRole> b) => b.HasData(
+        new Microsoft.AspNetCore.Identity.IdentityRole
+        {
+            Id = "6f1c2a43-0000-4000-8000-000000000001", Name = Roles.Admin, NormalizedName = "ADMIN",
+            ConcurrencyStamp = "6f1c2a43-0000-4000-8000-0000000000a1",
+        },
+        new Microsoft.AspNetCore.Identity.IdentityRole
+        {
+            Id = "6f1c2a43-0000-4000-8000-000000000002", Name = Roles.Member, NormalizedName = "MEMBER",
+            ConcurrencyStamp = "6f1c2a43-0000-4000-8000-0000000000a2",
+        });
+}

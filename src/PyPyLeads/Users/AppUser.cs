@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace PyPyLeads.Users;
+
+/// <summary>A person who signs in: a PyPy team member or consultancy staff.</summary>
+public sealed class AppUser : IdentityUser
+{
+    public required string DisplayName { get; set; }
+    /// <summary>Open End, merlinux, or null for the PyPy team.</summary>
+    public int? ConsultancyId { get; set; }
+    public int? TeamMemberId { get; set; }
+    /// <summary>IANA zone in which the user's times and e-mails are shown.</summary>
+    public string TimeZoneId { get; set; } = "Europe/Stockholm";
+    public DateTime CreatedAtUtc { get; set; }
+}
+
+public static class Roles
+{
+    public const string Admin = "Admin";
+    public const string Member = "Member";
+    public static readonly IReadOnlyList<string> All = [Admin, Member];
+}
