@@ -29,8 +29,12 @@ public static class Authentication
         // OWASP ASVS 5.0 asks for at least 210,000 PBKDF2-HMAC-SHA512 iterations; Identity's default is 100,000.
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = 210_000);
 
+        // Cookies and security stamps run on real time, whatever the app clock says: browsers drop a cookie
+        // whose expiry lies in the past, and the tour clock lives in 2011.
+        services.Configure<SecurityStampValidatorOptions>(o => o.TimeProvider = TimeProvider.System);
         services.ConfigureApplicationCookie(options =>
         {
+            options.TimeProvider = TimeProvider.System;
             options.LoginPath = "/account/signin";
             options.LogoutPath = "/account/signout";
             options.AccessDeniedPath = "/account/denied";

@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.SqlServer;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -15,9 +16,36 @@ public static class BackgroundJobs
 {
     public static IServiceCollection AddBackgroundJobs(this IServiceCollection services, IConfiguration configuration, DataFolder data)
     {
-        // The storage is built here, not taken from Hangfire's global JobStorage.Current, so that several hosts
-        // in one process (the test suite) each keep their own.
-        JobStorage storage = Database.Provider(configuration) == DatabaseProvider.SqlServer
+        // Hangfire keeps its storage, activator and log provider in static globals. Registering our own instances
+        // (Hangfire's AddHangfire only adds them when missing) keeps each host on its own, as the test suite's
+        // several hosts in one process need; in production there is one host and it changes nothing.
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<JobStorage>(sp =>
+        {
+            sp.GetRequiredService<IGlobalConfiguration>(); // configures logging before the storage logs anything
+            return CreateStorage(configuration, data);
+        });
+        services.AddHangfire((sp, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>())));
+
+        if (configuration.GetValue("Hangfire:RunServer", true))
+        {
+            services.AddHangfireServer(options =>
+            {
+                // Delayed jobs are moved to the queue by this poller; Hangfire's default is 15 s.
+                options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+                options.WorkerCount = configuration.GetValue("Hangfire:WorkerCount", Math.Max(2, Environment.ProcessorCount));
+            });
+        }
+        services.AddHealthChecks().AddCheck<HangfireStorageHealthCheck>("hangfire");
+        return services;
+    }
+
+    private static JobStorage CreateStorage(IConfiguration configuration, DataFolder data) =>
+        Database.Provider(configuration) == DatabaseProvider.SqlServer
             ? new SqlServerStorage(Database.SqlServerConnectionString(configuration), new SqlServerStorageOptions
             {
                 CommandBatchMaxTimeout = TimeSpan.FromMinutes(5),
@@ -31,23 +59,30 @@ public static class BackgroundJobs
                 // The default 15 s would delay every enqueued job by up to that much.
                 QueuePollInterval = TimeSpan.FromSeconds(1),
             });
-        services.AddSingleton(storage);
-        services.AddHangfire(config => config
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
 
-        if (configuration.GetValue("Hangfire:RunServer", true))
+    /// <summary>Hangfire's logs through the host's logging; a logger asked of a host already stopped logs nothing.</summary>
+    private sealed class HostLogProvider(ILoggerFactory loggerFactory) : Hangfire.Logging.ILogProvider
+    {
+        private readonly AspNetCoreLogProvider _inner = new(loggerFactory);
+
+        public Hangfire.Logging.ILog GetLogger(string name)
         {
-            services.AddHangfireServer(options =>
+            try
             {
-                // Delayed jobs are moved to the queue by this poller; Hangfire's default is 15 s.
-                options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-                options.WorkerCount = configuration.GetValue("Hangfire:WorkerCount", Math.Max(2, Environment.ProcessorCount));
-            });
+                return _inner.GetLogger(name);
+            }
+            catch (ObjectDisposedException)
+            {
+                return Silent.Instance;
+            }
         }
-        services.AddHealthChecks().AddCheck<HangfireStorageHealthCheck>("hangfire");
-        return services;
+
+        private sealed class Silent : Hangfire.Logging.ILog
+        {
+            public static readonly Silent Instance = new();
+
+            public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
+        }
     }
 }
 

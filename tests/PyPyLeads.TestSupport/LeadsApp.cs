@@ -1,0 +1,106 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace PyPyLeads.TestSupport;
+
+/// <summary>
+/// The real app, with its real SQLite database and Hangfire storage in a fresh temporary folder.
+/// Settings can be overridden per instance; <see cref="Clock"/> replaces the app clock when set.
+/// </summary>
+public class LeadsApp : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings = new();
+    private bool _kestrel;
+
+    public LeadsApp()
+    {
+        DataDirectory = Path.Combine(Path.GetTempPath(), "pypyleads-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataDirectory);
+        _settings["Data:Directory"] = DataDirectory;
+        // Tests exercise the sign-in rate limit explicitly; other tests sign in often from 127.0.0.1.
+        _settings["SignIn:PermitsPerMinute"] = "1000";
+    }
+
+    public string DataDirectory { get; }
+
+    public string DatabasePath => Path.Combine(DataDirectory, "pypyleads.db");
+
+    public TimeProvider? Clock { get; set; }
+
+    public string Environment { get; set; } = "Production";
+
+    public LeadsApp With(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Serves on a real loopback port (for the browser) instead of the in-memory test server.</summary>
+    public LeadsApp OnLoopback()
+    {
+        _kestrel = true;
+        UseKestrel(0);
+        return this;
+    }
+
+    /// <summary>The loopback address the app listens on; starts it if needed.</summary>
+    public Uri ServerAddress
+    {
+        get
+        {
+            if (!_kestrel)
+            {
+                throw new InvalidOperationException("Call OnLoopback() first.");
+            }
+            StartServer();
+            var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(Environment);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        if (_kestrel)
+        {
+            builder.UseSetting("urls", "http://127.0.0.1:0");
+        }
+        builder.ConfigureServices(services =>
+        {
+            if (Clock is not null)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton(Clock);
+            }
+        });
+    }
+
+    /// <summary>A client that does not follow redirects, so tests see them.</summary>
+    public HttpClient Client() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open by a stopping Hangfire worker; the temp folder is cleaned by the OS.
+            }
+        }
+    }
+}
