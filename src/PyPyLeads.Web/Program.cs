@@ -9,6 +9,9 @@ using PyPyLeads.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddRepositoryAppSettings();
+// Serve wwwroot from the build output in every environment (the tests run as Production); a published app has
+// no build manifest, so this changes nothing there.
+builder.WebHost.UseStaticWebAssets();
 var data = DataFolder.From(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton(data);
 

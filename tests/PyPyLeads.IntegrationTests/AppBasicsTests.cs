@@ -113,6 +113,15 @@ public sealed class AppBasicsTests : IDisposable
     }
 
     [Fact]
+    public async Task Styles_and_scripts_are_served_to_anyone()
+    {
+        var css = await _app.Client().GetAsync("/css/site.css");
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Contains(".break-anywhere", await css.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await _app.Client().GetAsync("/lib/bootstrap/dist/js/bootstrap.bundle.min.js")).StatusCode);
+    }
+
+    [Fact]
     public void Eurostars_end_is_the_end_of_30_September_in_the_consultancies_zone()
     {
         var eurostars = _app.Services.GetRequiredService<EurostarsCalendar>();

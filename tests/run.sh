@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test of PyPyLeads: unit, integration (HTTP against a real SQLite file) and browser (Debian's Chromium).
+# On a fresh Debian machine it installs Chromium first when it can (as root); benchmarks are not part of this run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's Chromium for the browser tests..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "No Chromium found: the browser tests will be skipped. Install it with: sudo apt-get install -y chromium"
+  fi
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test PyPyLeads.sln 2>&1 | tee "$log" || status=$?
+
+# One closing line for the whole run, summed over the test projects.
+awk '/(Passed|Failed)! +- +Failed: /{
+       for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     } END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit $status
