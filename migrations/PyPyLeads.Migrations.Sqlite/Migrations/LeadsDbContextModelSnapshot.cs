@@ -178,6 +178,205 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("PyPyLeads.Companies.Company", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("City")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ConsultancyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeletedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeletedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DomainKey")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Industry")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MergedIntoCompanyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SourceTourStopId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WebDomain")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConsultancyId");
+
+                    b.HasIndex("DomainKey")
+                        .IsUnique()
+                        .HasFilter("DeletedAtUtc IS NULL AND DomainKey IS NOT NULL");
+
+                    b.HasIndex("MergedIntoCompanyId");
+
+                    b.HasIndex("NameKey")
+                        .IsUnique()
+                        .HasFilter("DeletedAtUtc IS NULL");
+
+                    b.HasIndex("SourceTourStopId");
+
+                    b.HasIndex("DeletedAtUtc", "Name", "Id");
+
+                    b.ToTable("Companies");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Companies.Person", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CompanyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeletedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailKey")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MergedIntoPersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EmailKey");
+
+                    b.HasIndex("MergedIntoPersonId");
+
+                    b.HasIndex("Name");
+
+                    b.HasIndex("CompanyId", "EmailKey")
+                        .IsUnique()
+                        .HasFilter("DeletedAtUtc IS NULL AND EmailKey IS NOT NULL");
+
+                    b.ToTable("People");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Timeline.TimelineEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActorName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CompanyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Details")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SubjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SubjectType")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CompanyId", "AtUtc", "Id");
+
+                    b.ToTable("Timeline");
+                });
+
             modelBuilder.Entity("PyPyLeads.Tour.Consultancy", b =>
                 {
                     b.Property<int>("Id")
@@ -634,6 +833,49 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PyPyLeads.Companies.Company", b =>
+                {
+                    b.HasOne("PyPyLeads.Tour.Consultancy", null)
+                        .WithMany()
+                        .HasForeignKey("ConsultancyId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("PyPyLeads.Companies.Company", null)
+                        .WithMany()
+                        .HasForeignKey("MergedIntoCompanyId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("PyPyLeads.Tour.TourStop", null)
+                        .WithMany()
+                        .HasForeignKey("SourceTourStopId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("PyPyLeads.Companies.Person", b =>
+                {
+                    b.HasOne("PyPyLeads.Companies.Company", "Company")
+                        .WithMany("People")
+                        .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PyPyLeads.Companies.Person", null)
+                        .WithMany()
+                        .HasForeignKey("MergedIntoPersonId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Company");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Timeline.TimelineEntry", b =>
+                {
+                    b.HasOne("PyPyLeads.Companies.Company", null)
+                        .WithMany()
+                        .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PyPyLeads.Tour.TeamMember", b =>
                 {
                     b.HasOne("PyPyLeads.Tour.Consultancy", "Consultancy")
@@ -655,6 +897,11 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("TeamMemberId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("PyPyLeads.Companies.Company", b =>
+                {
+                    b.Navigation("People");
                 });
 #pragma warning restore 612, 618
         }

@@ -83,3 +83,63 @@ internal sealed class RoleConfiguration : IEntityTypeConfiguration<Microsoft.Asp
             ConcurrencyStamp = "6f1c2a43-0000-4000-8000-0000000000a2",
         });
 }
+
+internal sealed class CompanyConfiguration : IEntityTypeConfiguration<PyPyLeads.Companies.Company>
+{
+    public void Configure(EntityTypeBuilder<PyPyLeads.Companies.Company> b)
+    {
+        b.Property(x => x.Name).HasMaxLength(200);
+        b.Property(x => x.NameKey).HasMaxLength(200);
+        b.Property(x => x.WebDomain).HasMaxLength(253);
+        b.Property(x => x.DomainKey).HasMaxLength(253);
+        b.Property(x => x.City).HasMaxLength(100);
+        b.Property(x => x.Country).HasMaxLength(100);
+        b.Property(x => x.Industry).HasMaxLength(100);
+        b.Property(x => x.Notes).HasMaxLength(4000);
+        b.Property(x => x.CreatedByUserId).HasMaxLength(450);
+        b.Property(x => x.DeletedByUserId).HasMaxLength(450);
+        b.Property(x => x.Source).HasConversion<string>().HasMaxLength(20);
+        b.HasOne<Consultancy>().WithMany().HasForeignKey(x => x.ConsultancyId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<TourStop>().WithMany().HasForeignKey(x => x.SourceTourStopId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<PyPyLeads.Companies.Company>().WithMany().HasForeignKey(x => x.MergedIntoCompanyId).OnDelete(DeleteBehavior.Restrict);
+        // Uniqueness of the normalised keys among live companies, in the database, so that two simultaneous
+        // submissions cannot both create "Yelp". The filter is plain SQL that SQLite and SQL Server both read.
+        b.HasIndex(x => x.NameKey).IsUnique().HasFilter("DeletedAtUtc IS NULL");
+        b.HasIndex(x => x.DomainKey).IsUnique().HasFilter("DeletedAtUtc IS NULL AND DomainKey IS NOT NULL");
+        b.HasIndex(x => new { x.DeletedAtUtc, x.Name, x.Id });
+        b.HasIndex(x => x.ConsultancyId);
+    }
+}
+
+internal sealed class PersonConfiguration : IEntityTypeConfiguration<PyPyLeads.Companies.Person>
+{
+    public void Configure(EntityTypeBuilder<PyPyLeads.Companies.Person> b)
+    {
+        b.Property(x => x.Name).HasMaxLength(200);
+        b.Property(x => x.Role).HasMaxLength(100);
+        b.Property(x => x.Email).HasMaxLength(254);
+        b.Property(x => x.EmailKey).HasMaxLength(254);
+        b.Property(x => x.Phone).HasMaxLength(50);
+        b.HasOne(x => x.Company).WithMany(c => c.People).HasForeignKey(x => x.CompanyId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<PyPyLeads.Companies.Person>().WithMany().HasForeignKey(x => x.MergedIntoPersonId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.CompanyId, x.EmailKey }).IsUnique().HasFilter("DeletedAtUtc IS NULL AND EmailKey IS NOT NULL");
+        b.HasIndex(x => x.Name);
+        b.HasIndex(x => x.EmailKey);
+    }
+}
+
+internal sealed class TimelineEntryConfiguration : IEntityTypeConfiguration<PyPyLeads.Timeline.TimelineEntry>
+{
+    public void Configure(EntityTypeBuilder<PyPyLeads.Timeline.TimelineEntry> b)
+    {
+        b.Property(x => x.Kind).HasMaxLength(50);
+        b.Property(x => x.Summary).HasMaxLength(500);
+        b.Property(x => x.Details).HasMaxLength(8000);
+        b.Property(x => x.ActorUserId).HasMaxLength(450);
+        b.Property(x => x.ActorName).HasMaxLength(200);
+        b.Property(x => x.SubjectType).HasMaxLength(50);
+        b.HasOne<PyPyLeads.Companies.Company>().WithMany().HasForeignKey(x => x.CompanyId).OnDelete(DeleteBehavior.Restrict);
+        // The company page reads a company's newest entries first.
+        b.HasIndex(x => new { x.CompanyId, x.AtUtc, x.Id });
+    }
+}
