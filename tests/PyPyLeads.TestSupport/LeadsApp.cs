@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace PyPyLeads.TestSupport;
 
@@ -33,6 +34,12 @@ public class LeadsApp : WebApplicationFactory<Program>
     public TimeProvider? Clock { get; set; }
 
     public string Environment { get; set; } = "Production";
+
+    /// <summary>Everything the app logs at Information and above.</summary>
+    public CapturedLogs Logs { get; } = new();
+
+    /// <summary>Extra service registrations, applied after the app's own.</summary>
+    public Action<IServiceCollection>? ExtraServices { get; set; }
 
     public LeadsApp With(string key, string? value)
     {
@@ -74,8 +81,10 @@ public class LeadsApp : WebApplicationFactory<Program>
         {
             builder.UseSetting("urls", "http://127.0.0.1:0");
         }
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureServices(services =>
         {
+            ExtraServices?.Invoke(services);
             if (Clock is not null)
             {
                 services.RemoveAll<TimeProvider>();
