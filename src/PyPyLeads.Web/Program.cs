@@ -21,6 +21,7 @@ builder.Services.AddSingleton<TimeProvider>(builder.Configuration["Clock:StartsA
     : TimeProvider.System);
 builder.Services.Configure<EurostarsOptions>(builder.Configuration.GetSection(EurostarsOptions.Section));
 builder.Services.AddSingleton<EurostarsCalendar>();
+builder.Services.AddScoped<PyPyLeads.Schedule.ClashDetector>();
 
 builder.Services.AddLeadsDatabase(builder.Configuration, data);
 builder.Services.AddDataProtection().SetApplicationName("PyPyLeads").PersistKeysToDbContext<LeadsDbContext>();

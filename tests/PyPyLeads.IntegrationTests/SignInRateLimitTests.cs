@@ -20,7 +20,7 @@ public sealed class SignInRateLimitTests : IDisposable
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
         var limited = await People.SignInAsync(client, "nobody@example.com", "whatever password");
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
-        Assert.Contains("Wait a minute", await limited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Wait a while", await limited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         // Pages that are not sign-in are not limited.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
     }

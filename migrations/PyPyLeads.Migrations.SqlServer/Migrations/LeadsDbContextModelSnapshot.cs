@@ -345,6 +345,485 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
                     b.ToTable("People");
                 });
 
+            modelBuilder.Entity("PyPyLeads.Schedule.CalendarFeed", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("RevokedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("CalendarFeeds");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Schedule.Meeting", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Area")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<int>("CompanyId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<DateTime>("EndsAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("PlaceAddress")
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<string>("PlaceName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime>("StartsAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CompanyId");
+
+                    b.HasIndex("StartsAtUtc", "EndsAtUtc");
+
+                    b.ToTable("Meetings");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Schedule.MeetingPerson", b =>
+                {
+                    b.Property<int>("MeetingId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("int");
+
+                    b.HasKey("MeetingId", "PersonId");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("MeetingPerson");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Schedule.MeetingTeamMember", b =>
+                {
+                    b.Property<int>("MeetingId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("TeamMemberId")
+                        .HasColumnType("int");
+
+                    b.HasKey("MeetingId", "TeamMemberId");
+
+                    b.HasIndex("TeamMemberId");
+
+                    b.ToTable("MeetingTeamMember");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Schedule.PresentationPresenter", b =>
+                {
+                    b.Property<int>("PresentationRequestId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("TeamMemberId")
+                        .HasColumnType("int");
+
+                    b.HasKey("PresentationRequestId", "TeamMemberId");
+
+                    b.HasIndex("TeamMemberId");
+
+                    b.ToTable("PresentationPresenter");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Schedule.PresentationRequest", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<string>("Area")
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<int?>("Attendance")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("AudienceSize")
+                        .HasColumnType("int");
+
+                    b.Property<string>("City")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<int>("CompanyId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("ContactEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("nvarchar(254)");
+
+                    b.Property<string>("ContactName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("ConvinceManagement")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<DateTime?>("EndsAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("OtherTopics")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("OutcomeNotes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("Place")
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<string>("PreferredDates")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTime?>("StartsAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<int>("Topics")
+                        .HasColumnType("int");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("ViaPublicPage")
+                        .HasColumnType("bit");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CompanyId");
+
+                    b.HasIndex("StartsAtUtc", "EndsAtUtc");
+
+                    b.HasIndex("Status", "CreatedAtUtc");
+
+                    b.ToTable("PresentationRequests");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Schedule.TeamStay", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Area")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<DateTime>("FromUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("TeamMemberId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("ToUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamMemberId", "FromUtc");
+
+                    b.ToTable("TeamStays");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Area = "Bay Area",
+                            FromUtc = new DateTime(2011, 3, 1, 8, 0, 0, 0, DateTimeKind.Utc),
+                            TeamMemberId = 1,
+                            ToUtc = new DateTime(2011, 3, 8, 17, 0, 0, 0, DateTimeKind.Utc),
+                            Version = 0L
+                        },
+                        new
+                        {
+                            Id = 2,
+                            Area = "Bay Area",
+                            FromUtc = new DateTime(2011, 3, 1, 8, 0, 0, 0, DateTimeKind.Utc),
+                            TeamMemberId = 3,
+                            ToUtc = new DateTime(2011, 3, 8, 17, 0, 0, 0, DateTimeKind.Utc),
+                            Version = 0L
+                        },
+                        new
+                        {
+                            Id = 3,
+                            Area = "Bay Area",
+                            FromUtc = new DateTime(2011, 3, 1, 8, 0, 0, 0, DateTimeKind.Utc),
+                            TeamMemberId = 4,
+                            ToUtc = new DateTime(2011, 3, 8, 17, 0, 0, 0, DateTimeKind.Utc),
+                            Version = 0L
+                        },
+                        new
+                        {
+                            Id = 4,
+                            Area = "Bay Area",
+                            FromUtc = new DateTime(2011, 3, 6, 8, 0, 0, 0, DateTimeKind.Utc),
+                            TeamMemberId = 2,
+                            ToUtc = new DateTime(2011, 3, 8, 17, 0, 0, 0, DateTimeKind.Utc),
+                            Version = 0L
+                        },
+                        new
+                        {
+                            Id = 5,
+                            Area = "Atlanta",
+                            FromUtc = new DateTime(2011, 3, 8, 5, 0, 0, 0, DateTimeKind.Utc),
+                            TeamMemberId = 1,
+                            ToUtc = new DateTime(2011, 3, 18, 4, 0, 0, 0, DateTimeKind.Utc),
+                            Version = 0L
+                        },
+                        new
+                        {
+                            Id = 6,
+                            Area = "Atlanta",
+                            FromUtc = new DateTime(2011, 3, 8, 5, 0, 0, 0, DateTimeKind.Utc),
+                            TeamMemberId = 3,
+                            ToUtc = new DateTime(2011, 3, 18, 4, 0, 0, 0, DateTimeKind.Utc),
+                            Version = 0L
+                        },
+                        new
+                        {
+                            Id = 7,
+                            Area = "Atlanta",
+                            FromUtc = new DateTime(2011, 3, 8, 5, 0, 0, 0, DateTimeKind.Utc),
+                            TeamMemberId = 4,
+                            ToUtc = new DateTime(2011, 3, 18, 4, 0, 0, 0, DateTimeKind.Utc),
+                            Version = 0L
+                        },
+                        new
+                        {
+                            Id = 8,
+                            Area = "Atlanta",
+                            FromUtc = new DateTime(2011, 3, 8, 5, 0, 0, 0, DateTimeKind.Utc),
+                            TeamMemberId = 2,
+                            ToUtc = new DateTime(2011, 3, 18, 4, 0, 0, 0, DateTimeKind.Utc),
+                            Version = 0L
+                        },
+                        new
+                        {
+                            Id = 9,
+                            Area = "Atlanta",
+                            FromUtc = new DateTime(2011, 3, 8, 5, 0, 0, 0, DateTimeKind.Utc),
+                            TeamMemberId = 6,
+                            ToUtc = new DateTime(2011, 3, 18, 4, 0, 0, 0, DateTimeKind.Utc),
+                            Version = 0L
+                        });
+                });
+
+            modelBuilder.Entity("PyPyLeads.Schedule.TourStopAttendee", b =>
+                {
+                    b.Property<int>("TourStopId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("TeamMemberId")
+                        .HasColumnType("int");
+
+                    b.HasKey("TourStopId", "TeamMemberId");
+
+                    b.HasIndex("TeamMemberId");
+
+                    b.ToTable("TourStopAttendees");
+
+                    b.HasData(
+                        new
+                        {
+                            TourStopId = 1,
+                            TeamMemberId = 1
+                        },
+                        new
+                        {
+                            TourStopId = 1,
+                            TeamMemberId = 3
+                        },
+                        new
+                        {
+                            TourStopId = 1,
+                            TeamMemberId = 4
+                        },
+                        new
+                        {
+                            TourStopId = 2,
+                            TeamMemberId = 1
+                        },
+                        new
+                        {
+                            TourStopId = 2,
+                            TeamMemberId = 3
+                        },
+                        new
+                        {
+                            TourStopId = 2,
+                            TeamMemberId = 4
+                        },
+                        new
+                        {
+                            TourStopId = 3,
+                            TeamMemberId = 1
+                        },
+                        new
+                        {
+                            TourStopId = 3,
+                            TeamMemberId = 3
+                        },
+                        new
+                        {
+                            TourStopId = 3,
+                            TeamMemberId = 4
+                        },
+                        new
+                        {
+                            TourStopId = 3,
+                            TeamMemberId = 2
+                        },
+                        new
+                        {
+                            TourStopId = 4,
+                            TeamMemberId = 1
+                        },
+                        new
+                        {
+                            TourStopId = 4,
+                            TeamMemberId = 3
+                        },
+                        new
+                        {
+                            TourStopId = 4,
+                            TeamMemberId = 4
+                        },
+                        new
+                        {
+                            TourStopId = 4,
+                            TeamMemberId = 2
+                        },
+                        new
+                        {
+                            TourStopId = 5,
+                            TeamMemberId = 1
+                        },
+                        new
+                        {
+                            TourStopId = 5,
+                            TeamMemberId = 3
+                        },
+                        new
+                        {
+                            TourStopId = 5,
+                            TeamMemberId = 4
+                        },
+                        new
+                        {
+                            TourStopId = 5,
+                            TeamMemberId = 2
+                        },
+                        new
+                        {
+                            TourStopId = 7,
+                            TeamMemberId = 2
+                        },
+                        new
+                        {
+                            TourStopId = 7,
+                            TeamMemberId = 6
+                        });
+                });
+
             modelBuilder.Entity("PyPyLeads.Timeline.TimelineEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -890,6 +1369,106 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
                     b.Navigation("Company");
                 });
 
+            modelBuilder.Entity("PyPyLeads.Schedule.CalendarFeed", b =>
+                {
+                    b.HasOne("PyPyLeads.Users.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PyPyLeads.Schedule.Meeting", b =>
+                {
+                    b.HasOne("PyPyLeads.Companies.Company", "Company")
+                        .WithMany()
+                        .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Company");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Schedule.MeetingPerson", b =>
+                {
+                    b.HasOne("PyPyLeads.Schedule.Meeting", null)
+                        .WithMany("People")
+                        .HasForeignKey("MeetingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PyPyLeads.Companies.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PyPyLeads.Schedule.MeetingTeamMember", b =>
+                {
+                    b.HasOne("PyPyLeads.Schedule.Meeting", null)
+                        .WithMany("Team")
+                        .HasForeignKey("MeetingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PyPyLeads.Tour.TeamMember", null)
+                        .WithMany()
+                        .HasForeignKey("TeamMemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PyPyLeads.Schedule.PresentationPresenter", b =>
+                {
+                    b.HasOne("PyPyLeads.Schedule.PresentationRequest", null)
+                        .WithMany("Presenters")
+                        .HasForeignKey("PresentationRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PyPyLeads.Tour.TeamMember", null)
+                        .WithMany()
+                        .HasForeignKey("TeamMemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PyPyLeads.Schedule.PresentationRequest", b =>
+                {
+                    b.HasOne("PyPyLeads.Companies.Company", "Company")
+                        .WithMany()
+                        .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Company");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Schedule.TeamStay", b =>
+                {
+                    b.HasOne("PyPyLeads.Tour.TeamMember", null)
+                        .WithMany()
+                        .HasForeignKey("TeamMemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PyPyLeads.Schedule.TourStopAttendee", b =>
+                {
+                    b.HasOne("PyPyLeads.Tour.TeamMember", null)
+                        .WithMany()
+                        .HasForeignKey("TeamMemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PyPyLeads.Tour.TourStop", null)
+                        .WithMany()
+                        .HasForeignKey("TourStopId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PyPyLeads.Timeline.TimelineEntry", b =>
                 {
                     b.HasOne("PyPyLeads.Companies.Company", null)
@@ -925,6 +1504,18 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
             modelBuilder.Entity("PyPyLeads.Companies.Company", b =>
                 {
                     b.Navigation("People");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Schedule.Meeting", b =>
+                {
+                    b.Navigation("People");
+
+                    b.Navigation("Team");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Schedule.PresentationRequest", b =>
+                {
+                    b.Navigation("Presenters");
                 });
 #pragma warning restore 612, 618
         }

@@ -19,6 +19,11 @@ public class LeadsDbContext(DbContextOptions<LeadsDbContext> options)
     public DbSet<PyPyLeads.Companies.Company> Companies => Set<PyPyLeads.Companies.Company>();
     public DbSet<PyPyLeads.Companies.Person> People => Set<PyPyLeads.Companies.Person>();
     public DbSet<PyPyLeads.Timeline.TimelineEntry> Timeline => Set<PyPyLeads.Timeline.TimelineEntry>();
+    public DbSet<PyPyLeads.Schedule.PresentationRequest> PresentationRequests => Set<PyPyLeads.Schedule.PresentationRequest>();
+    public DbSet<PyPyLeads.Schedule.Meeting> Meetings => Set<PyPyLeads.Schedule.Meeting>();
+    public DbSet<PyPyLeads.Schedule.TeamStay> TeamStays => Set<PyPyLeads.Schedule.TeamStay>();
+    public DbSet<PyPyLeads.Schedule.TourStopAttendee> TourStopAttendees => Set<PyPyLeads.Schedule.TourStopAttendee>();
+    public DbSet<PyPyLeads.Schedule.CalendarFeed> CalendarFeeds => Set<PyPyLeads.Schedule.CalendarFeed>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ViewComponents;
+using Microsoft.EntityFrameworkCore;
+using PyPyLeads.Data;
+using PyPyLeads.Schedule;
+using PyPyLeads.Users;
+
+namespace PyPyLeads.Web.Features.Presentations;
+
+/// <summary>Tells the coordinators (admins), in the navigation, how many presentation requests wait for an answer.</summary>
+public sealed class RequestedPresentationsViewComponent(LeadsDbContext db) : ViewComponent
+{
+    public async Task<IViewComponentResult> InvokeAsync()
+    {
+        if (!UserClaimsPrincipal.IsInRole(Roles.Admin))
+        {
+            return new HtmlContentViewComponentResult(HtmlString.Empty);
+        }
+        var waiting = await db.PresentationRequests.CountAsync(p => p.Status == PresentationStatus.Requested);
+        return new HtmlContentViewComponentResult(waiting == 0
+            ? HtmlString.Empty
+            : new HtmlString($"<span class=\"badge text-bg-warning\" data-testid=\"requested-count\" title=\"Requests waiting for an answer\">{waiting}</span>"));
+    }
+}

@@ -1,0 +1,138 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using PyPyLeads.Data;
+using PyPyLeads.Time;
+
+namespace PyPyLeads.Schedule;
+
+/// <summary>A proposed booking of team members, to be checked before it is saved.</summary>
+public sealed record Booking(string Area, string? Place, DateTime StartsAtUtc, DateTime EndsAtUtc, IReadOnlyCollection<int> TeamMemberIds)
+{
+    /// <summary>The presentation being rescheduled, so it does not clash with itself.</summary>
+    public int? PresentationId { get; init; }
+
+    /// <summary>The meeting being rescheduled, so it does not clash with itself.</summary>
+    public int? MeetingId { get; init; }
+}
+
+public sealed record Clash(int TeamMemberId, string TeamMember, string Reason);
+
+/// <summary>
+/// Finds why a booking may not work: a team member who is not in that area then, or who is already booked
+/// (a tour stop they attend, a scheduled presentation, a planned meeting) within the travel time.
+/// </summary>
+public sealed class ClashDetector(LeadsDbContext db)
+{
+    /// <summary>The announcement gives start times only; a talk is taken to last this long.</summary>
+    public static readonly TimeSpan TalkLength = TimeSpan.FromMinutes(90);
+
+    /// <summary>Time to get from one place to another within an area.</summary>
+    public static readonly TimeSpan TravelTime = TimeSpan.FromMinutes(30);
+
+    public async Task<IReadOnlyList<Clash>> FindAsync(Booking booking, CancellationToken cancellationToken = default)
+    {
+        var ids = booking.TeamMemberIds.Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        var names = await db.TeamMembers.Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id, m => m.Name, cancellationToken);
+        var from = booking.StartsAtUtc - TravelTime;
+        var to = booking.EndsAtUtc + TravelTime;
+        var clashes = new List<Clash>();
+
+        var stays = await db.TeamStays.AsNoTracking().Where(s => ids.Contains(s.TeamMemberId)).ToListAsync(cancellationToken);
+        foreach (var id in ids)
+        {
+            var inArea = stays.Any(s => s.TeamMemberId == id && s.Area == booking.Area && s.FromUtc <= booking.StartsAtUtc && s.ToUtc >= booking.EndsAtUtc);
+            if (!inArea)
+            {
+                var elsewhere = stays.Where(s => s.TeamMemberId == id && s.FromUtc < booking.EndsAtUtc && s.ToUtc > booking.StartsAtUtc).Select(s => s.Area).FirstOrDefault();
+                clashes.Add(new Clash(id, names[id], elsewhere is null
+                    ? $"{names[id]} is not known to be in the {booking.Area} then."
+                    : $"{names[id]} is in {elsewhere}, not in the {booking.Area}, then."));
+            }
+        }
+
+        var stops = await (from a in db.TourStopAttendees
+                           join s in db.TourStops on a.TourStopId equals s.Id
+                           where ids.Contains(a.TeamMemberId)
+                           select new { a.TeamMemberId, Stop = s }).AsNoTracking().ToListAsync(cancellationToken);
+        foreach (var (memberId, stop) in stops.Select(x => (x.TeamMemberId, x.Stop)))
+        {
+            var busy = BusyWindow(stop);
+            if (busy is { } window && Overlaps(window.From, window.To, booking, stop.Venue))
+            {
+                var when = stop.StartsAtUtc is { } s
+                    ? Zones.ToLocal(s, stop.TimeZoneId).ToString("ddd d MMM HH:mm", CultureInfo.InvariantCulture) + " " + Zones.Label(s, stop.TimeZoneId)
+                    : stop.FirstDay!.Value.ToString("ddd d MMM", CultureInfo.InvariantCulture) + (stop.LastDay != stop.FirstDay ? " – " + stop.LastDay!.Value.ToString("ddd d MMM", CultureInfo.InvariantCulture) : "");
+                clashes.Add(new Clash(memberId, names[memberId], $"{names[memberId]} is at the {stop.Name} ({when})."));
+            }
+        }
+
+        var presentations = await db.PresentationRequests.AsNoTracking()
+            .Where(p => p.Status == PresentationStatus.Scheduled && p.Id != booking.PresentationId && p.StartsAtUtc < to && p.EndsAtUtc > from)
+            .Where(p => p.Presenters.Any(x => ids.Contains(x.TeamMemberId)))
+            .Select(p => new { p.StartsAtUtc, p.EndsAtUtc, p.Place, p.Area, Company = p.Company!.Name, Members = p.Presenters.Select(x => x.TeamMemberId).ToList() })
+            .ToListAsync(cancellationToken);
+        foreach (var p in presentations)
+        {
+            if (!Overlaps(p.StartsAtUtc!.Value, p.EndsAtUtc!.Value, booking, p.Place))
+            {
+                continue;
+            }
+            foreach (var id in p.Members.Where(ids.Contains))
+            {
+                clashes.Add(new Clash(id, names[id], $"{names[id]} presents at {p.Company} ({Describe(p.StartsAtUtc.Value, p.Area)})."));
+            }
+        }
+
+        var meetings = await db.Meetings.AsNoTracking()
+            .Where(m => m.Status == MeetingStatus.Planned && m.Id != booking.MeetingId && m.StartsAtUtc < to && m.EndsAtUtc > from)
+            .Where(m => m.Team.Any(x => ids.Contains(x.TeamMemberId)))
+            .Select(m => new { m.StartsAtUtc, m.EndsAtUtc, m.PlaceName, m.Area, m.Kind, Company = m.Company!.Name, Members = m.Team.Select(x => x.TeamMemberId).ToList() })
+            .ToListAsync(cancellationToken);
+        foreach (var m in meetings)
+        {
+            if (!Overlaps(m.StartsAtUtc, m.EndsAtUtc, booking, m.PlaceName))
+            {
+                continue;
+            }
+            foreach (var id in m.Members.Where(ids.Contains))
+            {
+                clashes.Add(new Clash(id, names[id], $"{names[id]} has {m.Kind.ToString().ToLowerInvariant()} with {m.Company} ({Describe(m.StartsAtUtc, m.Area)})."));
+            }
+        }
+        return clashes;
+    }
+
+    /// <summary>A talk from its start for <see cref="TalkLength"/>; a stop with days but no time takes those whole local days.</summary>
+    public static (DateTime From, DateTime To)? BusyWindow(Tour.TourStop stop)
+    {
+        if (stop.StartsAtUtc is { } start)
+        {
+            return (start, start + TalkLength);
+        }
+        if (stop.FirstDay is { } first)
+        {
+            var last = stop.LastDay ?? first;
+            return (Zones.ToUtc(first.ToDateTime(TimeOnly.MinValue), stop.TimeZoneId),
+                    Zones.ToUtc(last.AddDays(1).ToDateTime(TimeOnly.MinValue), stop.TimeZoneId));
+        }
+        return null;
+    }
+
+    /// <summary>Overlap, counting travel time unless both are at the same place.</summary>
+    private static bool Overlaps(DateTime from, DateTime to, Booking booking, string? place)
+    {
+        var samePlace = place is not null && booking.Place is not null && string.Equals(place.Trim(), booking.Place.Trim(), StringComparison.OrdinalIgnoreCase);
+        var margin = samePlace ? TimeSpan.Zero : TravelTime;
+        return from < booking.EndsAtUtc + margin && to > booking.StartsAtUtc - margin;
+    }
+
+    private static string Describe(DateTime utc, string? area)
+    {
+        var zone = TourAreas.Exists(area) ? TourAreas.ZoneOf(area!) : "UTC";
+        return Zones.ToLocal(utc, zone).ToString("ddd d MMM HH:mm", CultureInfo.InvariantCulture) + " " + Zones.Label(utc, zone);
+    }
+}

@@ -1,0 +1,133 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using PyPyLeads.Companies;
+using PyPyLeads.Schedule;
+using static PyPyLeads.IntegrationTests.Schedule.ScheduleTestSteps;
+
+namespace PyPyLeads.IntegrationTests.Schedule;
+
+public sealed class PublicInvitationTests : IDisposable
+{
+    private readonly LeadsApp _app = new LeadsApp().With("PublicForm:PermitsPerHour", "1000");
+
+    private static Dictionary<string, string> Invitation(string company = "Yelp", string? domain = null) => new()
+    {
+        ["CompanyName"] = company, ["WebDomain"] = domain ?? "", ["ContactName"] = "Jane Doe", ["ContactEmail"] = "jane@yelp.com",
+        ["Address"] = "706 Mission St", ["City"] = "San Francisco", ["PreferredDates"] = "March 4, afternoon", ["AudienceSize"] = "40",
+        ["Topics"] = "JitSpeed", ["OtherTopics"] = "", ["ConvinceManagement"] = "Numbers on our web stack",
+    };
+
+    [Fact]
+    public async Task A_company_asks_without_an_account_and_the_coordinators_see_it()
+    {
+        var visitor = _app.Client();
+        var sent = await visitor.PostFormAsync("/invite", Invitation());
+        People.Expect(sent, HttpStatusCode.Redirect, "/invite/thanks");
+        Assert.NotNull((await visitor.GetPageAsync("/invite/thanks")).QuerySelector("[data-testid=invite-thanks]"));
+
+        var request = Db(_app, db => db.PresentationRequests.Include(p => p.Company).Single());
+        Assert.Equal(PresentationStatus.Requested, request.Status);
+        Assert.True(request.ViaPublicPage);
+        Assert.Equal(Topics.JitSpeed, request.Topics);
+        Assert.Equal("Yelp", request.Company!.Name);
+        Assert.Equal(LeadSource.InvitationPage, request.Company.Source);
+
+        var admin = _app.Client();
+        await People.SetUpAsync(admin);
+        var home = await admin.GetPageAsync("/");
+        Assert.Equal("1", home.QuerySelector("[data-testid=requested-count]")!.TextContent);
+        Assert.Single((await admin.GetPageAsync("/presentations?status=Requested")).QuerySelectorAll("[data-testid=presentation-row]"));
+    }
+
+    [Theory]
+    [InlineData("yelp, inc.", null)]
+    [InlineData("YELP Inc", null)]
+    [InlineData("Yelp Restaurants", "https://www.yelp.com/about")]
+    public async Task A_request_from_a_known_company_attaches_to_it_and_says_nothing_different(string name, string? domain)
+    {
+        var visitor = _app.Client();
+        People.Expect(await visitor.PostFormAsync("/invite", Invitation("Yelp", "yelp.com")), HttpStatusCode.Redirect, "/invite/thanks");
+        People.Expect(await visitor.PostFormAsync("/invite", Invitation(name, domain)), HttpStatusCode.Redirect, "/invite/thanks");
+        Assert.Equal(1, Db(_app, db => db.Companies.Count()));
+        Assert.Equal(2, Db(_app, db => db.PresentationRequests.Count(p => p.CompanyId == db.Companies.Single().Id)));
+    }
+
+    [Fact]
+    public async Task The_honeypot_swallows_bots_silently()
+    {
+        var fields = Invitation();
+        fields["Website"] = "http://spam.example";
+        People.Expect(await _app.Client().PostFormAsync("/invite", fields), HttpStatusCode.Redirect, "/invite/thanks");
+        Assert.Equal(0, Db(_app, db => db.PresentationRequests.Count()));
+        Assert.Equal(0, Db(_app, db => db.Companies.Count()));
+    }
+
+    [Fact]
+    public async Task Bad_and_hostile_input_gets_messages_or_is_stored_exactly()
+    {
+        var visitor = _app.Client();
+        var bad = Invitation();
+        bad["CompanyName"] = new string('x', 10_000);
+        bad["ContactEmail"] = "jane at yelp";
+        bad["AudienceSize"] = "-3";
+        bad["City"] = "";
+        bad["Topics"] = "RocketScience";
+        var refused = await visitor.PostFormAsync("/invite", bad);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var page = await refused.ReadPageAsync();
+        Assert.Equal("Use at most 200 characters.", page.FieldError("CompanyName"));
+        Assert.Equal("This is not an e-mail address.", page.FieldError("ContactEmail"));
+        Assert.Equal("Enter a number of people from 1 to 100,000.", page.FieldError("AudienceSize"));
+        Assert.Equal("Enter the city where we would present.", page.FieldError("City"));
+        Assert.NotNull(page.FieldError("Topics"));
+        Assert.Equal("jane at yelp", page.QuerySelector("input[name=ContactEmail]")!.GetAttribute("value"));
+
+        var control = Invitation("Acme\u0007Corp");
+        Assert.Equal("Remove the control characters.", (await (await visitor.PostFormAsync("/invite", control)).ReadPageAsync()).FieldError("CompanyName"));
+
+        var hostile = Invitation("<script>alert(1)</script> Robert'); DROP TABLE Companies;--");
+        hostile["ConvinceManagement"] = "\u202Eevil\u202C <b>bold</b>";
+        People.Expect(await visitor.PostFormAsync("/invite", hostile), HttpStatusCode.Redirect, "/invite/thanks");
+        var stored = Db(_app, db => db.PresentationRequests.Include(p => p.Company).Single());
+        Assert.Equal("<script>alert(1)</script> Robert'); DROP TABLE Companies;--", stored.Company!.Name);
+        Assert.Equal("\u202Eevil\u202C <b>bold</b>", stored.ConvinceManagement);
+
+        var admin = _app.Client();
+        await People.SetUpAsync(admin);
+        var html = await (await admin.GetAsync($"/presentations/{stored.Id}")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<script>alert(1)</script>", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>bold</b>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Missing_antiforgery_token_is_400()
+    {
+        var response = await _app.Client().PostAsync("/invite", new FormUrlEncodedContent(Invitation()));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    public void Dispose() => _app.Dispose();
+}
+
+public sealed class PublicInvitationRateLimitTests : IDisposable
+{
+    private readonly LeadsApp _app = new LeadsApp().With("PublicForm:PermitsPerHour", "2");
+
+    [Fact]
+    public async Task Too_many_invitations_from_one_address_get_429_with_a_friendly_page()
+    {
+        var visitor = _app.Client();
+        var fields = new Dictionary<string, string> { ["CompanyName"] = "Yelp", ["ContactName"] = "Jane", ["ContactEmail"] = "jane@yelp.com", ["City"] = "SF" };
+        People.Expect(await visitor.PostFormAsync("/invite", fields), HttpStatusCode.Redirect);
+        People.Expect(await visitor.PostFormAsync("/invite", fields), HttpStatusCode.Redirect);
+        var limited = await visitor.PostFormAsync("/invite", fields);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Contains("Wait a while", await limited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(2, Db(_app, db => db.PresentationRequests.Count()));
+        // The page itself still loads.
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync("/invite")).StatusCode);
+    }
+
+    public void Dispose() => _app.Dispose();
+}
