@@ -131,3 +131,38 @@ public sealed class PresentationWorkflowTests : IDisposable
 
     public void Dispose() => _app.Dispose();
 }
+
+public sealed class PresentationEditTests : IDisposable
+{
+    private readonly LeadsApp _app = new();
+
+    [Fact]
+    public async Task Editing_a_request_keeps_its_company_records_the_edit_and_refuses_a_stale_form()
+    {
+        var client = _app.Client();
+        await People.SetUpAsync(client);
+        var id = await ScheduleTestSteps.NewRequestAsync(client);
+        var stalePage = await client.GetPageAsync($"/presentations/{id}/edit");
+
+        var edited = await client.PostFormAsync($"/presentations/{id}/edit", new Dictionary<string, string>
+        {
+            ["ContactName"] = "Jane Q. Doe", ["ContactEmail"] = "jane@yelp.com", ["City"] = "San Francisco", ["AudienceSize"] = "60", ["Topics"] = "Cpyext",
+        });
+        People.Expect(edited, HttpStatusCode.Redirect, $"/presentations/{id}");
+        var request = ScheduleTestSteps.Db(_app, db => db.PresentationRequests.Include(p => p.Company).Single(p => p.Id == id));
+        Assert.Equal(("Jane Q. Doe", 60, Topics.Cpyext, "Yelp"), (request.ContactName, request.AudienceSize!.Value, request.Topics, request.Company!.Name));
+        Assert.Equal(1, ScheduleTestSteps.Db(_app, db => db.Timeline.Count(t => t.Kind == "presentation.edited")));
+
+        var form = stalePage.QuerySelector("main form")!;
+        var stale = await client.PostAsync($"/presentations/{id}/edit", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["ContactName"] = "Someone else", ["ContactEmail"] = "x@yelp.com", ["City"] = "Oakland",
+            ["Version"] = form.QuerySelector("input[name=Version]")!.GetAttribute("value")!,
+            ["__RequestVerificationToken"] = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!,
+        }));
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Equal("Jane Q. Doe", ScheduleTestSteps.Db(_app, db => db.PresentationRequests.Single(p => p.Id == id).ContactName));
+    }
+
+    public void Dispose() => _app.Dispose();
+}

@@ -66,6 +66,59 @@ public sealed class PresentationsController(LeadsDbContext db, ClashDetector cla
         return Redirect($"/presentations/{request.Id}");
     }
 
+    [HttpGet("{id:int}/edit")]
+    public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
+    {
+        if (await Load(id, cancellationToken) is not { } request)
+        {
+            return NotFound();
+        }
+        return View(new RequestForm
+        {
+            CompanyName = request.Company!.Name, ContactName = request.ContactName, ContactEmail = request.ContactEmail, Address = request.Address,
+            City = request.City, PreferredDates = request.PreferredDates, AudienceSize = request.AudienceSize,
+            Topics = Enum.GetValues<Topics>().Where(t => t != Topics.None && request.Topics.HasFlag(t)).ToList(),
+            OtherTopics = request.OtherTopics, ConvinceManagement = request.ConvinceManagement, Version = request.Version,
+        });
+    }
+
+    /// <summary>Corrects what was asked for; the company stays the same (merging companies is the companies page's job).</summary>
+    [HttpPost("{id:int}/edit")]
+    public async Task<IActionResult> Edit(int id, RequestForm form, CancellationToken cancellationToken)
+    {
+        if (await Load(id, cancellationToken) is not { } request)
+        {
+            return NotFound();
+        }
+        form.CompanyName = request.Company!.Name;
+        ModelState.Remove(nameof(form.CompanyName));
+        if (!ModelState.IsValid)
+        {
+            return View(form);
+        }
+        if (form.Version != request.Version)
+        {
+            return await Refuse(request, "Someone changed this request while you were editing it. Here is what it is now; make your change again if it still applies.", cancellationToken);
+        }
+        var before = (request.ContactName, request.ContactEmail, request.Address, request.City, request.PreferredDates, request.AudienceSize, request.Topics, request.OtherTopics, request.ConvinceManagement);
+        request.ContactName = form.ContactName!.Trim();
+        request.ContactEmail = form.ContactEmail!.Trim();
+        request.Address = form.Address;
+        request.City = form.City;
+        request.PreferredDates = form.PreferredDates;
+        request.AudienceSize = form.AudienceSize;
+        request.Topics = form.Topics.Aggregate(Topics.None, (all, t) => all | t);
+        request.OtherTopics = form.OtherTopics;
+        request.ConvinceManagement = form.ConvinceManagement;
+        var after = (request.ContactName, request.ContactEmail, request.Address, request.City, request.PreferredDates, request.AudienceSize, request.Topics, request.OtherTopics, request.ConvinceManagement);
+        if (before == after)
+        {
+            return Redirect($"/presentations/{id}");
+        }
+        db.AddTimeline(User, clock.GetUtcNow().UtcDateTime, request.CompanyId, "presentation.edited", "Presentation request details corrected", null, nameof(PresentationRequest), request.Id);
+        return await SaveOrConflict(request, cancellationToken);
+    }
+
     [HttpGet("{id:int}")]
     public async Task<IActionResult> Details(int id, CancellationToken cancellationToken) =>
         await Load(id, cancellationToken) is { } request ? View(await Page(request, null, null, cancellationToken)) : NotFound();

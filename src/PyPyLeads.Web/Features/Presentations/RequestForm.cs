@@ -19,6 +19,8 @@ public sealed class RequestForm
     public string? ConvinceManagement { get; set; }
     /// <summary>The honeypot: hidden from people, filled in by bots.</summary>
     public string? Website { get; set; }
+    /// <summary>When editing: the version the form was loaded at.</summary>
+    public long Version { get; set; }
 }
 
 public sealed class RequestFormValidator : AbstractValidator<RequestForm>
