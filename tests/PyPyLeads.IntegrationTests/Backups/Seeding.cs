@@ -7,8 +7,11 @@ namespace PyPyLeads.IntegrationTests.Backups;
 /// <summary>Fast bulk rows for the backup and export tests, straight into the app's SQLite file.</summary>
 public static class Seeding
 {
-    /// <summary>Inserts <paramref name="count"/> companies named "Bulk company N" with a note of <paramref name="noteLength"/> characters, in one transaction.</summary>
-    public static void Companies(string databasePath, int count, int noteLength, int startAt = 0)
+    /// <summary>
+    /// Inserts <paramref name="count"/> companies named "Bulk company N" with a note of <paramref name="noteLength"/>
+    /// characters, in one transaction. Varied notes are random words (which compress about as badly as real notes).
+    /// </summary>
+    public static void Companies(string databasePath, int count, int noteLength, int startAt = 0, bool variedNotes = false)
     {
         using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
         connection.Open();
@@ -23,13 +26,26 @@ public static class Seeding
         var domain = command.Parameters.Add("$domain", SqliteType.Text);
         var notes = command.Parameters.Add("$notes", SqliteType.Text);
         var note = new string('n', noteLength);
+        var random = new Random(2011);
+        var letters = new char[noteLength];
         for (var i = startAt; i < startAt + count; i++)
         {
             var n = i.ToString(CultureInfo.InvariantCulture);
             name.Value = "Bulk company " + n;
             key.Value = "bulk company " + n;
             domain.Value = "bulk" + n + ".example.com";
-            notes.Value = note;
+            if (variedNotes)
+            {
+                for (var c = 0; c < noteLength; c++)
+                {
+                    letters[c] = random.Next(6) == 0 ? ' ' : (char)('a' + random.Next(26));
+                }
+                notes.Value = new string(letters);
+            }
+            else
+            {
+                notes.Value = note;
+            }
             command.ExecuteNonQuery();
         }
         transaction.Commit();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using PyPyLeads.Data;
@@ -21,6 +22,9 @@ public sealed class ExportController(LeadsDbContext db, TimeProvider clock, ILog
         Response.ContentType = "application/zip";
         Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = fileName }.ToString();
         Response.Headers.CacheControl = "no-store";
+        // Every row is written asynchronously, but a zip entry's stream ends its deflate block with a synchronous
+        // write when it is disposed, even through DisposeAsync (.NET 10): a few small writes per export, allowed here only.
+        HttpContext.Features.GetRequiredFeature<IHttpBodyControlFeature>().AllowSynchronousIO = true;
         await FullExport.WriteAsync(db, Response.Body, now, cancellationToken);
     }
 }
