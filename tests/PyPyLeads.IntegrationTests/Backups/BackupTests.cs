@@ -170,6 +170,8 @@ public sealed class BackupTests : IDisposable
         // Shown in the admin's zone (set-up chose Europe/Stockholm), with the zone named.
         Assert.Matches(@" (CET|CEST)$", row.QuerySelector("[data-testid=backup-time]")!.TextContent.Trim());
         Assert.Equal("by Laura Creighton", row.QuerySelectorAll("td")[3].TextContent.Trim());
+        Assert.All(page.Scripts, s => Assert.False(string.IsNullOrEmpty(s.Source), "inline script"));
+        Assert.Empty(page.QuerySelectorAll("[style]"));
 
         var download = await admin.GetAsync(row.QuerySelector("[data-testid=backup-download]")!.GetAttribute("href"));
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
