@@ -5,7 +5,15 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
 using PyPyLeads.Data;
 using PyPyLeads.Time;
+using PyPyLeads.Web.Features.Backups;
 using PyPyLeads.Web.Infrastructure;
+
+// `restore <file>` restores a backup while the app is stopped, and starts no web host.
+if (args is [RestoreCommand.Verb, .. var restoreArgs])
+{
+    Environment.ExitCode = await RestoreCommand.RunAsync(restoreArgs, Console.Out, Console.Error);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddRepositoryAppSettings();
@@ -28,6 +36,7 @@ builder.Services.AddDataProtection().SetApplicationName("PyPyLeads").PersistKeys
 builder.Services.AddSignIn(builder.Configuration);
 builder.Services.AddRateLimits(builder.Configuration);
 builder.Services.AddBackgroundJobs(builder.Configuration, data);
+builder.Services.AddBackups(builder.Configuration, data);
 builder.Services.AddHealthChecks().AddDbContextCheck<LeadsDbContext>("database");
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped);
 
@@ -39,6 +48,7 @@ builder.Services.AddControllersWithViews(options =>
 builder.Services.Configure<RazorViewEngineOptions>(o => o.ViewLocationExpanders.Add(new FeatureFolders()));
 
 var app = builder.Build();
+BackupsSetup.ClaimDatabase(app.Services); // a restore cannot swap the database under this app from here on
 
 if (app.Environment.IsDevelopment())
 {

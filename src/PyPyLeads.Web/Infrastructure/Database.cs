@@ -69,22 +69,26 @@ public static class Database
     }
 
     /// <summary>
-    /// Per-connection SQLite settings. synchronous=NORMAL under WAL survives an application crash; a power cut
-    /// may lose the last transactions but never corrupts the file.
+    /// Per-connection SQLite settings (README, "Durability"). synchronous=FULL under WAL syncs the WAL at every
+    /// commit: a committed change survives an application crash and a power cut. (NORMAL would survive a crash but
+    /// could lose the last commits to a power cut, without corrupting the file.) busy_timeout makes a writer that
+    /// finds another one mid-transaction wait up to 30 s instead of failing at once.
     /// </summary>
     private sealed class SqlitePragmas : DbConnectionInterceptor
     {
+        public const string Pragmas = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous=NORMAL;";
+            command.CommandText = Pragmas;
             command.ExecuteNonQuery();
         }
 
         public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous=NORMAL;";
+            command.CommandText = Pragmas;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }

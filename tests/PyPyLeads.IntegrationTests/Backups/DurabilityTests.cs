@@ -1,0 +1,63 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PyPyLeads.Companies;
+using PyPyLeads.Data;
+
+namespace PyPyLeads.IntegrationTests.Backups;
+
+/// <summary>The SQLite settings the README promises, as the app's own connections see them.</summary>
+public sealed class DurabilityTests : IDisposable
+{
+    private readonly LeadsApp _app = new();
+
+    [Fact]
+    public async Task The_app_s_connections_use_WAL_synchronous_FULL_and_a_busy_timeout()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadsDbContext>();
+        await db.Database.OpenConnectionAsync();
+        Assert.Equal("wal", await Pragma(db, "journal_mode"));
+        Assert.Equal("2", await Pragma(db, "synchronous")); // 2 = FULL
+        Assert.Equal("30000", await Pragma(db, "busy_timeout"));
+        Assert.Equal("1", await Pragma(db, "foreign_keys"));
+    }
+
+    [Fact]
+    public async Task A_writer_that_finds_another_mid_transaction_waits_for_it_instead_of_failing()
+    {
+        _ = _app.Services;
+        await using var first = _app.Services.CreateAsyncScope();
+        var holder = first.ServiceProvider.GetRequiredService<LeadsDbContext>();
+        await using var transaction = await holder.Database.BeginTransactionAsync(); // BEGIN IMMEDIATE: holds the write lock
+        holder.Companies.Add(new Company { Name = "Google", NameKey = "google", CreatedAtUtc = new DateTime(2011, 3, 7, 19, 30, 0, DateTimeKind.Utc) });
+        await holder.SaveChangesAsync();
+
+        var waiting = Task.Run(async () =>
+        {
+            await using var second = _app.Services.CreateAsyncScope();
+            var db = second.ServiceProvider.GetRequiredService<LeadsDbContext>();
+            db.Companies.Add(new Company { Name = "Mozilla", NameKey = "mozilla", CreatedAtUtc = new DateTime(2011, 3, 7, 22, 30, 0, DateTimeKind.Utc) });
+            await db.SaveChangesAsync();
+        });
+        await Task.Delay(500); // gives the second writer time to run into the lock
+        await transaction.CommitAsync();
+        await waiting; // would throw "database is locked" without a busy timeout
+
+        await using var check = _app.Services.CreateAsyncScope();
+        Assert.Equal(["Google", "Mozilla"], await check.ServiceProvider.GetRequiredService<LeadsDbContext>().Companies.OrderBy(c => c.Name).Select(c => c.Name).ToListAsync());
+    }
+
+    private static async Task<string> Pragma(LeadsDbContext db, string name)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = $"PRAGMA {name};";
+        return Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)!;
+    }
+
+    public void Dispose()
+    {
+        _app.Dispose();
+        SqliteConnection.ClearAllPools();
+    }
+}
