@@ -52,6 +52,7 @@ public sealed class ExportTests : IDisposable
             ["companies.csv"] = 3, ["people.csv"] = 2, ["timeline.csv"] = 4, ["users.csv"] = 2,
             ["consultancies.csv"] = 2, ["team-members.csv"] = 6, ["tour-stops.csv"] = 8,
             ["team-stays.csv"] = 9, ["tour-stop-attendees.csv"] = 20, ["presentation-requests.csv"] = 0, ["meetings.csv"] = 0,
+            ["presentation-presenters.csv"] = 0, ["meeting-team.csv"] = 0, ["meeting-people.csv"] = 0,
         };
         foreach (var (file, rows) in expectedRows)
         {
