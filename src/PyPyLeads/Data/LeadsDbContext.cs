@@ -19,6 +19,8 @@ public class LeadsDbContext(DbContextOptions<LeadsDbContext> options)
     public DbSet<PyPyLeads.Companies.Company> Companies => Set<PyPyLeads.Companies.Company>();
     public DbSet<PyPyLeads.Companies.Person> People => Set<PyPyLeads.Companies.Person>();
     public DbSet<PyPyLeads.Timeline.TimelineEntry> Timeline => Set<PyPyLeads.Timeline.TimelineEntry>();
+    public DbSet<PyPyLeads.Deals.Deal> Deals => Set<PyPyLeads.Deals.Deal>();
+    public DbSet<PyPyLeads.Deals.DealStageChange> DealStageChanges => Set<PyPyLeads.Deals.DealStageChange>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
