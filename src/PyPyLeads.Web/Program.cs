@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
 using PyPyLeads.Data;
 using PyPyLeads.Time;
+using PyPyLeads.Web.Features.Deals;
 using PyPyLeads.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +22,7 @@ builder.Services.AddSingleton<TimeProvider>(builder.Configuration["Clock:StartsA
     : TimeProvider.System);
 builder.Services.Configure<EurostarsOptions>(builder.Configuration.GetSection(EurostarsOptions.Section));
 builder.Services.AddSingleton<EurostarsCalendar>();
+builder.Services.AddDeals(builder.Configuration);
 
 builder.Services.AddLeadsDatabase(builder.Configuration, data);
 builder.Services.AddDataProtection().SetApplicationName("PyPyLeads").PersistKeysToDbContext<LeadsDbContext>();
