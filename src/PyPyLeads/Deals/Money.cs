@@ -27,10 +27,13 @@ public static class Money
     }
 
     /// <summary>"12,000.50 EUR": the amount rounded half away from zero to the currency's decimals.</summary>
-    public static string Format(decimal amount, string currency)
+    public static string Format(decimal amount, string currency) => FormatAmount(amount, currency) + " " + currency;
+
+    /// <summary>"12,000.50": the amount alone, where the currency is named nearby.</summary>
+    public static string FormatAmount(decimal amount, string currency)
     {
         var decimals = Decimals(currency);
-        return Math.Round(amount, decimals, MidpointRounding.AwayFromZero).ToString("N" + decimals, CultureInfo.InvariantCulture) + " " + currency;
+        return Math.Round(amount, decimals, MidpointRounding.AwayFromZero).ToString("N" + decimals, CultureInfo.InvariantCulture);
     }
 
     public static string FormatMinor(long minor, string currency) => Format(FromMinor(minor, currency), currency);
