@@ -431,11 +431,11 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
 
                     b.HasIndex("OwnerUserId");
 
-                    b.HasIndex("ConsultancyId", "Stage");
-
                     b.HasIndex("Stage", "LastActivityAtUtc");
 
-                    b.HasIndex("Stage", "ExpectedCloseOn", "Id");
+                    b.HasIndex("ConsultancyId", "Stage", "Currency", "ValueMinor", "Probability");
+
+                    b.HasIndex("Stage", "ExpectedCloseOn", "Id", "ConsultancyId", "Currency", "ValueMinor", "Probability");
 
                     b.ToTable("Deals");
                 });

@@ -91,9 +91,9 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
                 column: "CompanyId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Deals_ConsultancyId_Stage",
+                name: "IX_Deals_ConsultancyId_Stage_Currency_ValueMinor_Probability",
                 table: "Deals",
-                columns: new[] { "ConsultancyId", "Stage" });
+                columns: new[] { "ConsultancyId", "Stage", "Currency", "ValueMinor", "Probability" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Deals_OwnerUserId",
@@ -101,9 +101,9 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
                 column: "OwnerUserId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Deals_Stage_ExpectedCloseOn_Id",
+                name: "IX_Deals_Stage_ExpectedCloseOn_Id_ConsultancyId_Currency_ValueMinor_Probability",
                 table: "Deals",
-                columns: new[] { "Stage", "ExpectedCloseOn", "Id" });
+                columns: new[] { "Stage", "ExpectedCloseOn", "Id", "ConsultancyId", "Currency", "ValueMinor", "Probability" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Deals_Stage_LastActivityAtUtc",

@@ -11,7 +11,7 @@ using PyPyLeads.Data;
 namespace PyPyLeads.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(LeadsDbContext))]
-    [Migration("20261124130802_Deals")]
+    [Migration("20261124133833_Deals")]
     partial class Deals
     {
         /// <inheritdoc />
@@ -416,11 +416,11 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
 
                     b.HasIndex("OwnerUserId");
 
-                    b.HasIndex("ConsultancyId", "Stage");
-
                     b.HasIndex("Stage", "LastActivityAtUtc");
 
-                    b.HasIndex("Stage", "ExpectedCloseOn", "Id");
+                    b.HasIndex("ConsultancyId", "Stage", "Currency", "ValueMinor", "Probability");
+
+                    b.HasIndex("Stage", "ExpectedCloseOn", "Id", "ConsultancyId", "Currency", "ValueMinor", "Probability");
 
                     b.ToTable("Deals");
                 });

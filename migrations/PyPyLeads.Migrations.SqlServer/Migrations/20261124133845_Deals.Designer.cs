@@ -12,7 +12,7 @@ using PyPyLeads.Data;
 namespace PyPyLeads.Migrations.SqlServer.Migrations
 {
     [DbContext(typeof(LeadsDbContext))]
-    [Migration("20261124130809_Deals")]
+    [Migration("20261124133845_Deals")]
     partial class Deals
     {
         /// <inheritdoc />
@@ -434,11 +434,11 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
 
                     b.HasIndex("OwnerUserId");
 
-                    b.HasIndex("ConsultancyId", "Stage");
-
                     b.HasIndex("Stage", "LastActivityAtUtc");
 
-                    b.HasIndex("Stage", "ExpectedCloseOn", "Id");
+                    b.HasIndex("ConsultancyId", "Stage", "Currency", "ValueMinor", "Probability");
+
+                    b.HasIndex("Stage", "ExpectedCloseOn", "Id", "ConsultancyId", "Currency", "ValueMinor", "Probability");
 
                     b.ToTable("Deals");
                 });
