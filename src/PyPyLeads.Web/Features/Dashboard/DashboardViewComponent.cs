@@ -5,16 +5,17 @@ using PyPyLeads.Deals;
 namespace PyPyLeads.Web.Features.Dashboard;
 
 /// <summary>The pipeline against the Eurostars end: the home page's main panel.</summary>
-public sealed class DashboardViewComponent(PipelineFigures figures) : ViewComponent
+public sealed class DashboardViewComponent(PipelineFigures figures, PyPyLeads.Data.LeadsDbContext db) : ViewComponent
 {
     public async Task<IViewComponentResult> InvokeAsync()
     {
         var data = await figures.ComputeAsync(HttpContext.RequestAborted);
-        return View("~/Features/Dashboard/Dashboard.cshtml", new DashboardModel(data, ChartGeometry.Of(data)));
+        var viewer = await PyPyLeads.Web.Features.Deals.Viewer.LoadAsync(db, HttpContext.User, HttpContext.RequestAborted);
+        return View("~/Features/Dashboard/Dashboard.cshtml", new DashboardModel(data, ChartGeometry.Of(data), viewer));
     }
 }
 
-public sealed record DashboardModel(DashboardFigures Figures, ChartGeometry Chart);
+public sealed record DashboardModel(DashboardFigures Figures, ChartGeometry Chart, PyPyLeads.Web.Features.Deals.Viewer Viewer);
 
 public sealed record ChartBar(string X, string Y, string Width, string Height, string CssClass, string Title);
 
