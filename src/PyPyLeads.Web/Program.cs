@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Razor;
 using PyPyLeads.Data;
 using PyPyLeads.Time;
 using PyPyLeads.Web.Features.Backups;
+using PyPyLeads.Web.Features.Deals;
 using PyPyLeads.Web.Infrastructure;
 
 // `restore <file>` restores a backup while the app is stopped, and starts no web host.
@@ -30,6 +31,7 @@ builder.Services.AddSingleton<TimeProvider>(builder.Configuration["Clock:StartsA
 builder.Services.Configure<EurostarsOptions>(builder.Configuration.GetSection(EurostarsOptions.Section));
 builder.Services.AddSingleton<EurostarsCalendar>();
 builder.Services.AddScoped<PyPyLeads.Schedule.ClashDetector>();
+builder.Services.AddDeals(builder.Configuration);
 
 builder.Services.AddLeadsDatabase(builder.Configuration, data);
 builder.Services.AddDataProtection().SetApplicationName("PyPyLeads").PersistKeysToDbContext<LeadsDbContext>();

@@ -345,6 +345,145 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
                     b.ToTable("People");
                 });
 
+            modelBuilder.Entity("PyPyLeads.Deals.Deal", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime?>("ClosedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("CompanyId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("ConsultancyId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("CreatedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nchar(3)")
+                        .IsFixedLength();
+
+                    b.Property<DateOnly>("ExpectedCloseOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<DateTime>("LastActivityAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("LostReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("OwnerUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<int>("Probability")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("ProbabilityOverridden")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<DateTime>("StageChangedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<long?>("ValueMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CompanyId");
+
+                    b.HasIndex("OwnerUserId");
+
+                    b.HasIndex("Stage", "LastActivityAtUtc");
+
+                    b.HasIndex("ConsultancyId", "Stage", "Currency", "ValueMinor", "Probability");
+
+                    b.HasIndex("Stage", "ExpectedCloseOn", "Id", "ConsultancyId", "Currency", "ValueMinor", "Probability");
+
+                    b.ToTable("Deals");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Deals.DealStageChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("ByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("ByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<int>("DealId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("FromStage")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("ToStage")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DealId", "AtUtc");
+
+                    b.ToTable("DealStageChanges");
+                });
+
             modelBuilder.Entity("PyPyLeads.Schedule.CalendarFeed", b =>
                 {
                     b.Property<int>("Id")
@@ -1369,6 +1508,40 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
                     b.Navigation("Company");
                 });
 
+            modelBuilder.Entity("PyPyLeads.Deals.Deal", b =>
+                {
+                    b.HasOne("PyPyLeads.Companies.Company", "Company")
+                        .WithMany()
+                        .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PyPyLeads.Tour.Consultancy", null)
+                        .WithMany()
+                        .HasForeignKey("ConsultancyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PyPyLeads.Users.AppUser", "Owner")
+                        .WithMany()
+                        .HasForeignKey("OwnerUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Company");
+
+                    b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Deals.DealStageChange", b =>
+                {
+                    b.HasOne("PyPyLeads.Deals.Deal", null)
+                        .WithMany("StageChanges")
+                        .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PyPyLeads.Schedule.CalendarFeed", b =>
                 {
                     b.HasOne("PyPyLeads.Users.AppUser", null)
@@ -1504,6 +1677,11 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
             modelBuilder.Entity("PyPyLeads.Companies.Company", b =>
                 {
                     b.Navigation("People");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Deals.Deal", b =>
+                {
+                    b.Navigation("StageChanges");
                 });
 
             modelBuilder.Entity("PyPyLeads.Schedule.Meeting", b =>

@@ -329,6 +329,141 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
                     b.ToTable("People");
                 });
 
+            modelBuilder.Entity("PyPyLeads.Deals.Deal", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ClosedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CompanyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ConsultancyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<DateOnly>("ExpectedCloseOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastActivityAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LostReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Probability")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ProbabilityOverridden")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StageChangedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ValueMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CompanyId");
+
+                    b.HasIndex("OwnerUserId");
+
+                    b.HasIndex("Stage", "LastActivityAtUtc");
+
+                    b.HasIndex("ConsultancyId", "Stage", "Currency", "ValueMinor", "Probability");
+
+                    b.HasIndex("Stage", "ExpectedCloseOn", "Id", "ConsultancyId", "Currency", "ValueMinor", "Probability");
+
+                    b.ToTable("Deals");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Deals.DealStageChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DealId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FromStage")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ToStage")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DealId", "AtUtc");
+
+                    b.ToTable("DealStageChanges");
+                });
+
             modelBuilder.Entity("PyPyLeads.Schedule.CalendarFeed", b =>
                 {
                     b.Property<int>("Id")
@@ -1338,6 +1473,40 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
                     b.Navigation("Company");
                 });
 
+            modelBuilder.Entity("PyPyLeads.Deals.Deal", b =>
+                {
+                    b.HasOne("PyPyLeads.Companies.Company", "Company")
+                        .WithMany()
+                        .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PyPyLeads.Tour.Consultancy", null)
+                        .WithMany()
+                        .HasForeignKey("ConsultancyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PyPyLeads.Users.AppUser", "Owner")
+                        .WithMany()
+                        .HasForeignKey("OwnerUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Company");
+
+                    b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Deals.DealStageChange", b =>
+                {
+                    b.HasOne("PyPyLeads.Deals.Deal", null)
+                        .WithMany("StageChanges")
+                        .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PyPyLeads.Schedule.CalendarFeed", b =>
                 {
                     b.HasOne("PyPyLeads.Users.AppUser", null)
@@ -1473,6 +1642,11 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
             modelBuilder.Entity("PyPyLeads.Companies.Company", b =>
                 {
                     b.Navigation("People");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Deals.Deal", b =>
+                {
+                    b.Navigation("StageChanges");
                 });
 
             modelBuilder.Entity("PyPyLeads.Schedule.Meeting", b =>

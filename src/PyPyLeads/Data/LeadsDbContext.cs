@@ -24,6 +24,8 @@ public class LeadsDbContext(DbContextOptions<LeadsDbContext> options)
     public DbSet<PyPyLeads.Schedule.TeamStay> TeamStays => Set<PyPyLeads.Schedule.TeamStay>();
     public DbSet<PyPyLeads.Schedule.TourStopAttendee> TourStopAttendees => Set<PyPyLeads.Schedule.TourStopAttendee>();
     public DbSet<PyPyLeads.Schedule.CalendarFeed> CalendarFeeds => Set<PyPyLeads.Schedule.CalendarFeed>();
+    public DbSet<PyPyLeads.Deals.Deal> Deals => Set<PyPyLeads.Deals.Deal>();
+    public DbSet<PyPyLeads.Deals.DealStageChange> DealStageChanges => Set<PyPyLeads.Deals.DealStageChange>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

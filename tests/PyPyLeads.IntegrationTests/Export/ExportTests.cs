@@ -42,7 +42,7 @@ public sealed class ExportTests : IDisposable
         Assert.Equal("pypyleads-export-2011-03-02T170000Z.zip", response.Content.Headers.ContentDisposition.FileName);
         using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
         Assert.Equal(
-            ["README.txt", "companies.csv", "consultancies.csv", "manifest.csv", "meeting-people.csv", "meeting-team.csv", "meetings.csv", "people.csv",
+            ["README.txt", "companies.csv", "consultancies.csv", "deal-stage-changes.csv", "deals.csv", "manifest.csv", "meeting-people.csv", "meeting-team.csv", "meetings.csv", "people.csv",
              "presentation-presenters.csv", "presentation-requests.csv", "team-members.csv", "team-stays.csv", "timeline.csv", "tour-stop-attendees.csv",
              "tour-stops.csv", "users.csv"],
             zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
@@ -53,6 +53,7 @@ public sealed class ExportTests : IDisposable
             ["consultancies.csv"] = 2, ["team-members.csv"] = 6, ["tour-stops.csv"] = 8,
             ["team-stays.csv"] = 9, ["tour-stop-attendees.csv"] = 20, ["presentation-requests.csv"] = 0, ["meetings.csv"] = 0,
             ["presentation-presenters.csv"] = 0, ["meeting-team.csv"] = 0, ["meeting-people.csv"] = 0,
+            ["deals.csv"] = 0, ["deal-stage-changes.csv"] = 0,
         };
         foreach (var (file, rows) in expectedRows)
         {

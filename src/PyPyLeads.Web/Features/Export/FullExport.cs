@@ -37,6 +37,8 @@ public static class FullExport
         ExportTable.Of("presentation-presenters", db => db.Set<PyPyLeads.Schedule.PresentationPresenter>().OrderBy(x => x.PresentationRequestId).ThenBy(x => x.TeamMemberId)),
         ExportTable.Of("meetings", db => db.Meetings.OrderBy(x => x.Id)),
         ExportTable.Of("meeting-team", db => db.Set<PyPyLeads.Schedule.MeetingTeamMember>().OrderBy(x => x.MeetingId).ThenBy(x => x.TeamMemberId)),
+        ExportTable.Of("deals", db => db.Deals.OrderBy(x => x.Id)),
+        ExportTable.Of("deal-stage-changes", db => db.DealStageChanges.OrderBy(x => x.Id)),
         ExportTable.Of("meeting-people", db => db.Set<PyPyLeads.Schedule.MeetingPerson>().OrderBy(x => x.MeetingId).ThenBy(x => x.PersonId)),
     ];
 

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using PyPyLeads.Data;
+using PyPyLeads.Time;
+using PyPyLeads.Users;
+
+namespace PyPyLeads.Web.Features.Deals;
+
+/// <summary>The signed-in user as the deal pages need them: who they are, their consultancy, their zone.</summary>
+public sealed record Viewer(string Id, string Name, int? ConsultancyId, bool IsAdmin, string TimeZoneId)
+{
+    /// <summary>Members of the deal's consultancy and admins edit and move a deal.</summary>
+    public bool CanEdit(int consultancyId) => IsAdmin || ConsultancyId == consultancyId;
+
+    public static async Task<Viewer> LoadAsync(LeadsDbContext db, ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        var id = principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not signed in.");
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == id)
+            .Select(u => new { u.DisplayName, u.ConsultancyId, u.TimeZoneId }).SingleAsync(cancellationToken);
+        return new Viewer(id, user.DisplayName, user.ConsultancyId, principal.IsInRole(Roles.Admin), user.TimeZoneId);
+    }
+
+    /// <summary>An instant in the viewer's zone, with the zone named.</summary>
+    public string Time(DateTime utc) =>
+        Zones.ToLocal(utc, TimeZoneId).ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " " + Zones.Label(utc, TimeZoneId);
+
+    public DateOnly Today(TimeProvider clock) => Zones.Today(clock, TimeZoneId);
+
+    public DateOnly DateOf(DateTime utc) => DateOnly.FromDateTime(Zones.ToLocal(utc, TimeZoneId));
+}
+
+public static class Show
+{
+    public static string Date(DateOnly date) => date.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
+    public static string Value(long? minor, string currency) => minor is { } m ? PyPyLeads.Deals.Money.FormatMinor(m, currency) : "no value yet";
+
+    public static string Consultancy(int? id) => id switch
+    {
+        PyPyLeads.Tour.Consultancy.OpenEndId => "Open End",
+        PyPyLeads.Tour.Consultancy.MerlinuxId => "merlinux",
+        null => "not assigned",
+        _ => "consultancy " + id.Value.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>A CSS class per consultancy, for the chart's bars and the cards' edge.</summary>
+    public static string ConsultancyClass(int id) => id switch
+    {
+        PyPyLeads.Tour.Consultancy.OpenEndId => "c-openend",
+        PyPyLeads.Tour.Consultancy.MerlinuxId => "c-merlinux",
+        _ => "c-other",
+    };
+}

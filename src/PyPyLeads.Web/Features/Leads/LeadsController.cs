@@ -1,0 +1,127 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using PyPyLeads.Companies;
+using PyPyLeads.Data;
+using PyPyLeads.Deals;
+using PyPyLeads.Web.Features.Deals;
+using PyPyLeads.Web.Infrastructure;
+
+namespace PyPyLeads.Web.Features.Leads;
+
+/// <summary>
+/// Which consultancy takes a lead. Everyone sees the unassigned inbox and a lead's assignment history; only
+/// admins (the coordinators) assign or reassign, always with a reason that goes on the company's timeline.
+/// </summary>
+[Route("leads")]
+public sealed class LeadsController(LeadsDbContext db, TimeProvider clock, ILogger<LeadsController> logger) : Controller
+{
+    private const int PageSize = 50;
+
+    [HttpGet("unassigned")]
+    public async Task<IActionResult> Unassigned(int page = 1, CancellationToken cancellationToken = default)
+    {
+        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
+        var query = db.Companies.AsNoTracking().Where(c => c.ConsultancyId == null && c.DeletedAtUtc == null);
+        var total = await query.CountAsync(cancellationToken);
+        var pageCount = Math.Max(1, (total + PageSize - 1) / PageSize);
+        page = Math.Clamp(page, 1, pageCount);
+        // Oldest first: the inbox is worked from the lead that has waited longest.
+        var rows = await query.OrderBy(c => c.CreatedAtUtc).ThenBy(c => c.Id).Skip((page - 1) * PageSize).Take(PageSize)
+            .Select(c => new { c.Id, c.Name, c.City, c.Country, c.Source, c.CreatedAtUtc })
+            .ToListAsync(cancellationToken);
+        return View(new UnassignedPage(
+            rows.Select(c => new UnassignedRow(c.Id, c.Name, string.Join(", ", new[] { c.City, c.Country }.Where(p => !string.IsNullOrWhiteSpace(p))) is { Length: > 0 } place ? place : null,
+                c.Source.ToString(), viewer.Time(c.CreatedAtUtc))).ToList(),
+            total, page, pageCount, viewer.IsAdmin, TempData["LeadMessage"] as string));
+    }
+
+    [HttpGet("{companyId:int}/assign")]
+    public async Task<IActionResult> Assign(int companyId, string? returnUrl, CancellationToken cancellationToken)
+    {
+        var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == companyId && c.DeletedAtUtc == null, cancellationToken);
+        if (company is null)
+        {
+            return NotFound();
+        }
+        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
+        var form = new AssignLeadForm { ConsultancyId = company.ConsultancyId, Version = company.Version, ReturnUrl = returnUrl };
+        return View(await Page(company, form, viewer, conflict: null, cancellationToken));
+    }
+
+    [Authorize(Policy = Authentication.AdminPolicy)]
+    [HttpPost("{companyId:int}/assign")]
+    public async Task<IActionResult> Assign(int companyId, AssignLeadForm form, CancellationToken cancellationToken)
+    {
+        var company = await db.Companies.SingleOrDefaultAsync(c => c.Id == companyId && c.DeletedAtUtc == null, cancellationToken);
+        if (company is null)
+        {
+            return NotFound();
+        }
+        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
+        if (company.Version != form.Version)
+        {
+            return await ConflictAsync(company, form, viewer, cancellationToken);
+        }
+        if (ModelState.IsValid && company.ConsultancyId == form.ConsultancyId)
+        {
+            ModelState.AddModelError(nameof(form.ConsultancyId), company.ConsultancyId is null ? "It is not assigned already." : $"It is already assigned to {Show.Consultancy(company.ConsultancyId)}.");
+        }
+        if (!ModelState.IsValid)
+        {
+            return View(await Page(company, form, viewer, conflict: null, cancellationToken));
+        }
+
+        var from = company.ConsultancyId;
+        var now = clock.GetUtcNow().UtcDateTime;
+        company.ConsultancyId = form.ConsultancyId;
+        var summary = (from, form.ConsultancyId) switch
+        {
+            (null, { } to) => $"Assigned to {Show.Consultancy(to)}",
+            ({ } was, null) => $"Unassigned (was {Show.Consultancy(was)})",
+            _ => $"Reassigned from {Show.Consultancy(from)} to {Show.Consultancy(form.ConsultancyId)}",
+        };
+        db.Timeline.Add(DealTimeline.Entry(company.Id, now, DealTimeline.Assigned, summary, form.Reason, viewer.Id, viewer.Name,
+            DealTimeline.CompanySubjectType, company.Id));
+        db.Entry(company).Property(c => c.Version).OriginalValue = form.Version;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            var current = await db.Companies.SingleAsync(c => c.Id == companyId, cancellationToken);
+            return await ConflictAsync(current, form, viewer, cancellationToken);
+        }
+        logger.LogInformation("{User} {Summary} company {CompanyId}", viewer.Name, summary, company.Id);
+        TempData["LeadMessage"] = $"{company.Name}: {summary}.";
+        return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl! : $"/leads/{company.Id}/assign");
+    }
+
+    /// <summary>Someone changed the company since the form was shown: nothing is saved, the current state is shown.</summary>
+    private async Task<IActionResult> ConflictAsync(Company company, AssignLeadForm form, Viewer viewer, CancellationToken cancellationToken)
+    {
+        ModelState.Clear();
+        var fresh = new AssignLeadForm { ConsultancyId = form.ConsultancyId, Reason = form.Reason, Version = company.Version, ReturnUrl = form.ReturnUrl };
+        var page = await Page(company, fresh, viewer,
+            $"Someone changed this company while you were looking: it is now {Show.Consultancy(company.ConsultancyId)}. Nothing was saved; check and send again.",
+            cancellationToken);
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        return View("Assign", page);
+    }
+
+    private async Task<AssignPage> Page(Company company, AssignLeadForm form, Viewer viewer, string? conflict, CancellationToken cancellationToken)
+    {
+        var history = await db.Timeline.AsNoTracking()
+            .Where(t => t.CompanyId == company.Id && t.Kind == DealTimeline.Assigned)
+            .OrderByDescending(t => t.AtUtc).ThenByDescending(t => t.Id).Take(50)
+            .Select(t => new { t.AtUtc, t.ActorName, t.Summary, t.Details }).ToListAsync(cancellationToken);
+        var deals = await db.Deals.AsNoTracking().OpenOnly().Where(d => d.CompanyId == company.Id).OrderBy(d => d.Id).Take(50)
+            .Select(d => new { d.Id, d.Kind, d.Title, d.ConsultancyId }).ToListAsync(cancellationToken);
+        return new AssignPage(company.Id, company.Name, company.ConsultancyId, company.Version, form, viewer.IsAdmin,
+            history.Select(h => new AssignmentLine(viewer.Time(h.AtUtc), h.ActorName ?? "someone", h.Summary, h.Details)).ToList(),
+            deals.Select(d => new OtherDeal(d.Id, $"#{d.Id} {d.Kind}" + (d.Title is null ? "" : $": {d.Title}"), Show.Consultancy(d.ConsultancyId))).ToList(),
+            conflict);
+    }
+}

@@ -1,0 +1,28 @@
+using System.Globalization;
+using PyPyLeads.Timeline;
+
+namespace PyPyLeads.Deals;
+
+/// <summary>The company timeline lines that deals and lead assignments write, in the same SaveChanges as the change.</summary>
+public static class DealTimeline
+{
+    public const string SubjectType = "Deal";
+    public const string CompanySubjectType = "Company";
+    public const string Assigned = "lead.assigned";
+    public const string Created = "deal.created";
+    public const string StageChanged = "deal.stage";
+    public const string Edited = "deal.edited";
+
+    public static string Describe(Deal deal) =>
+        $"{deal.Kind.ToString().ToLowerInvariant()} deal #{deal.Id.ToString(CultureInfo.InvariantCulture)}" +
+        (string.IsNullOrEmpty(deal.Title) ? "" : $" “{Shorten(deal.Title, 120)}”");
+
+    public static TimelineEntry Entry(int companyId, DateTime atUtc, string kind, string summary, string? details, string userId, string userName,
+        string subjectType, long subjectId) => new()
+    {
+        CompanyId = companyId, AtUtc = atUtc, Kind = kind, Summary = Shorten(summary, 500), Details = details is null ? null : Shorten(details, 8000),
+        ActorUserId = userId, ActorName = userName, SubjectType = subjectType, SubjectId = subjectId,
+    };
+
+    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+}
