@@ -41,7 +41,8 @@ public sealed class Browser : IAsyncLifetime
             HasTouch = width < 600,
             AcceptDownloads = true,
         });
-        context.SetDefaultTimeout(15_000);
+        // Generous: a 2-core machine running the whole suite is slow, and a wait ends as soon as its condition holds.
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 
