@@ -106,7 +106,9 @@ internal sealed class CompanyConfiguration : IEntityTypeConfiguration<PyPyLeads.
         // submissions cannot both create "Yelp". The filter is plain SQL that SQLite and SQL Server both read.
         b.HasIndex(x => x.NameKey).IsUnique().HasFilter("DeletedAtUtc IS NULL");
         b.HasIndex(x => x.DomainKey).IsUnique().HasFilter("DeletedAtUtc IS NULL AND DomainKey IS NOT NULL");
-        b.HasIndex(x => new { x.DeletedAtUtc, x.Name, x.Id });
+        // The list sorted by date added (live companies), and the admins' list of deleted ones. Sorting by name
+        // reads the unique NameKey index above (folded, so "apple" and "Zebra" sort as people expect).
+        b.HasIndex(x => new { x.DeletedAtUtc, x.CreatedAtUtc, x.Id });
         b.HasIndex(x => x.ConsultancyId);
     }
 }

@@ -19,6 +19,10 @@ public class LeadsDbContext(DbContextOptions<LeadsDbContext> options)
     public DbSet<PyPyLeads.Companies.Company> Companies => Set<PyPyLeads.Companies.Company>();
     public DbSet<PyPyLeads.Companies.Person> People => Set<PyPyLeads.Companies.Person>();
     public DbSet<PyPyLeads.Timeline.TimelineEntry> Timeline => Set<PyPyLeads.Timeline.TimelineEntry>();
+    public DbSet<PyPyLeads.Companies.Encounter> Encounters => Set<PyPyLeads.Companies.Encounter>();
+    public DbSet<PyPyLeads.Companies.EncounterAttendee> EncounterAttendees => Set<PyPyLeads.Companies.EncounterAttendee>();
+    public DbSet<PyPyLeads.Companies.CompanySearchTerm> CompanySearchTerms => Set<PyPyLeads.Companies.CompanySearchTerm>();
+    public DbSet<PyPyLeads.Companies.CsvImport> CsvImports => Set<PyPyLeads.Companies.CsvImport>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
