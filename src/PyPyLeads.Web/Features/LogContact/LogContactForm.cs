@@ -47,7 +47,7 @@ public sealed class LogContactFormValidator : AbstractValidator<LogContactForm>
         RuleFor(x => x.PersonRole).SingleLine("Role", CompanyRules.Role);
         RuleFor(x => x.PersonEmail).EmailShape();
         RuleFor(x => x.PersonPhone).PhoneShape();
-        RuleFor(x => x.MetBy).NotEmpty().WithMessage("Choose who met them.");
+        RuleFor(x => x.MetBy).Must(ids => ids.Any(id => !string.IsNullOrEmpty(id))).WithMessage("Choose who met them.");
         RuleFor(x => x.Note).MultiLine("Note", CompanyRules.EncounterNote);
     }
 }
