@@ -164,7 +164,7 @@ public sealed class CsvImportJob(LeadsDbContext db, TimeProvider clock, ILogger<
                         await db.InTransactionAsync(ct => ImportBatchAsync(batch, importId, token, from, actor, import.FileName, ct), cancellationToken);
                         break;
                     }
-                    catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex) && attempt < 3)
+                    catch (Exception ex) when (DbErrors.IsUniqueViolation(ex) && attempt < 3)
                     {
                         // Someone saved one of these companies or people meanwhile: the batch, again, now matches them.
                         db.ChangeTracker.Clear();

@@ -81,10 +81,10 @@ public static class Merging
         survivor.ConsultancyId ??= other.ConsultancyId;
 
         var details = new StringBuilder();
-        details.Append(CultureInfo.InvariantCulture, $"Moved here: {movedPeople} people, {encounters} encounters, {timeline} timeline entries.");
+        details.Append(CultureInfo.InvariantCulture, $"Moved here: {Count(movedPeople, "person", "people")}, {Count(encounters, "encounter", "encounters")}, {Count(timeline, "timeline entry", "timeline entries")}.");
         if (mergedPeople > 0)
         {
-            details.Append(CultureInfo.InvariantCulture, $" {mergedPeople} people with the same e-mail address at both were merged.");
+            details.Append(CultureInfo.InvariantCulture, $" Merged {Count(mergedPeople, "person", "people")} with the same e-mail address at both.");
         }
         if (takenOver.Count > 0)
         {
@@ -181,7 +181,9 @@ public static class Merging
 
     private static string DescribeCompany(Company c) =>
         Join(("Name", c.Name), ("Web domain", c.WebDomain), ("City", c.City), ("Country", c.Country), ("Industry", c.Industry),
-            ("Source", c.Source.ToString()), ("Notes", c.Notes)) + $" (#{c.Id})";
+            ("Source", LeadSources.Label(c.Source)), ("Notes", c.Notes)) + $" (#{c.Id})";
+
+    private static string Count(int n, string one, string many) => n.ToString(CultureInfo.InvariantCulture) + " " + (n == 1 ? one : many);
 
     private static string DescribePerson(Person p) =>
         Join(("Name", p.Name), ("Role", p.Role), ("E-mail", p.Email), ("Phone", p.Phone)) + $" (#{p.Id})";

@@ -211,7 +211,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
             var current = await db.Companies.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken);
             return View(await ConflictPageAsync(current, form, cancellationToken));
         }
-        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        catch (Exception ex) when (DbErrors.IsUniqueViolation(ex))
         {
             db.ChangeTracker.Clear();
             var current = await db.Companies.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken);
@@ -301,7 +301,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
                 return count;
             }, cancellationToken);
         }
-        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        catch (Exception ex) when (DbErrors.IsUniqueViolation(ex))
         {
             var other = await CompanyMatching.FindAsync(db, company.Name, company.WebDomain, exceptId: id, cancellationToken);
             TempData["Error"] = $"It cannot be restored: “{other.FirstOrDefault()?.Name}” now has the same {other.FirstOrDefault()?.Reason.Replace("same ", "", StringComparison.Ordinal) ?? "name"}. Restore is refused so as not to make a duplicate.";
@@ -350,14 +350,15 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
         {
             var result = await db.InTransactionAsync(ct => Merging.MergeCompaniesAsync(db, keep, other, viewer.Actor, clock.GetUtcNow().UtcDateTime, ct), cancellationToken);
             logger.LogInformation("{User} merged company {Other} into {Keep}", viewer.Name, other, keep);
-            TempData["Message"] = $"Merged: {result.People} people, {result.Encounters} encounters and {result.TimelineEntries} timeline entries moved here.";
+            TempData["Message"] = $"Merged. Everything attached to the other company is here now ({result.Encounters} encounters, {result.TimelineEntries} timeline entries).";
             return Redirect($"/companies/{keep}");
         }
-        catch (MergeRefusedException ex)
+        catch (Exception ex) when (ex is MergeRefusedException || DbErrors.IsUniqueViolation(ex))
         {
             db.ChangeTracker.Clear();
             var self = await CandidateAsync(id, cancellationToken);
-            return self is null ? NotFound() : View(new CompanyMergePage { This = self, Error = ex.Message });
+            var message = ex is MergeRefusedException ? ex.Message : "Someone changed one of the two companies meanwhile. Nothing was merged; try again.";
+            return self is null ? NotFound() : View(new CompanyMergePage { This = self, Error = message });
         }
     }
 
@@ -407,7 +408,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
                 return person.Id;
             }, cancellationToken);
         }
-        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        catch (Exception ex) when (DbErrors.IsUniqueViolation(ex))
         {
             ModelState.AddModelError(nameof(form.Email), "Someone else has just added a person with this e-mail address here.");
             return View("~/Features/People/Edit.cshtml", page);

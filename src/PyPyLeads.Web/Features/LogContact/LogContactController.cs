@@ -78,6 +78,7 @@ public sealed class LogContactController(LeadsDbContext db, TimeProvider clock, 
             }
             else
             {
+                form.CompanyId = company.Id; // the survivor, when the chosen company was merged meanwhile
                 form.CompanyName = company.Name;
             }
         }
