@@ -98,7 +98,7 @@ public static class CompanyCsv
             IgnoreBlankLines = true,
             MissingFieldFound = null,
             HeaderValidated = null,
-            BadDataFound = null, // checked below, with the row number
+            // BadDataFound keeps its default: a stray or unclosed quote throws, and the whole file is refused with the row.
         };
         var rows = new List<CsvRow>();
         try
