@@ -33,6 +33,6 @@ public static class TourSchedule
         }
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
         var last = stop.LastDay ?? first;
-        return stop.Name + " · " + (first == last ? first.ToString("ddd d MMM", invariant) : first.ToString("d", invariant) + "–" + last.ToString("d MMM", invariant));
+        return stop.Name + " · " + (first == last ? first.ToString("ddd d MMM", invariant) : first.Day.ToString(invariant) + "–" + last.ToString("d MMM", invariant));
     }
 }
