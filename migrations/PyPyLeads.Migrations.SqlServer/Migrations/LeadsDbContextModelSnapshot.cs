@@ -492,6 +492,8 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
                         .IsUnique()
                         .HasFilter("DeletedAtUtc IS NULL AND EmailKey IS NOT NULL");
 
+                    b.HasIndex("CompanyId", "Name");
+
                     b.ToTable("People");
                 });
 

@@ -474,6 +474,8 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
                         .IsUnique()
                         .HasFilter("DeletedAtUtc IS NULL AND EmailKey IS NOT NULL");
 
+                    b.HasIndex("CompanyId", "Name");
+
                     b.ToTable("People");
                 });
 

@@ -125,6 +125,8 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<PyPyLeads.C
         b.HasOne(x => x.Company).WithMany(c => c.People).HasForeignKey(x => x.CompanyId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<PyPyLeads.Companies.Person>().WithMany().HasForeignKey(x => x.MergedIntoPersonId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.CompanyId, x.EmailKey }).IsUnique().HasFilter("DeletedAtUtc IS NULL AND EmailKey IS NOT NULL");
+        // A company's people (the filtered index above cannot serve "WHERE CompanyId = ?" on SQLite).
+        b.HasIndex(x => new { x.CompanyId, x.Name });
         b.HasIndex(x => x.Name);
         b.HasIndex(x => x.EmailKey);
     }

@@ -45,12 +45,15 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
             c.Id, c.Name, c.WebDomain, c.City, c.Country,
             Consultancy = db.Consultancies.Where(x => x.Id == c.ConsultancyId).Select(x => x.Name).FirstOrDefault(),
             People = db.People.Count(p => p.CompanyId == c.Id && p.DeletedAtUtc == null),
-            LastMet = db.Encounters.Where(e => e.CompanyId == c.Id).OrderByDescending(e => e.MetAtUtc)
-                .Select(e => new { e.MetAtUtc, Stop = db.TourStops.Where(s => s.Id == e.TourStopId).Select(s => s.Name).FirstOrDefault() }).FirstOrDefault(),
+            // Scalar subqueries, each an index lookup per row: selecting an object here makes EF rank every encounter instead.
+            LastMetUtc = db.Encounters.Where(e => e.CompanyId == c.Id).Max(e => (DateTime?)e.MetAtUtc),
+            LastStopId = db.Encounters.Where(e => e.CompanyId == c.Id).OrderByDescending(e => e.MetAtUtc).Select(e => e.TourStopId).FirstOrDefault(),
         }).ToListAsync(cancellationToken);
+        var stopNames = await db.TourStops.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
         var byId = rows.ToDictionary(r => r.Id);
         var page = keys.Where(k => byId.ContainsKey(k.Id)).Select(k => byId[k.Id])
-            .Select(r => new CompanyRow(r.Id, r.Name, r.WebDomain, r.City, r.Country, r.Consultancy, r.People, r.LastMet?.MetAtUtc, r.LastMet?.Stop)).ToList();
+            .Select(r => new CompanyRow(r.Id, r.Name, r.WebDomain, r.City, r.Country, r.Consultancy, r.People, r.LastMetUtc,
+                r.LastStopId is { } stop ? stopNames.GetValueOrDefault(stop) : null)).ToList();
 
         string? next = null, previous = null;
         if (keys.Count > 0)

@@ -11,7 +11,7 @@ using PyPyLeads.Data;
 namespace PyPyLeads.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(LeadsDbContext))]
-    [Migration("20261124131939_LoggingContacts")]
+    [Migration("20261124135248_LoggingContacts")]
     partial class LoggingContacts
     {
         /// <inheritdoc />
@@ -476,6 +476,8 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
                     b.HasIndex("CompanyId", "EmailKey")
                         .IsUnique()
                         .HasFilter("DeletedAtUtc IS NULL AND EmailKey IS NOT NULL");
+
+                    b.HasIndex("CompanyId", "Name");
 
                     b.ToTable("People");
                 });

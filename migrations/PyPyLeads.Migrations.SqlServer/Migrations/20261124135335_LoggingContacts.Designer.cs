@@ -12,7 +12,7 @@ using PyPyLeads.Data;
 namespace PyPyLeads.Migrations.SqlServer.Migrations
 {
     [DbContext(typeof(LeadsDbContext))]
-    [Migration("20261124131946_LoggingContacts")]
+    [Migration("20261124135335_LoggingContacts")]
     partial class LoggingContacts
     {
         /// <inheritdoc />
@@ -494,6 +494,8 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
                     b.HasIndex("CompanyId", "EmailKey")
                         .IsUnique()
                         .HasFilter("DeletedAtUtc IS NULL AND EmailKey IS NOT NULL");
+
+                    b.HasIndex("CompanyId", "Name");
 
                     b.ToTable("People");
                 });

@@ -124,6 +124,11 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_People_CompanyId_Name",
+                table: "People",
+                columns: new[] { "CompanyId", "Name" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Companies_DeletedAtUtc_CreatedAtUtc_Id",
                 table: "Companies",
                 columns: new[] { "DeletedAtUtc", "CreatedAtUtc", "Id" });
@@ -173,6 +178,10 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
 
             migrationBuilder.DropTable(
                 name: "Encounters");
+
+            migrationBuilder.DropIndex(
+                name: "IX_People_CompanyId_Name",
+                table: "People");
 
             migrationBuilder.DropIndex(
                 name: "IX_Companies_DeletedAtUtc_CreatedAtUtc_Id",
