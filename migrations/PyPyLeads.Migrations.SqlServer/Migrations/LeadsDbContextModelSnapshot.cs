@@ -268,6 +268,9 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
 
                     b.HasIndex("ConsultancyId");
 
+                    b.HasIndex("DeletedAtUtc")
+                        .HasFilter("DeletedAtUtc IS NOT NULL");
+
                     b.HasIndex("DomainKey")
                         .IsUnique()
                         .HasFilter("DeletedAtUtc IS NULL AND DomainKey IS NOT NULL");
@@ -280,7 +283,8 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
 
                     b.HasIndex("SourceTourStopId");
 
-                    b.HasIndex("DeletedAtUtc", "CreatedAtUtc", "Id");
+                    b.HasIndex("CreatedAtUtc", "Id")
+                        .HasFilter("DeletedAtUtc IS NULL");
 
                     b.ToTable("Companies");
                 });

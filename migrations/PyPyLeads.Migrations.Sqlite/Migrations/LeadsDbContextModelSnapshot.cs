@@ -254,6 +254,9 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ConsultancyId");
 
+                    b.HasIndex("DeletedAtUtc")
+                        .HasFilter("DeletedAtUtc IS NOT NULL");
+
                     b.HasIndex("DomainKey")
                         .IsUnique()
                         .HasFilter("DeletedAtUtc IS NULL AND DomainKey IS NOT NULL");
@@ -266,7 +269,8 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
 
                     b.HasIndex("SourceTourStopId");
 
-                    b.HasIndex("DeletedAtUtc", "CreatedAtUtc", "Id");
+                    b.HasIndex("CreatedAtUtc", "Id")
+                        .HasFilter("DeletedAtUtc IS NULL");
 
                     b.ToTable("Companies");
                 });

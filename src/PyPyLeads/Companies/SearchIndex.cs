@@ -72,18 +72,53 @@ public static class SearchIndex
         return result.Distinct(StringComparer.Ordinal).Take(MaxTerms).ToList();
     }
 
-    /// <summary>Companies having, for every query term, a term that starts with it. Index range first, then an exact prefix check.</summary>
-    public static IQueryable<Company> Matching(this IQueryable<Company> companies, LeadsDbContext db, string? query)
+    /// <summary>Above this many entries a term is too common to drive a search: the list's own order does.</summary>
+    private const int DriveLimit = 5000;
+
+    /// <summary>
+    /// Companies having, for every query term, a term that starts with it. The rarest term (counted through the
+    /// index, up to <see cref="DriveLimit"/>) picks the candidate companies; the others are checked per candidate
+    /// through the CompanyId index. When every term is common, the list walks its sort index and checks each row,
+    /// which finds a page quickly precisely because so many rows match.
+    /// </summary>
+    public static async Task<IQueryable<Company>> MatchingAsync(this IQueryable<Company> companies, LeadsDbContext db, string? query, CancellationToken cancellationToken = default)
     {
-        foreach (var term in QueryTerms(query))
+        var terms = QueryTerms(query);
+        if (terms.Count == 0)
         {
-            var upper = Successor(term);
-            var ids = db.CompanySearchTerms
-                .Where(t => string.Compare(t.Term, term) >= 0 && string.Compare(t.Term, upper) < 0 && t.Term.StartsWith(term))
-                .Select(t => t.CompanyId);
-            companies = companies.Where(c => ids.Contains(c.Id));
+            return companies;
+        }
+        var counts = new List<(string Term, int Count)>();
+        foreach (var term in terms)
+        {
+            counts.Add((term, await Range(db, term).Take(DriveLimit).CountAsync(cancellationToken)));
+        }
+        var rarest = counts.MinBy(c => c.Count);
+        if (rarest.Count == 0)
+        {
+            return companies.Where(c => false);
+        }
+        foreach (var (term, count) in counts)
+        {
+            if (term == rarest.Term && count < DriveLimit)
+            {
+                var ids = Range(db, term).Select(t => t.CompanyId);
+                companies = companies.Where(c => ids.Contains(c.Id));
+            }
+            else
+            {
+                var upper = Successor(term);
+                companies = companies.Where(c => db.CompanySearchTerms.Any(t => t.CompanyId == c.Id
+                    && string.Compare(t.Term, term) >= 0 && string.Compare(t.Term, upper) < 0 && t.Term.StartsWith(term)));
+            }
         }
         return companies;
+    }
+
+    private static IQueryable<CompanySearchTerm> Range(LeadsDbContext db, string term)
+    {
+        var upper = Successor(term);
+        return db.CompanySearchTerms.Where(t => string.Compare(t.Term, term) >= 0 && string.Compare(t.Term, upper) < 0 && t.Term.StartsWith(term));
     }
 
     /// <summary>Rebuilds the terms of these companies from what is saved now (call after SaveChanges, in the same transaction).</summary>

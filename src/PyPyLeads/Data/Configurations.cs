@@ -107,8 +107,11 @@ internal sealed class CompanyConfiguration : IEntityTypeConfiguration<PyPyLeads.
         b.HasIndex(x => x.NameKey).IsUnique().HasFilter("DeletedAtUtc IS NULL");
         b.HasIndex(x => x.DomainKey).IsUnique().HasFilter("DeletedAtUtc IS NULL AND DomainKey IS NOT NULL");
         // The list sorted by date added (live companies), and the admins' list of deleted ones. Sorting by name
-        // reads the unique NameKey index above (folded, so "apple" and "Zebra" sort as people expect).
-        b.HasIndex(x => new { x.DeletedAtUtc, x.CreatedAtUtc, x.Id });
+        // reads the unique NameKey index above (folded, so "apple" and "Zebra" sort as people expect). Both are
+        // partial, and no index leads with DeletedAtUtc: without statistics SQLite takes "DeletedAtUtc IS NULL"
+        // for a selective equality and would read every live company through such an index, then sort them.
+        b.HasIndex(x => new { x.CreatedAtUtc, x.Id }).HasFilter("DeletedAtUtc IS NULL");
+        b.HasIndex(x => x.DeletedAtUtc).HasFilter("DeletedAtUtc IS NOT NULL");
         b.HasIndex(x => x.ConsultancyId);
     }
 }

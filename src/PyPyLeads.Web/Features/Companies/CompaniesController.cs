@@ -25,7 +25,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
     public async Task<IActionResult> Index([FromQuery] CompanyListQuery query, CancellationToken cancellationToken)
     {
         var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
-        var filtered = Filter(query);
+        var filtered = await FilterAsync(query, cancellationToken);
         var sort = query.SortOrDefault;
         var after = Cursor.Decode(query.After);
         var before = after is null ? Cursor.Decode(query.Before) : null;
@@ -85,7 +85,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
         var live = db.Companies.AsNoTracking().Where(c => c.DeletedAtUtc == null);
         // The same company under another spelling ("yelp, inc.") first, then companies whose words start so.
         var exact = await live.Where(c => c.NameKey == nameKey).Select(c => new { c.Id, c.Name, Domain = c.WebDomain, c.City }).ToListAsync(cancellationToken);
-        var more = await live.Matching(db, q).OrderBy(c => c.NameKey).Take(8)
+        var more = await (await live.MatchingAsync(db, q, cancellationToken)).OrderBy(c => c.NameKey).Take(8)
             .Select(c => new { c.Id, c.Name, Domain = c.WebDomain, c.City }).ToListAsync(cancellationToken);
         return Json(exact.Concat(more).DistinctBy(c => c.Id).Take(8).Select(c => new { id = c.Id, name = c.Name, domain = c.Domain, city = c.City }));
     }
@@ -333,7 +333,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
         IReadOnlyList<MergeCandidate> found = [];
         if (!string.IsNullOrWhiteSpace(q))
         {
-            var ids = await db.Companies.AsNoTracking().Where(c => c.DeletedAtUtc == null && c.Id != id).Matching(db, q)
+            var ids = await (await db.Companies.AsNoTracking().Where(c => c.DeletedAtUtc == null && c.Id != id).MatchingAsync(db, q, cancellationToken))
                 .OrderBy(c => c.NameKey).Take(20).Select(c => c.Id).ToListAsync(cancellationToken);
             found = await CandidatesAsync(ids, cancellationToken);
         }
@@ -425,9 +425,9 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
     public async Task Export([FromQuery] CompanyListQuery query, CancellationToken cancellationToken)
     {
         var consultancies = await db.Consultancies.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
-        var rows = from c in Filter(query)
-                   orderby c.NameKey, c.Id
-                   from p in db.People.Where(p => p.CompanyId == c.Id && p.DeletedAtUtc == null).OrderBy(p => p.Id).DefaultIfEmpty()
+        var rows = from c in await FilterAsync(query, cancellationToken)
+                   from p in db.People.Where(p => p.CompanyId == c.Id && p.DeletedAtUtc == null).DefaultIfEmpty()
+                   orderby c.NameKey, c.Id, p == null ? 0 : p.Id
                    select new { c.Name, c.WebDomain, c.City, c.Country, c.Industry, c.Source, c.ConsultancyId, c.Notes,
                                 Person = p == null ? null : p.Name, Role = p == null ? null : p.Role, Email = p == null ? null : p.Email, Phone = p == null ? null : p.Phone };
         var today = Zones.Today(clock, "UTC").ToString("yyyy-MM-dd", Invariant);
@@ -442,9 +442,9 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
         }), cancellationToken);
     }
 
-    private IQueryable<Company> Filter(CompanyListQuery query)
+    private async Task<IQueryable<Company>> FilterAsync(CompanyListQuery query, CancellationToken cancellationToken)
     {
-        var companies = db.Companies.AsNoTracking().Where(c => c.DeletedAtUtc == null).Matching(db, query.Q);
+        var companies = await db.Companies.AsNoTracking().Where(c => c.DeletedAtUtc == null).MatchingAsync(db, query.Q, cancellationToken);
         if (query.Stop is { } stop)
         {
             companies = companies.Where(c => db.Encounters.Any(e => e.CompanyId == c.Id && e.TourStopId == stop));

@@ -129,9 +129,16 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
                 columns: new[] { "CompanyId", "Name" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Companies_DeletedAtUtc_CreatedAtUtc_Id",
+                name: "IX_Companies_CreatedAtUtc_Id",
                 table: "Companies",
-                columns: new[] { "DeletedAtUtc", "CreatedAtUtc", "Id" });
+                columns: new[] { "CreatedAtUtc", "Id" },
+                filter: "DeletedAtUtc IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Companies_DeletedAtUtc",
+                table: "Companies",
+                column: "DeletedAtUtc",
+                filter: "DeletedAtUtc IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_CompanySearchTerms_CompanyId",
@@ -184,7 +191,11 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
                 table: "People");
 
             migrationBuilder.DropIndex(
-                name: "IX_Companies_DeletedAtUtc_CreatedAtUtc_Id",
+                name: "IX_Companies_CreatedAtUtc_Id",
+                table: "Companies");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Companies_DeletedAtUtc",
                 table: "Companies");
 
             migrationBuilder.CreateIndex(
