@@ -268,6 +268,9 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
 
                     b.HasIndex("ConsultancyId");
 
+                    b.HasIndex("DeletedAtUtc")
+                        .HasFilter("DeletedAtUtc IS NOT NULL");
+
                     b.HasIndex("DomainKey")
                         .IsUnique()
                         .HasFilter("DeletedAtUtc IS NULL AND DomainKey IS NOT NULL");
@@ -280,9 +283,160 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
 
                     b.HasIndex("SourceTourStopId");
 
-                    b.HasIndex("DeletedAtUtc", "Name", "Id");
+                    b.HasIndex("CreatedAtUtc", "Id")
+                        .HasFilter("DeletedAtUtc IS NULL");
 
                     b.ToTable("Companies");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Companies.CompanySearchTerm", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<int>("CompanyId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Term", "CompanyId");
+
+                    b.HasIndex("CompanyId");
+
+                    b.ToTable("CompanySearchTerms");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Companies.CsvImport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("CompaniesCreated")
+                        .HasColumnType("int");
+
+                    b.Property<int>("CompaniesMatched")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("nvarchar(260)");
+
+                    b.Property<DateTime?>("FinishedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("PeopleCreated")
+                        .HasColumnType("int");
+
+                    b.Property<int>("PeopleMatched")
+                        .HasColumnType("int");
+
+                    b.Property<int>("ProcessedRows")
+                        .HasColumnType("int");
+
+                    b.Property<int>("RowsSkipped")
+                        .HasColumnType("int");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<int>("TotalRows")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("UploadedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("UploadedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("UploadedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UploadedAtUtc");
+
+                    b.ToTable("CsvImports");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Companies.Encounter", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("CompanyId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<int>("Interests")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("MetAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<int?>("PersonId")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("TourStopId")
+                        .HasColumnType("int");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonId");
+
+                    b.HasIndex("CompanyId", "MetAtUtc");
+
+                    b.HasIndex("TourStopId", "CompanyId");
+
+                    b.ToTable("Encounters");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Companies.EncounterAttendee", b =>
+                {
+                    b.Property<int>("EncounterId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("EncounterId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("EncounterAttendees");
                 });
 
             modelBuilder.Entity("PyPyLeads.Companies.Person", b =>
@@ -341,6 +495,8 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
                     b.HasIndex("CompanyId", "EmailKey")
                         .IsUnique()
                         .HasFilter("DeletedAtUtc IS NULL AND EmailKey IS NOT NULL");
+
+                    b.HasIndex("CompanyId", "Name");
 
                     b.ToTable("People");
                 });
@@ -1492,6 +1648,49 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("PyPyLeads.Companies.CompanySearchTerm", b =>
+                {
+                    b.HasOne("PyPyLeads.Companies.Company", null)
+                        .WithMany()
+                        .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PyPyLeads.Companies.Encounter", b =>
+                {
+                    b.HasOne("PyPyLeads.Companies.Company", null)
+                        .WithMany()
+                        .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PyPyLeads.Companies.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("PyPyLeads.Tour.TourStop", null)
+                        .WithMany()
+                        .HasForeignKey("TourStopId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("PyPyLeads.Companies.EncounterAttendee", b =>
+                {
+                    b.HasOne("PyPyLeads.Companies.Encounter", null)
+                        .WithMany("MetBy")
+                        .HasForeignKey("EncounterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PyPyLeads.Users.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PyPyLeads.Companies.Person", b =>
                 {
                     b.HasOne("PyPyLeads.Companies.Company", "Company")
@@ -1677,6 +1876,11 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
             modelBuilder.Entity("PyPyLeads.Companies.Company", b =>
                 {
                     b.Navigation("People");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Companies.Encounter", b =>
+                {
+                    b.Navigation("MetBy");
                 });
 
             modelBuilder.Entity("PyPyLeads.Deals.Deal", b =>

@@ -254,6 +254,9 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ConsultancyId");
 
+                    b.HasIndex("DeletedAtUtc")
+                        .HasFilter("DeletedAtUtc IS NOT NULL");
+
                     b.HasIndex("DomainKey")
                         .IsUnique()
                         .HasFilter("DeletedAtUtc IS NULL AND DomainKey IS NOT NULL");
@@ -266,9 +269,158 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
 
                     b.HasIndex("SourceTourStopId");
 
-                    b.HasIndex("DeletedAtUtc", "Name", "Id");
+                    b.HasIndex("CreatedAtUtc", "Id")
+                        .HasFilter("DeletedAtUtc IS NULL");
 
                     b.ToTable("Companies");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Companies.CompanySearchTerm", b =>
+                {
+                    b.Property<string>("Term")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CompanyId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Term", "CompanyId");
+
+                    b.HasIndex("CompanyId");
+
+                    b.ToTable("CompanySearchTerms");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Companies.CsvImport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CompaniesCreated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CompaniesMatched")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FinishedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PeopleCreated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PeopleMatched")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProcessedRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RowsSkipped")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TotalRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UploadedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UploadedAtUtc");
+
+                    b.ToTable("CsvImports");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Companies.Encounter", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CompanyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Interests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("MetAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("TourStopId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonId");
+
+                    b.HasIndex("CompanyId", "MetAtUtc");
+
+                    b.HasIndex("TourStopId", "CompanyId");
+
+                    b.ToTable("Encounters");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Companies.EncounterAttendee", b =>
+                {
+                    b.Property<int>("EncounterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EncounterId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("EncounterAttendees");
                 });
 
             modelBuilder.Entity("PyPyLeads.Companies.Person", b =>
@@ -325,6 +477,8 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
                     b.HasIndex("CompanyId", "EmailKey")
                         .IsUnique()
                         .HasFilter("DeletedAtUtc IS NULL AND EmailKey IS NOT NULL");
+
+                    b.HasIndex("CompanyId", "Name");
 
                     b.ToTable("People");
                 });
@@ -1457,6 +1611,49 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("PyPyLeads.Companies.CompanySearchTerm", b =>
+                {
+                    b.HasOne("PyPyLeads.Companies.Company", null)
+                        .WithMany()
+                        .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PyPyLeads.Companies.Encounter", b =>
+                {
+                    b.HasOne("PyPyLeads.Companies.Company", null)
+                        .WithMany()
+                        .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("PyPyLeads.Companies.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("PyPyLeads.Tour.TourStop", null)
+                        .WithMany()
+                        .HasForeignKey("TourStopId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("PyPyLeads.Companies.EncounterAttendee", b =>
+                {
+                    b.HasOne("PyPyLeads.Companies.Encounter", null)
+                        .WithMany("MetBy")
+                        .HasForeignKey("EncounterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PyPyLeads.Users.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PyPyLeads.Companies.Person", b =>
                 {
                     b.HasOne("PyPyLeads.Companies.Company", "Company")
@@ -1642,6 +1839,11 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
             modelBuilder.Entity("PyPyLeads.Companies.Company", b =>
                 {
                     b.Navigation("People");
+                });
+
+            modelBuilder.Entity("PyPyLeads.Companies.Encounter", b =>
+                {
+                    b.Navigation("MetBy");
                 });
 
             modelBuilder.Entity("PyPyLeads.Deals.Deal", b =>

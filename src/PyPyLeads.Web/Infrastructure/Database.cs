@@ -45,11 +45,10 @@ public static class Database
             }
             else
             {
-                options.UseSqlServer(connectionString, x =>
-                {
-                    x.MigrationsAssembly(LeadsDbContext.SqlServerMigrationsAssembly);
-                    x.EnableRetryOnFailure();
-                });
+                // No EnableRetryOnFailure: a retrying strategy refuses the explicit transactions several features
+                // open themselves (set-up, invitations, deals...); Transactions.InTransactionAsync is the place to add
+                // retries when SQL Server in the cloud needs them.
+                options.UseSqlServer(connectionString, x => x.MigrationsAssembly(LeadsDbContext.SqlServerMigrationsAssembly));
             }
         });
         return services;

@@ -64,6 +64,13 @@ public static class CompanyKeys
         return text.Length == 0 ? null : text;
     }
 
+    /// <summary>The folded words of a text (lower case, accents and punctuation gone): what search matches word by word.</summary>
+    public static IReadOnlyList<string> Words(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? [] : Fold(text).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>A person's name folded for matching within a company ("Maciej Fijałkowski" and "maciej fijalkowski" meet).</summary>
+    public static string PersonName(string name) => string.Join(' ', Words(name));
+
     /// <summary>Lower-cased, trimmed e-mail address for matching a person within a company.</summary>
     public static string? Email(string? email) =>
         string.IsNullOrWhiteSpace(email) ? null : email.Trim().ToLowerInvariant();

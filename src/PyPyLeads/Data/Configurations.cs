@@ -106,7 +106,12 @@ internal sealed class CompanyConfiguration : IEntityTypeConfiguration<PyPyLeads.
         // submissions cannot both create "Yelp". The filter is plain SQL that SQLite and SQL Server both read.
         b.HasIndex(x => x.NameKey).IsUnique().HasFilter("DeletedAtUtc IS NULL");
         b.HasIndex(x => x.DomainKey).IsUnique().HasFilter("DeletedAtUtc IS NULL AND DomainKey IS NOT NULL");
-        b.HasIndex(x => new { x.DeletedAtUtc, x.Name, x.Id });
+        // The list sorted by date added (live companies), and the admins' list of deleted ones. Sorting by name
+        // reads the unique NameKey index above (folded, so "apple" and "Zebra" sort as people expect). Both are
+        // partial, and no index leads with DeletedAtUtc: without statistics SQLite takes "DeletedAtUtc IS NULL"
+        // for a selective equality and would read every live company through such an index, then sort them.
+        b.HasIndex(x => new { x.CreatedAtUtc, x.Id }).HasFilter("DeletedAtUtc IS NULL");
+        b.HasIndex(x => x.DeletedAtUtc).HasFilter("DeletedAtUtc IS NOT NULL");
         b.HasIndex(x => x.ConsultancyId);
     }
 }
@@ -123,6 +128,8 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<PyPyLeads.C
         b.HasOne(x => x.Company).WithMany(c => c.People).HasForeignKey(x => x.CompanyId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<PyPyLeads.Companies.Person>().WithMany().HasForeignKey(x => x.MergedIntoPersonId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.CompanyId, x.EmailKey }).IsUnique().HasFilter("DeletedAtUtc IS NULL AND EmailKey IS NOT NULL");
+        // A company's people (the filtered index above cannot serve "WHERE CompanyId = ?" on SQLite).
+        b.HasIndex(x => new { x.CompanyId, x.Name });
         b.HasIndex(x => x.Name);
         b.HasIndex(x => x.EmailKey);
     }

@@ -26,6 +26,10 @@ public class LeadsDbContext(DbContextOptions<LeadsDbContext> options)
     public DbSet<PyPyLeads.Schedule.CalendarFeed> CalendarFeeds => Set<PyPyLeads.Schedule.CalendarFeed>();
     public DbSet<PyPyLeads.Deals.Deal> Deals => Set<PyPyLeads.Deals.Deal>();
     public DbSet<PyPyLeads.Deals.DealStageChange> DealStageChanges => Set<PyPyLeads.Deals.DealStageChange>();
+    public DbSet<PyPyLeads.Companies.Encounter> Encounters => Set<PyPyLeads.Companies.Encounter>();
+    public DbSet<PyPyLeads.Companies.EncounterAttendee> EncounterAttendees => Set<PyPyLeads.Companies.EncounterAttendee>();
+    public DbSet<PyPyLeads.Companies.CompanySearchTerm> CompanySearchTerms => Set<PyPyLeads.Companies.CompanySearchTerm>();
+    public DbSet<PyPyLeads.Companies.CsvImport> CsvImports => Set<PyPyLeads.Companies.CsvImport>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -42,7 +42,7 @@ public sealed class ExportTests : IDisposable
         Assert.Equal("pypyleads-export-2011-03-02T170000Z.zip", response.Content.Headers.ContentDisposition.FileName);
         using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
         Assert.Equal(
-            ["README.txt", "companies.csv", "consultancies.csv", "deal-stage-changes.csv", "deals.csv", "manifest.csv", "meeting-people.csv", "meeting-team.csv", "meetings.csv", "people.csv",
+            ["README.txt", "companies.csv", "consultancies.csv", "deal-stage-changes.csv", "deals.csv", "encounter-attendees.csv", "encounters.csv", "manifest.csv", "meeting-people.csv", "meeting-team.csv", "meetings.csv", "people.csv",
              "presentation-presenters.csv", "presentation-requests.csv", "team-members.csv", "team-stays.csv", "timeline.csv", "tour-stop-attendees.csv",
              "tour-stops.csv", "users.csv"],
             zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
@@ -53,7 +53,7 @@ public sealed class ExportTests : IDisposable
             ["consultancies.csv"] = 2, ["team-members.csv"] = 6, ["tour-stops.csv"] = 8,
             ["team-stays.csv"] = 9, ["tour-stop-attendees.csv"] = 20, ["presentation-requests.csv"] = 0, ["meetings.csv"] = 0,
             ["presentation-presenters.csv"] = 0, ["meeting-team.csv"] = 0, ["meeting-people.csv"] = 0,
-            ["deals.csv"] = 0, ["deal-stage-changes.csv"] = 0,
+            ["deals.csv"] = 0, ["deal-stage-changes.csv"] = 0, ["encounters.csv"] = 0, ["encounter-attendees.csv"] = 0,
         };
         foreach (var (file, rows) in expectedRows)
         {
@@ -155,13 +155,17 @@ public sealed class ExportTests : IDisposable
 
     internal static (IReadOnlyList<string> Headers, List<Dictionary<string, string>> Rows) Read(ZipArchive zip, string file)
     {
-        using var reader = CsvReader.Create(zip.GetEntry(file)!.Open(), CsvReaderOptions.Default with { Separator = ',' });
+        using var text = new StreamReader(zip.GetEntry(file)!.Open(), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        using var reader = new CsvReader(text, System.Globalization.CultureInfo.InvariantCulture);
+        reader.Read();
+        reader.ReadHeader();
+        var headers = reader.HeaderRecord!;
         var rows = new List<Dictionary<string, string>>();
         while (reader.Read())
         {
-            rows.Add(reader.Headers.Select((h, i) => (h, i)).ToDictionary(c => c.h, c => reader.GetString(c.i)));
+            rows.Add(headers.Select((h, i) => (h, i)).ToDictionary(c => c.h, c => reader.GetField(c.i) ?? ""));
         }
-        return (reader.Headers.ToList(), rows);
+        return (headers, rows);
     }
 
     public void Dispose() => _app.Dispose();

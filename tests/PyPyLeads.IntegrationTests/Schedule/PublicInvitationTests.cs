@@ -37,6 +37,9 @@ public sealed class PublicInvitationTests : IDisposable
         var home = await admin.GetPageAsync("/");
         Assert.Equal("1", home.QuerySelector("[data-testid=requested-count]")!.TextContent);
         Assert.Single((await admin.GetPageAsync("/presentations?status=Requested")).QuerySelectorAll("[data-testid=presentation-row]"));
+        // The new company is a lead like any other: the company search finds it.
+        var found = await admin.GetPageAsync("/companies?q=yelp");
+        Assert.Contains("Yelp", Assert.Single(found.QuerySelectorAll("[data-testid=company-row]")).TextContent, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Reflection;
 using System.Text;
 using CsvHelper;
+using CsvHelper.Configuration;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Data;
@@ -37,6 +38,8 @@ public static class FullExport
         ExportTable.Of("presentation-presenters", db => db.Set<PyPyLeads.Schedule.PresentationPresenter>().OrderBy(x => x.PresentationRequestId).ThenBy(x => x.TeamMemberId)),
         ExportTable.Of("meetings", db => db.Meetings.OrderBy(x => x.Id)),
         ExportTable.Of("meeting-team", db => db.Set<PyPyLeads.Schedule.MeetingTeamMember>().OrderBy(x => x.MeetingId).ThenBy(x => x.TeamMemberId)),
+        ExportTable.Of("encounters", db => db.Encounters.OrderBy(x => x.Id)),
+        ExportTable.Of("encounter-attendees", db => db.EncounterAttendees.OrderBy(x => x.EncounterId).ThenBy(x => x.UserId)),
         ExportTable.Of("deals", db => db.Deals.OrderBy(x => x.Id)),
         ExportTable.Of("deal-stage-changes", db => db.DealStageChanges.OrderBy(x => x.Id)),
         ExportTable.Of("meeting-people", db => db.Set<PyPyLeads.Schedule.MeetingPerson>().OrderBy(x => x.MeetingId).ThenBy(x => x.PersonId)),
@@ -47,13 +50,10 @@ public static class FullExport
     /// spreadsheet would run as a formula (=, +, -, @, tab or CR first: OWASP's list) gets a leading apostrophe.
     /// That applies to text only: numbers and dates are written by us and cannot be formulas, so -5 stays a number.
     /// </summary>
-    private static readonly CsvWriterOptions CsvOptions = CsvWriterOptions.Default with
+    private static readonly CsvConfiguration CsvOptions = new(CultureInfo.InvariantCulture)
     {
-        Injection = CsvInjection.Escape,
-        WriteByteOrderMark = true,
-        FormatProvider = CultureInfo.InvariantCulture,
-        TrueValue = "true",
-        FalseValue = "false",
+        // Escaping is done per text cell in WriteValue, so that numbers such as -5 stay numbers.
+        InjectionOptions = InjectionOptions.None,
     };
 
     private const string ReadMe = """
@@ -82,13 +82,13 @@ public static class FullExport
         }
         await WriteEntryAsync(zip, "manifest.csv", exportedAtUtc, async csv =>
         {
-            csv.WriteHeader(["File", "Rows", "ExportedAtUtc"]);
+            await ExportTable.WriteHeaderAsync(csv, ["File", "Rows", "ExportedAtUtc"]);
             foreach (var (file, rows) in written)
             {
                 ExportTable.WriteValue(csv, file);
                 ExportTable.WriteValue(csv, rows);
                 ExportTable.WriteValue(csv, exportedAtUtc);
-                await csv.EndRecordAsync(cancellationToken);
+                await csv.NextRecordAsync();
             }
             return written.Count;
         }, cancellationToken);
@@ -105,9 +105,11 @@ public static class FullExport
         entry.LastWriteTime = exportedAtUtc;
         await using var stream = await entry.OpenAsync(cancellationToken);
         // Async writes throughout (EndRecordAsync, DisposeAsync): the response stream refuses synchronous ones.
-        await using var csv = CsvWriter.Create(stream, CsvOptions, leaveOpen: true);
+        await using var text = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), bufferSize: 64 * 1024, leaveOpen: true);
+        await using var csv = new CsvWriter(text, CsvOptions, leaveOpen: true);
         var rows = await write(csv);
-        await csv.FlushAsync(cancellationToken);
+        await csv.FlushAsync();
+        await text.FlushAsync(cancellationToken);
         return rows;
     }
 
@@ -157,39 +159,37 @@ public abstract class ExportTable(string name)
     /// <summary>Writes the header and the rows; returns how many rows.</summary>
     public abstract Task<long> WriteAsync(LeadsDbContext db, CsvWriter csv, CancellationToken cancellationToken);
 
-    /// <summary>Writes one cell: text through the writer's formula protection, times as UTC "yyyy-MM-dd HH:mm:ss", enums by name.</summary>
+    public static async Task WriteHeaderAsync(CsvWriter csv, IEnumerable<string> names)
+    {
+        foreach (var name in names)
+        {
+            csv.WriteField(name);
+        }
+        await csv.NextRecordAsync();
+    }
+
+    /// <summary>Writes one cell: text with a leading apostrophe when a spreadsheet would run it as a formula, times as UTC "yyyy-MM-dd HH:mm:ss", enums by name.</summary>
     public static void WriteValue(CsvWriter csv, object? value)
     {
-        switch (value)
+        var invariant = CultureInfo.InvariantCulture;
+        csv.WriteField(value switch
         {
-            case null:
-                csv.WriteField((string?)null);
-                break;
-            case string s:
-                csv.WriteField(s);
-                break;
-            case DateTime d:
-                csv.WriteField(d, TimeFormat);
-                break;
-            case DateTimeOffset d:
-                csv.WriteField(d.UtcDateTime, TimeFormat);
-                break;
-            case DateOnly d:
-                csv.WriteField(d, "yyyy-MM-dd");
-                break;
-            case bool b:
-                csv.WriteField(b);
-                break;
-            case Enum e:
-                csv.WriteField(e.ToString());
-                break;
-            default:
-                csv.WriteField(value);
-                break;
-        }
+            null => "",
+            string s => s.Length > 0 && FormulaStarts.Contains(s[0]) ? "'" + s : s,
+            DateTime d => d.ToString(TimeFormat, invariant),
+            DateTimeOffset d => d.UtcDateTime.ToString(TimeFormat, invariant),
+            DateOnly d => d.ToString("yyyy-MM-dd", invariant),
+            bool b => b ? "true" : "false",
+            Enum e => e.ToString(),
+            IFormattable f => f.ToString(null, invariant),
+            _ => value.ToString(),
+        });
     }
 
     private const string TimeFormat = "yyyy-MM-dd HH:mm:ss";
+
+    // OWASP's list of characters a spreadsheet reads as the start of a formula.
+    private static readonly char[] FormulaStarts = ['=', '+', '-', '@', '\t', '\r'];
 
     private static bool IsPlain(Type type)
     {
@@ -210,7 +210,7 @@ public abstract class ExportTable(string name)
 
         public override async Task<long> WriteAsync(LeadsDbContext db, CsvWriter csv, CancellationToken cancellationToken)
         {
-            csv.WriteHeader(Names);
+            await WriteHeaderAsync(csv, Names);
             long rows = 0;
             // No tracking, one row at a time from the database reader.
             await foreach (var row in query(db).AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
@@ -219,7 +219,7 @@ public abstract class ExportTable(string name)
                 {
                     WriteValue(csv, column.GetValue(row));
                 }
-                await csv.EndRecordAsync(cancellationToken);
+                await csv.NextRecordAsync();
                 rows++;
             }
             return rows;

@@ -38,7 +38,12 @@ public sealed class PresentationsController(LeadsDbContext db, ClashDetector cla
     }
 
     [HttpGet("new")]
-    public IActionResult New() => View(new RequestForm());
+    public async Task<IActionResult> New(int? companyId, CancellationToken cancellationToken)
+    {
+        // From a company's page: the company is filled in (and matched again by its name when saved).
+        var company = companyId is { } id ? await db.Companies.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.DeletedAtUtc == null, cancellationToken) : null;
+        return View(new RequestForm { CompanyName = company?.Name, WebDomain = company?.WebDomain, City = company?.City });
+    }
 
     [HttpPost("new")]
     public async Task<IActionResult> New(RequestForm form, CancellationToken cancellationToken)

@@ -1,0 +1,556 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.EntityFrameworkCore;
+using PyPyLeads.Companies;
+using PyPyLeads.Data;
+using PyPyLeads.Time;
+using PyPyLeads.Timeline;
+using PyPyLeads.Tour;
+using PyPyLeads.Web.Infrastructure;
+
+namespace PyPyLeads.Web.Features.Companies;
+
+/// <summary>The company list (search, filters, keyset paging), the company page with its timeline, edit, delete and restore, merge, CSV export.</summary>
+[Route("companies")]
+public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, ILogger<CompaniesController> logger) : Controller
+{
+    public const int PageSize = 25;
+    private const int TimelinePageSize = 50;
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    [HttpGet("")]
+    public async Task<IActionResult> Index([FromQuery] CompanyListQuery query, CancellationToken cancellationToken)
+    {
+        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
+        var filtered = await FilterAsync(query, cancellationToken);
+        var sort = query.SortOrDefault;
+        var after = Cursor.Decode(query.After);
+        var before = after is null ? Cursor.Decode(query.Before) : null;
+
+        // Step 1: the page's ids through the sort's index (keyset: no OFFSET, so page 4,000 costs what page 1 does).
+        var keys = await Page(filtered, sort, after, before).Take(PageSize + 1).ToListAsync(cancellationToken);
+        var hasMore = keys.Count > PageSize;
+        keys = keys.Take(PageSize).ToList();
+        if (before is not null)
+        {
+            keys.Reverse();
+        }
+        // Step 2: what the rows show, for those ids only: one query for the page, not one per row.
+        var ids = keys.Select(k => k.Id).ToList();
+        var rows = await db.Companies.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new
+        {
+            c.Id, c.Name, c.WebDomain, c.City, c.Country,
+            Consultancy = db.Consultancies.Where(x => x.Id == c.ConsultancyId).Select(x => x.Name).FirstOrDefault(),
+            People = db.People.Count(p => p.CompanyId == c.Id && p.DeletedAtUtc == null),
+            // Scalar subqueries, each an index lookup per row: selecting an object here makes EF rank every encounter instead.
+            LastMetUtc = db.Encounters.Where(e => e.CompanyId == c.Id).Max(e => (DateTime?)e.MetAtUtc),
+            LastStopId = db.Encounters.Where(e => e.CompanyId == c.Id).OrderByDescending(e => e.MetAtUtc).Select(e => e.TourStopId).FirstOrDefault(),
+        }).ToListAsync(cancellationToken);
+        var stopNames = await db.TourStops.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+        var byId = rows.ToDictionary(r => r.Id);
+        var page = keys.Where(k => byId.ContainsKey(k.Id)).Select(k => byId[k.Id])
+            .Select(r => new CompanyRow(r.Id, r.Name, r.WebDomain, r.City, r.Country, r.Consultancy, r.People, r.LastMetUtc,
+                r.LastStopId is { } stop ? stopNames.GetValueOrDefault(stop) : null)).ToList();
+
+        string? next = null, previous = null;
+        if (keys.Count > 0)
+        {
+            var first = keys[0];
+            var last = keys[^1];
+            next = before is not null || hasMore ? last.Cursor(sort).Encode() : null;
+            previous = after is not null || (before is not null && hasMore) ? first.Cursor(sort).Encode() : null;
+        }
+        var total = query.IsFiltered ? (int?)null : await db.Companies.CountAsync(c => c.DeletedAtUtc == null, cancellationToken);
+        return View(new CompanyListPage
+        {
+            Query = query, Rows = page, NextCursor = next, PreviousCursor = previous, Total = total, Viewer = viewer,
+            Stops = await StopItemsAsync(cancellationToken),
+            Consultancies = await db.Consultancies.AsNoTracking().OrderBy(c => c.Id)
+                .Select(c => new SelectListItem(c.Name, c.Id.ToString())).ToListAsync(cancellationToken),
+        });
+    }
+
+    /// <summary>The type-ahead of "Log a contact": a few live companies for what has been typed so far.</summary>
+    [HttpGet("suggest")]
+    public async Task<IActionResult> Suggest(string? q, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(q) || q.Length > 200)
+        {
+            return Json(Array.Empty<object>());
+        }
+        var nameKey = CompanyKeys.Name(q);
+        var live = db.Companies.AsNoTracking().Where(c => c.DeletedAtUtc == null);
+        // The same company under another spelling ("yelp, inc.") first, then companies whose words start so.
+        var exact = await live.Where(c => c.NameKey == nameKey).Select(c => new { c.Id, c.Name, Domain = c.WebDomain, c.City }).ToListAsync(cancellationToken);
+        var more = await (await live.MatchingAsync(db, q, cancellationToken)).OrderBy(c => c.NameKey).Take(8)
+            .Select(c => new { c.Id, c.Name, Domain = c.WebDomain, c.City }).ToListAsync(cancellationToken);
+        return Json(exact.Concat(more).DistinctBy(c => c.Id).Take(8).Select(c => new { id = c.Id, name = c.Name, domain = c.Domain, city = c.City }));
+    }
+
+    [HttpGet("{id:int}")]
+    public async Task<IActionResult> Show(int id, string? older, CancellationToken cancellationToken)
+    {
+        var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (company is null)
+        {
+            return NotFound();
+        }
+        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
+        var people = await db.People.AsNoTracking().Where(p => p.CompanyId == id && p.DeletedAtUtc == null).OrderBy(p => p.Name)
+            .Select(p => new PersonRow(p.Id, p.Name, p.Role, p.Email, p.Phone)).ToListAsync(cancellationToken);
+
+        // Newest first, 50 at a time, by the (CompanyId, AtUtc, Id) index. Any kind of entry is shown the same way,
+        // so what other features write appears here without this page knowing them.
+        var timeline = db.Timeline.AsNoTracking().Where(t => t.CompanyId == id);
+        if (Cursor.Decode(older) is { } cursor && long.TryParse(cursor.Key, NumberStyles.None, Invariant, out var ticks))
+        {
+            var at = new DateTime(ticks, DateTimeKind.Utc);
+            timeline = timeline.Where(t => t.AtUtc <= at && (t.AtUtc < at || t.Id < cursor.Id));
+        }
+        var entries = await timeline.OrderByDescending(t => t.AtUtc).ThenByDescending(t => t.Id).Take(TimelinePageSize + 1).ToListAsync(cancellationToken);
+        var olderCursor = entries.Count > TimelinePageSize
+            ? new Cursor(entries[TimelinePageSize - 1].AtUtc.Ticks.ToString(Invariant), (int)entries[TimelinePageSize - 1].Id).Encode()
+            : null;
+
+        (int, string)? mergedInto = company.MergedIntoCompanyId is { } into
+            ? (into, await db.Companies.Where(c => c.Id == into).Select(c => c.Name).SingleAsync(cancellationToken))
+            : null;
+        return View(new CompanyPage
+        {
+            Company = company, People = people, Viewer = viewer, OlderCursor = olderCursor, MergedInto = mergedInto,
+            Timeline = entries.Take(TimelinePageSize).Select(e => new TimelineRow(e, viewer.Time(e.AtUtc))).ToList(),
+            Consultancy = await db.Consultancies.Where(c => c.Id == company.ConsultancyId).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken),
+            SourceStop = await db.TourStops.Where(s => s.Id == company.SourceTourStopId).Select(s => s.Name).SingleOrDefaultAsync(cancellationToken),
+            DeletedBy = company.DeletedByUserId is null ? null
+                : await db.Users.Where(u => u.Id == company.DeletedByUserId).Select(u => u.DisplayName).SingleOrDefaultAsync(cancellationToken),
+        });
+    }
+
+    [HttpGet("{id:int}/edit")]
+    public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
+    {
+        var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id && c.DeletedAtUtc == null, cancellationToken);
+        return company is null ? NotFound() : View(await EditPageAsync(company, CompanyForm.From(company), cancellationToken));
+    }
+
+    [HttpPost("{id:int}/edit")]
+    public async Task<IActionResult> Edit(int id, CompanyForm form, CancellationToken cancellationToken)
+    {
+        var company = await db.Companies.SingleOrDefaultAsync(c => c.Id == id && c.DeletedAtUtc == null, cancellationToken);
+        if (company is null)
+        {
+            return NotFound();
+        }
+        if (form.SourceTourStopId is { } stopId && !await db.TourStops.AnyAsync(s => s.Id == stopId, cancellationToken))
+        {
+            ModelState.AddModelError(nameof(form.SourceTourStopId), "Choose a tour stop from the list.");
+        }
+        if (!ModelState.IsValid)
+        {
+            return View(await EditPageAsync(company, form, cancellationToken));
+        }
+        if (company.Version != form.Version)
+        {
+            return View(await ConflictPageAsync(company, form, cancellationToken));
+        }
+        var duplicates = await CompanyMatching.FindAsync(db, form.Name, form.WebDomain, exceptId: id, cancellationToken);
+        if (duplicates.Count > 0)
+        {
+            var byName = duplicates.FirstOrDefault(d => d.ByName);
+            ModelState.AddModelError(byName is not null ? nameof(form.Name) : nameof(form.WebDomain),
+                $"Another company, “{duplicates[0].Name}”, has the {(byName is not null ? "same name" : "same web domain")}. Merge the two instead.");
+            return View(await EditPageAsync(company, form, cancellationToken, duplicates));
+        }
+
+        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
+        var stops = await db.TourStops.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+        var source = form.Source!.Value;
+        int? sourceStop = source == LeadSource.TourStop ? form.SourceTourStopId : null;
+        var changes = CompanyTimeline.Changes(
+            ("Name", company.Name, form.Name!.Trim()),
+            ("Web domain", company.WebDomain, CompanyRules.Clean(form.WebDomain)),
+            ("City", company.City, CompanyRules.Clean(form.City)),
+            ("Country", company.Country, CompanyRules.Clean(form.Country)),
+            ("Industry", company.Industry, CompanyRules.Clean(form.Industry)),
+            ("Notes", company.Notes, CompanyRules.Clean(form.Notes)),
+            ("Source", LeadSources.Label(company.Source), LeadSources.Label(source)),
+            ("Tour stop", company.SourceTourStopId is { } s1 ? stops.GetValueOrDefault(s1) : null, sourceStop is { } s2 ? stops.GetValueOrDefault(s2) : null));
+        if (changes.Count == 0)
+        {
+            TempData["Message"] = "Nothing changed.";
+            return Redirect($"/companies/{id}");
+        }
+        company.Name = form.Name!.Trim();
+        company.NameKey = CompanyKeys.Name(company.Name);
+        company.WebDomain = CompanyRules.Clean(form.WebDomain);
+        company.DomainKey = CompanyKeys.Domain(company.WebDomain);
+        company.City = CompanyRules.Clean(form.City);
+        company.Country = CompanyRules.Clean(form.Country);
+        company.Industry = CompanyRules.Clean(form.Industry);
+        company.Notes = CompanyRules.Clean(form.Notes);
+        company.Source = source;
+        company.SourceTourStopId = sourceStop;
+        // The version the user saw, not the one just read: the database refuses the save if anyone saved in between.
+        db.Entry(company).Property(c => c.Version).OriginalValue = form.Version;
+        var now = clock.GetUtcNow().UtcDateTime;
+        db.Timeline.Add(CompanyTimeline.Entry(id, CompanyTimeline.CompanyEdited,
+            $"{viewer.Name} changed {CompanyTimeline.ListFields(changes)}", CompanyTimeline.Describe(changes), viewer.Actor, now, "Company", id));
+        try
+        {
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await db.SaveChangesAsync(ct);
+                await SearchIndex.RefreshAsync(db, [id], ct);
+                await transaction.CommitAsync(ct);
+            }, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            var current = await db.Companies.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken);
+            return View(await ConflictPageAsync(current, form, cancellationToken));
+        }
+        catch (Exception ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            db.ChangeTracker.Clear();
+            var current = await db.Companies.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken);
+            var matches = await CompanyMatching.FindAsync(db, form.Name, form.WebDomain, exceptId: id, cancellationToken);
+            ModelState.AddModelError(nameof(form.Name), "Someone else has just saved another company with this name or web domain. Merge the two instead.");
+            return View(await EditPageAsync(current, form, cancellationToken, matches));
+        }
+        TempData["Message"] = $"Saved: {CompanyTimeline.ListFields(changes)} changed.";
+        return Redirect($"/companies/{id}");
+    }
+
+    [HttpGet("{id:int}/delete")]
+    public async Task<IActionResult> Delete(int id, CancellationToken cancellationToken)
+    {
+        var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id && c.DeletedAtUtc == null, cancellationToken);
+        return company is null ? NotFound() : View(company);
+    }
+
+    [HttpPost("{id:int}/delete")]
+    public async Task<IActionResult> Delete(int id, string? confirm, CancellationToken cancellationToken)
+    {
+        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        // A conditional update: deleting twice (two tabs, a double tap) deletes once and writes one timeline entry.
+        var deleted = await db.InTransactionAsync(async ct =>
+        {
+            var count = await db.Companies.Where(c => c.Id == id && c.DeletedAtUtc == null).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.DeletedAtUtc, now).SetProperty(c => c.DeletedByUserId, viewer.UserId).SetProperty(c => c.Version, c => c.Version + 1), ct);
+            if (count == 1)
+            {
+                db.Timeline.Add(CompanyTimeline.Entry(id, CompanyTimeline.CompanyDeleted, $"{viewer.Name} deleted this company",
+                    "It left the lists and search; an admin can restore it.", viewer.Actor, now, "Company", id));
+                await db.SaveChangesAsync(ct);
+            }
+            return count == 1;
+        }, cancellationToken);
+        if (!deleted)
+        {
+            return NotFound();
+        }
+        logger.LogInformation("{User} deleted company {CompanyId}", viewer.Name, id);
+        TempData["Message"] = "Deleted. It no longer shows in the list or in search; an admin can restore it.";
+        return Redirect("/companies");
+    }
+
+    [Authorize(Policy = Authentication.AdminPolicy)]
+    [HttpGet("deleted")]
+    public async Task<IActionResult> Deleted(CancellationToken cancellationToken)
+    {
+        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
+        ViewData["Viewer"] = viewer;
+        var rows = await db.Companies.AsNoTracking().Where(c => c.DeletedAtUtc != null).OrderByDescending(c => c.DeletedAtUtc).Take(500)
+            .Select(c => new DeletedCompanyRow(c.Id, c.Name, c.DeletedAtUtc!.Value,
+                db.Users.Where(u => u.Id == c.DeletedByUserId).Select(u => u.DisplayName).FirstOrDefault(),
+                c.MergedIntoCompanyId, db.Companies.Where(m => m.Id == c.MergedIntoCompanyId).Select(m => m.Name).FirstOrDefault()))
+            .ToListAsync(cancellationToken);
+        return View(rows);
+    }
+
+    [Authorize(Policy = Authentication.AdminPolicy)]
+    [HttpPost("{id:int}/restore")]
+    public async Task<IActionResult> Restore(int id, CancellationToken cancellationToken)
+    {
+        var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (company is null)
+        {
+            return NotFound();
+        }
+        if (company.MergedIntoCompanyId is not null)
+        {
+            TempData["Error"] = "This company was merged into another one; its people and history are there now, so it cannot be restored.";
+            return Redirect($"/companies/{id}");
+        }
+        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        try
+        {
+            await db.InTransactionAsync(async ct =>
+            {
+                var count = await db.Companies.Where(c => c.Id == id && c.DeletedAtUtc != null && c.MergedIntoCompanyId == null).ExecuteUpdateAsync(s => s
+                    .SetProperty(c => c.DeletedAtUtc, (DateTime?)null).SetProperty(c => c.DeletedByUserId, (string?)null).SetProperty(c => c.Version, c => c.Version + 1), ct);
+                if (count == 1)
+                {
+                    db.Timeline.Add(CompanyTimeline.Entry(id, CompanyTimeline.CompanyRestored, $"{viewer.Name} restored this company", null, viewer.Actor, now, "Company", id));
+                    await db.SaveChangesAsync(ct);
+                }
+                return count;
+            }, cancellationToken);
+        }
+        catch (Exception ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            var other = await CompanyMatching.FindAsync(db, company.Name, company.WebDomain, exceptId: id, cancellationToken);
+            TempData["Error"] = $"It cannot be restored: “{other.FirstOrDefault()?.Name}” now has the same {other.FirstOrDefault()?.Reason.Replace("same ", "", StringComparison.Ordinal) ?? "name"}. Restore is refused so as not to make a duplicate.";
+            return Redirect($"/companies/{id}");
+        }
+        TempData["Message"] = "Restored.";
+        return Redirect($"/companies/{id}");
+    }
+
+    [HttpGet("{id:int}/merge")]
+    public async Task<IActionResult> Merge(int id, string? q, int? with, CancellationToken cancellationToken)
+    {
+        var self = await CandidateAsync(id, cancellationToken);
+        if (self is null)
+        {
+            return NotFound();
+        }
+        if (with is { } otherId && otherId != id)
+        {
+            var other = await CandidateAsync(otherId, cancellationToken);
+            if (other is not null)
+            {
+                return View(new CompanyMergePage { This = self, Other = other });
+            }
+        }
+        IReadOnlyList<MergeCandidate> found = [];
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var ids = await (await db.Companies.AsNoTracking().Where(c => c.DeletedAtUtc == null && c.Id != id).MatchingAsync(db, q, cancellationToken))
+                .OrderBy(c => c.NameKey).Take(20).Select(c => c.Id).ToListAsync(cancellationToken);
+            found = await CandidatesAsync(ids, cancellationToken);
+        }
+        return View(new CompanyMergePage { This = self, Q = q, Found = found });
+    }
+
+    [HttpPost("{id:int}/merge")]
+    public async Task<IActionResult> Merge(int id, int with, int keep, CancellationToken cancellationToken)
+    {
+        if (keep != id && keep != with)
+        {
+            return BadRequest();
+        }
+        var other = keep == id ? with : id;
+        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
+        try
+        {
+            var result = await db.InTransactionAsync(ct => Merging.MergeCompaniesAsync(db, keep, other, viewer.Actor, clock.GetUtcNow().UtcDateTime, ct), cancellationToken);
+            logger.LogInformation("{User} merged company {Other} into {Keep}", viewer.Name, other, keep);
+            TempData["Message"] = $"Merged. Everything attached to the other company is here now ({result.Encounters} encounters, {result.TimelineEntries} timeline entries).";
+            return Redirect($"/companies/{keep}");
+        }
+        catch (Exception ex) when (ex is MergeRefusedException || DbErrors.IsUniqueViolation(ex))
+        {
+            db.ChangeTracker.Clear();
+            var self = await CandidateAsync(id, cancellationToken);
+            var message = ex is MergeRefusedException ? ex.Message : "Someone changed one of the two companies meanwhile. Nothing was merged; try again.";
+            return self is null ? NotFound() : View(new CompanyMergePage { This = self, Error = message });
+        }
+    }
+
+    [HttpGet("{id:int}/people/new")]
+    public async Task<IActionResult> AddPerson(int id, CancellationToken cancellationToken)
+    {
+        var name = await db.Companies.Where(c => c.Id == id && c.DeletedAtUtc == null).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
+        return name is null ? NotFound() : View("~/Features/People/Edit.cshtml", new PersonEditPage { CompanyId = id, CompanyName = name, Form = new PersonForm() });
+    }
+
+    [HttpPost("{id:int}/people/new")]
+    public async Task<IActionResult> AddPerson(int id, PersonForm form, CancellationToken cancellationToken)
+    {
+        var name = await db.Companies.Where(c => c.Id == id && c.DeletedAtUtc == null).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
+        if (name is null)
+        {
+            return NotFound();
+        }
+        var page = new PersonEditPage { CompanyId = id, CompanyName = name, Form = form };
+        var emailKey = CompanyKeys.Email(form.Email);
+        if (ModelState.IsValid && emailKey is not null
+            && await db.People.Where(p => p.CompanyId == id && p.DeletedAtUtc == null && p.EmailKey == emailKey).Select(p => p.Name).FirstOrDefaultAsync(cancellationToken) is { } same)
+        {
+            ModelState.AddModelError(nameof(form.Email), $"{same} at {name} has this e-mail address already.");
+        }
+        if (!ModelState.IsValid)
+        {
+            return View("~/Features/People/Edit.cshtml", page);
+        }
+        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        try
+        {
+            await db.InTransactionAsync(async ct =>
+            {
+                var person = new Person
+                {
+                    CompanyId = id, Name = form.Name!.Trim(), Role = CompanyRules.Clean(form.Role), Email = CompanyRules.Clean(form.Email),
+                    EmailKey = emailKey, Phone = CompanyRules.Clean(form.Phone), CreatedAtUtc = now,
+                };
+                db.People.Add(person);
+                await db.SaveChangesAsync(ct);
+                db.Timeline.Add(CompanyTimeline.Entry(id, CompanyTimeline.PersonAdded,
+                    $"{viewer.Name} added {person.Name}{(person.Role is null ? "" : " (" + person.Role + ")")}", null, viewer.Actor, now, "Person", person.Id));
+                await db.SaveChangesAsync(ct);
+                await SearchIndex.RefreshAsync(db, [id], ct);
+                return person.Id;
+            }, cancellationToken);
+        }
+        catch (Exception ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            ModelState.AddModelError(nameof(form.Email), "Someone else has just added a person with this e-mail address here.");
+            return View("~/Features/People/Edit.cshtml", page);
+        }
+        TempData["Message"] = $"Added {form.Name!.Trim()}.";
+        return Redirect($"/companies/{id}");
+    }
+
+    /// <summary>Companies and their people as CSV (one line per person; a company without people gets one line), with the list's filters.</summary>
+    [HttpGet("export.csv")]
+    public async Task Export([FromQuery] CompanyListQuery query, CancellationToken cancellationToken)
+    {
+        var consultancies = await db.Consultancies.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
+        var rows = from c in await FilterAsync(query, cancellationToken)
+                   from p in db.People.Where(p => p.CompanyId == c.Id && p.DeletedAtUtc == null).DefaultIfEmpty()
+                   orderby c.NameKey, c.Id, p == null ? 0 : p.Id
+                   select new { c.Name, c.WebDomain, c.City, c.Country, c.Industry, c.Source, c.ConsultancyId, c.Notes,
+                                Person = p == null ? null : p.Name, Role = p == null ? null : p.Role, Email = p == null ? null : p.Email, Phone = p == null ? null : p.Phone };
+        var today = Zones.Today(clock, "UTC").ToString("yyyy-MM-dd", Invariant);
+        Response.ContentType = "text/csv; charset=utf-8";
+        Response.Headers.ContentDisposition = $"attachment; filename=\"pypyleads-companies-{today}.csv\"";
+        // UTF-8 with a byte-order mark, so spreadsheets show "Fijałkowski" rather than mojibake.
+        await using var writer = new StreamWriter(Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        await CompanyCsv.WriteAsync(writer, rows.AsNoTracking().AsAsyncEnumerable().Select(r => new[]
+        {
+            r.Name, r.WebDomain, r.City, r.Country, r.Industry, LeadSources.Label(r.Source),
+            r.ConsultancyId is { } cid ? consultancies.GetValueOrDefault(cid) : null, r.Notes, r.Person, r.Role, r.Email, r.Phone,
+        }), cancellationToken);
+    }
+
+    private async Task<IQueryable<Company>> FilterAsync(CompanyListQuery query, CancellationToken cancellationToken)
+    {
+        var companies = await db.Companies.AsNoTracking().Where(c => c.DeletedAtUtc == null).MatchingAsync(db, query.Q, cancellationToken);
+        if (query.Stop is { } stop)
+        {
+            companies = companies.Where(c => db.Encounters.Any(e => e.CompanyId == c.Id && e.TourStopId == stop));
+        }
+        if (query.Consultancy == "none")
+        {
+            companies = companies.Where(c => c.ConsultancyId == null);
+        }
+        else if (int.TryParse(query.Consultancy, NumberStyles.None, Invariant, out var consultancy))
+        {
+            companies = companies.Where(c => c.ConsultancyId == consultancy);
+        }
+        if (query.Interest is { } interest && interest != Interests.None)
+        {
+            companies = companies.Where(c => db.Encounters.Any(e => e.CompanyId == c.Id && (e.Interests & interest) != 0));
+        }
+        return companies;
+    }
+
+    private sealed record PageKey(string NameKey, DateTime CreatedAtUtc, int Id)
+    {
+        public Cursor Cursor(string sort) => new(sort == CompanySorts.Name ? NameKey : CreatedAtUtc.Ticks.ToString(Invariant), Id);
+    }
+
+    /// <summary>The rows after (or before) a cursor in the chosen order, as their sort keys and id.</summary>
+    private static IQueryable<PageKey> Page(IQueryable<Company> companies, string sort, Cursor? after, Cursor? before)
+    {
+        if (sort == CompanySorts.Name)
+        {
+            if (after is { } a)
+            {
+                companies = companies.Where(c => string.Compare(c.NameKey, a.Key) >= 0 && (string.Compare(c.NameKey, a.Key) > 0 || c.Id > a.Id));
+            }
+            if (before is { } b)
+            {
+                return companies.Where(c => string.Compare(c.NameKey, b.Key) <= 0 && (string.Compare(c.NameKey, b.Key) < 0 || c.Id < b.Id))
+                    .OrderByDescending(c => c.NameKey).ThenByDescending(c => c.Id).Select(c => new PageKey(c.NameKey, c.CreatedAtUtc, c.Id));
+            }
+            return companies.OrderBy(c => c.NameKey).ThenBy(c => c.Id).Select(c => new PageKey(c.NameKey, c.CreatedAtUtc, c.Id));
+        }
+        var newest = sort == CompanySorts.Newest;
+        var position = after ?? before;
+        DateTime? at = position is not null && long.TryParse(position.Key, NumberStyles.None, Invariant, out var ticks) ? new DateTime(ticks, DateTimeKind.Utc) : null;
+        var id = position?.Id ?? 0;
+        // Reading forwards in "newest first" is reading backwards in time, and the other way round.
+        var backwardsInTime = newest == (before is null);
+        if (at is { } t)
+        {
+            companies = backwardsInTime
+                ? companies.Where(c => c.CreatedAtUtc <= t && (c.CreatedAtUtc < t || c.Id < id))
+                : companies.Where(c => c.CreatedAtUtc >= t && (c.CreatedAtUtc > t || c.Id > id));
+        }
+        var ordered = backwardsInTime
+            ? companies.OrderByDescending(c => c.CreatedAtUtc).ThenByDescending(c => c.Id)
+            : companies.OrderBy(c => c.CreatedAtUtc).ThenBy(c => c.Id);
+        return ordered.Select(c => new PageKey(c.NameKey, c.CreatedAtUtc, c.Id));
+    }
+
+    private async Task<IReadOnlyList<SelectListItem>> StopItemsAsync(CancellationToken cancellationToken) =>
+        (await db.TourStops.AsNoTracking().OrderBy(s => s.Sequence).ToListAsync(cancellationToken))
+        .Select(s => new SelectListItem(TourSchedule.Label(s), s.Id.ToString(Invariant))).ToList();
+
+    private async Task<CompanyEditPage> EditPageAsync(Company company, CompanyForm form, CancellationToken cancellationToken, IReadOnlyList<CompanyMatch>? duplicates = null) => new()
+    {
+        Id = company.Id, CurrentName = company.Name, Form = form, Stops = await StopItemsAsync(cancellationToken), Duplicates = duplicates ?? [],
+    };
+
+    /// <summary>A refused save: the form keeps what this user typed, shows what the other person saved, and takes the new version.</summary>
+    private async Task<CompanyEditPage> ConflictPageAsync(Company current, CompanyForm mine, CancellationToken cancellationToken)
+    {
+        var theirs = CompanyForm.From(current);
+        var stops = await db.TourStops.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+        var differing = new Dictionary<string, string?>();
+        void Compare(string field, string? saved, string? typed)
+        {
+            if (!string.Equals(CompanyRules.Clean(saved), CompanyRules.Clean(typed), StringComparison.Ordinal))
+            {
+                differing[field] = saved;
+            }
+        }
+        Compare(nameof(CompanyForm.Name), theirs.Name, mine.Name);
+        Compare(nameof(CompanyForm.WebDomain), theirs.WebDomain, mine.WebDomain);
+        Compare(nameof(CompanyForm.City), theirs.City, mine.City);
+        Compare(nameof(CompanyForm.Country), theirs.Country, mine.Country);
+        Compare(nameof(CompanyForm.Industry), theirs.Industry, mine.Industry);
+        Compare(nameof(CompanyForm.Notes), theirs.Notes, mine.Notes);
+        Compare(nameof(CompanyForm.Source), theirs.Source is { } s ? LeadSources.Label(s) : null, mine.Source is { } m ? LeadSources.Label(m) : null);
+        Compare(nameof(CompanyForm.SourceTourStopId), theirs.SourceTourStopId is { } a ? stops.GetValueOrDefault(a) : null,
+            mine.SourceTourStopId is { } b ? stops.GetValueOrDefault(b) : null);
+        var lastEdit = await db.Timeline.AsNoTracking().Where(t => t.CompanyId == current.Id && t.Kind == CompanyTimeline.CompanyEdited)
+            .OrderByDescending(t => t.AtUtc).ThenByDescending(t => t.Id).Select(t => t.ActorName).FirstOrDefaultAsync(cancellationToken);
+        mine.Version = current.Version;
+        ModelState.Remove(nameof(CompanyForm.Version));
+        return new CompanyEditPage
+        {
+            Id = current.Id, CurrentName = current.Name, Form = mine, Stops = await StopItemsAsync(cancellationToken),
+            Theirs = differing, ConflictBy = lastEdit ?? "someone else",
+        };
+    }
+
+    private async Task<MergeCandidate?> CandidateAsync(int id, CancellationToken cancellationToken) =>
+        (await CandidatesAsync([id], cancellationToken)).SingleOrDefault();
+
+    private async Task<IReadOnlyList<MergeCandidate>> CandidatesAsync(IReadOnlyList<int> ids, CancellationToken cancellationToken) =>
+        await db.Companies.AsNoTracking().Where(c => ids.Contains(c.Id) && c.DeletedAtUtc == null).OrderBy(c => c.NameKey)
+            .Select(c => new MergeCandidate(c.Id, c.Name, c.WebDomain, c.City,
+                db.People.Count(p => p.CompanyId == c.Id && p.DeletedAtUtc == null), db.Encounters.Count(e => e.CompanyId == c.Id), c.CreatedAtUtc))
+            .ToListAsync(cancellationToken);
+}

@@ -1,0 +1,27 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using PyPyLeads.Data;
+using PyPyLeads.Time;
+using PyPyLeads.Timeline;
+
+namespace PyPyLeads.Web.Features.Companies;
+
+/// <summary>The signed-in user as the companies pages need them: who acts (for the timeline) and in which zone they read times.</summary>
+public sealed record Viewer(string UserId, string Name, string TimeZoneId, bool IsAdmin)
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public Actor Actor => new(UserId, Name);
+
+    public static async Task<Viewer> LoadAsync(LeadsDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var id = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not signed in.");
+        var row = await db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => new { u.DisplayName, u.TimeZoneId }).SingleAsync(cancellationToken);
+        return new Viewer(id, row.DisplayName, Zones.Exists(row.TimeZoneId) ? row.TimeZoneId : "UTC", user.IsInRole(PyPyLeads.Users.Roles.Admin));
+    }
+
+    /// <summary>An instant in the viewer's zone, the zone named: "Thu 3 Mar 2011, 18:30 PST".</summary>
+    public string Time(DateTime utc) =>
+        Zones.ToLocal(utc, TimeZoneId).ToString("ddd d MMM yyyy, HH:mm", Invariant) + " " + Zones.Label(utc, TimeZoneId);
+}
