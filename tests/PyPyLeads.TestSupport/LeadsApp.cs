@@ -18,6 +18,17 @@ public class LeadsApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings = new();
     private bool _kestrel;
 
+    /// <summary>
+    /// A test run starts a hundred app hosts in one process. Each would watch its settings and static files with
+    /// inotify, and Linux allows a user 128 inotify instances: past that, hosts fail to start. Tests change no
+    /// file under a running host, so polling (which costs nothing until asked) and no config reload are enough.
+    /// </summary>
+    static LeadsApp()
+    {
+        System.Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "1");
+        System.Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+    }
+
     public LeadsApp()
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "pypyleads-tests", Guid.NewGuid().ToString("N"));
