@@ -19,6 +19,9 @@ public class LeadsDbContext(DbContextOptions<LeadsDbContext> options)
     public DbSet<PyPyLeads.Companies.Company> Companies => Set<PyPyLeads.Companies.Company>();
     public DbSet<PyPyLeads.Companies.Person> People => Set<PyPyLeads.Companies.Person>();
     public DbSet<PyPyLeads.Timeline.TimelineEntry> Timeline => Set<PyPyLeads.Timeline.TimelineEntry>();
+    public DbSet<PyPyLeads.FollowUps.FollowUp> FollowUps => Set<PyPyLeads.FollowUps.FollowUp>();
+    public DbSet<PyPyLeads.FollowUps.Notification> Notifications => Set<PyPyLeads.FollowUps.Notification>();
+    public DbSet<PyPyLeads.FollowUps.DigestRecord> Digests => Set<PyPyLeads.FollowUps.DigestRecord>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
