@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
 using PyPyLeads.Data;
 using PyPyLeads.Time;
+using PyPyLeads.Web.Features.FollowUps;
 using PyPyLeads.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -27,6 +28,7 @@ builder.Services.AddDataProtection().SetApplicationName("PyPyLeads").PersistKeys
 builder.Services.AddSignIn(builder.Configuration);
 builder.Services.AddRateLimits(builder.Configuration);
 builder.Services.AddBackgroundJobs(builder.Configuration, data);
+builder.Services.AddFollowUps(builder.Configuration, data);
 builder.Services.AddHealthChecks().AddDbContextCheck<LeadsDbContext>("database");
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped);
 
