@@ -16,7 +16,7 @@ public sealed record DigestItem(int FollowUpId, int CompanyId, string CompanyNam
 /// with links into the app. The links open pages that need sign-in; marking done or snoozing is a button there
 /// (a POST with an antiforgery token), never a GET that changes something.
 /// </summary>
-public sealed class ReminderMail(IOptions<MailOptions> options, FollowUpDeadlines deadlines)
+public sealed class ReminderMail(IOptions<MailOptions> options, FollowUpDeadlines deadlines, TimeProvider clock)
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
     private readonly MailOptions _options = options.Value;
@@ -143,7 +143,7 @@ public sealed class ReminderMail(IOptions<MailOptions> options, FollowUpDeadline
 
     private MimeMessage NewMessage(MailRecipient to, string subject, string text, string html)
     {
-        var message = new MimeMessage();
+        var message = new MimeMessage { Date = clock.GetUtcNow() };
         message.From.Add(MailboxAddress.Parse(_options.From));
         message.To.Add(new MailboxAddress(to.Name, to.Email ?? throw new InvalidOperationException("No e-mail address.")));
         message.Subject = OneLine(subject);
