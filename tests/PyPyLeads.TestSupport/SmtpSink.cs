@@ -79,18 +79,25 @@ public sealed class SmtpSink : IAsyncDisposable
     }
 
     /// <summary>Waits (polling, up to <paramref name="timeout"/>) until at least <paramref name="count"/> messages arrived.</summary>
-    public async Task<IReadOnlyList<ReceivedMail>> WaitForAsync(int count, TimeSpan? timeout = null)
+    public Task<IReadOnlyList<ReceivedMail>> WaitForAsync(int count, TimeSpan? timeout = null) => WaitForAsync(_ => true, count, timeout);
+
+    /// <summary>Waits until at least <paramref name="count"/> messages that match arrived; returns those.</summary>
+    public async Task<IReadOnlyList<ReceivedMail>> WaitForAsync(Func<ReceivedMail, bool> match, int count, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (_received.Count < count)
+        while (true)
         {
+            var matching = Received.Where(match).ToList();
+            if (matching.Count >= count)
+            {
+                return matching;
+            }
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Expected {count} e-mails, got {_received.Count}.");
+                throw new TimeoutException($"Expected {count} e-mails, got {matching.Count}.");
             }
             await Task.Delay(50);
         }
-        return Received;
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();

@@ -40,8 +40,11 @@ public sealed class FollowUpDelivery(
     IOptions<FollowUpOptions> options,
     ILogger<FollowUpDelivery> logger)
 {
-    /// <summary>Hangfire stores a delayed job's time in whole seconds, so it may wake up to a second early.</summary>
-    public static readonly TimeSpan EarlyTolerance = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Hangfire stores a delayed job's time in whole seconds, so a job may wake up to a second early: it waits out
+    /// a wait this short rather than putting itself back.
+    /// </summary>
+    public static readonly TimeSpan ShortWait = TimeSpan.FromSeconds(2);
 
     private readonly FollowUpOptions _options = options.Value;
 
@@ -51,15 +54,17 @@ public sealed class FollowUpDelivery(
     public async Task<DeliveryOutcome> DeliverAsync(int followUpId, string? jobId, CancellationToken cancellationToken)
     {
         var claim = await ClaimAsync(followUpId, cancellationToken);
-        if (claim is null)
+        if (claim is null && jobId is not null && await EarlyByAsync(followUpId, jobId, cancellationToken) is { } early)
         {
-            if (jobId is not null)
+            if (early > ShortWait)
             {
-                await RescheduleIfEarlyAsync(followUpId, jobId, cancellationToken);
+                await RescheduleAsync(followUpId, jobId, cancellationToken);
+                return DeliveryOutcome.NothingToDo;
             }
-            return DeliveryOutcome.NothingToDo;
+            await Task.Delay(early, clock, cancellationToken);
+            claim = await ClaimAsync(followUpId, cancellationToken);
         }
-        return await SendClaimedAsync(claim, cancellationToken);
+        return claim is null ? DeliveryOutcome.NothingToDo : await SendClaimedAsync(claim, cancellationToken);
     }
 
     /// <summary>
@@ -70,14 +75,13 @@ public sealed class FollowUpDelivery(
     {
         var now = Now;
         var token = Guid.NewGuid();
-        var dueBy = now + EarlyTolerance;
         var staleBefore = now - _options.StaleClaim;
         // On SQLite the transaction starts with BEGIN IMMEDIATE: racing claimers queue for the write lock, and each
         // then sees the row as the previous one left it. On SQL Server the update's row lock does the same.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var claimed = await db.FollowUps
             .Where(f => f.Id == followUpId
-                && ((f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc <= dueBy)
+                && ((f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc <= now)
                     || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore)))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(f => f.State, FollowUpState.Sending)
@@ -222,18 +226,22 @@ public sealed class FollowUpDelivery(
     }
 
     /// <summary>
-    /// A job that woke before its follow-up is due (Hangfire rounds to whole seconds; the tour clock restarts at its
-    /// start instant) puts itself back for the rest of the wait, if it is still the follow-up's current job.
+    /// How long before its time a job woke (Hangfire rounds to whole seconds; the tour clock restarts at its start
+    /// instant), when it is still the follow-up's current job and the follow-up still waits; else null.
     /// </summary>
-    private async Task RescheduleIfEarlyAsync(int followUpId, string jobId, CancellationToken cancellationToken)
+    private async Task<TimeSpan?> EarlyByAsync(int followUpId, string jobId, CancellationToken cancellationToken)
     {
         var row = await db.FollowUps.AsNoTracking().Where(f => f.Id == followUpId)
             .Select(f => new { f.State, f.NextAttemptAtUtc, f.HangfireJobId }).FirstOrDefaultAsync(cancellationToken);
-        if (row is not { State: FollowUpState.Scheduled } || row.HangfireJobId != jobId || row.NextAttemptAtUtc <= Now)
-        {
-            return;
-        }
-        var newJobId = jobs.ScheduleDelivery(followUpId, row.NextAttemptAtUtc);
+        var early = row is { State: FollowUpState.Scheduled } && row.HangfireJobId == jobId ? row.NextAttemptAtUtc - Now : TimeSpan.Zero;
+        return early > TimeSpan.Zero ? early : null;
+    }
+
+    /// <summary>Puts the job back for the rest of the wait.</summary>
+    private async Task RescheduleAsync(int followUpId, string jobId, CancellationToken cancellationToken)
+    {
+        var at = await db.FollowUps.Where(f => f.Id == followUpId).Select(f => f.NextAttemptAtUtc).FirstAsync(cancellationToken);
+        var newJobId = jobs.ScheduleDelivery(followUpId, at);
         await db.FollowUps.Where(f => f.Id == followUpId && f.HangfireJobId == jobId)
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.HangfireJobId, newJobId), cancellationToken);
     }

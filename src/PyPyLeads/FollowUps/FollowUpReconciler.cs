@@ -31,7 +31,7 @@ public sealed class FollowUpReconciler(
     public async Task<ReconcileReport> ReconcileAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var dueBy = now + FollowUpDelivery.EarlyTolerance;
+        var dueBy = now;
         var staleBefore = now - options.Value.StaleClaim;
 
         var due = await db.FollowUps.AsNoTracking()

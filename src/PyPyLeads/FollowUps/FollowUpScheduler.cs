@@ -28,9 +28,18 @@ public sealed class ReminderJobs(IBackgroundJobClient jobs, TimeProvider clock, 
     public string? ScheduleDelivery(int followUpId, DateTime atUtc)
     {
         var delay = atUtc - clock.GetUtcNow().UtcDateTime;
+        // Hangfire runs on the real clock and keeps a delayed job's time in whole seconds (rounded down), so it could
+        // wake the job up to a second early: ask for the next whole second of real time at or after the due instant.
+        var realNow = TimeProvider.System.GetUtcNow();
+        var enqueueAt = realNow + (delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+        var ticksIntoSecond = enqueueAt.Ticks % TimeSpan.TicksPerSecond;
+        if (ticksIntoSecond != 0)
+        {
+            enqueueAt = enqueueAt.AddTicks(TimeSpan.TicksPerSecond - ticksIntoSecond);
+        }
         try
         {
-            return jobs.Schedule<FollowUpJobs>(j => j.DeliverAsync(followUpId, null, CancellationToken.None), delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+            return jobs.Schedule<FollowUpJobs>(j => j.DeliverAsync(followUpId, null, CancellationToken.None), enqueueAt);
         }
         catch (Exception ex)
         {
