@@ -25,6 +25,12 @@ public sealed class FollowUpOptions
     /// <summary>Reconcile the database with Hangfire once when the app starts (as well as every minute).</summary>
     public bool ReconcileOnStart { get; set; } = true;
 
+    /// <summary>
+    /// Seconds between the in-process watchdog's runs of the reconciler and the digest, which go on even when
+    /// Hangfire's storage is stuck; 0 turns it off (Hangfire's every-minute jobs still run).
+    /// </summary>
+    public int WatchdogSeconds { get; set; } = 60;
+
     public IReadOnlyList<TimeSpan> RetryDelays =>
         RetryAfterSeconds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => TimeSpan.FromSeconds(int.Parse(s, CultureInfo.InvariantCulture)))

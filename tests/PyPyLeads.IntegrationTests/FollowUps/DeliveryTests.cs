@@ -347,6 +347,20 @@ public sealed class DeliveryTests
         Assert.Empty(rig.Smtp.Received);
     }
 
+    [Fact]
+    public async Task The_in_process_watchdog_delivers_when_no_hangfire_job_runs()
+    {
+        // No Hangfire server at all (as when its storage is stuck); the watchdog runs every second here.
+        await using var rig = await ReminderRig.StartAsync(configure: app => app.With("FollowUps:WatchdogSeconds", "1"));
+        var company = await rig.CompanyAsync("Yelp");
+        var id = await rig.NewFollowUpAsync(company, TimeSpan.FromMinutes(1));
+        rig.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        await rig.Smtp.WaitForAsync(1);
+        await WaitUntilAsync(async () => (await rig.FollowUpAsync(id)).State == FollowUpState.Reminded);
+        Assert.Single(rig.Smtp.Received);
+    }
+
     internal static async Task WaitUntilAsync(Func<Task<bool>> condition, int seconds = 20)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);

@@ -113,6 +113,12 @@ public sealed class FollowUpPagesTests
         Assert.Contains("The form could not be read.", await nul.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var anonymous = await rig.App.Client().PostAsync("/account/signin", new StringContent("Email=%00", System.Text.Encoding.ASCII, "application/x-www-form-urlencoded"));
         Assert.Equal(HttpStatusCode.BadRequest, anonymous.StatusCode);
+        // A form that claims no follow-up is wanted does not skip the rules on this page.
+        var unwanted = await rig.Admin.PostFormAsync($"/followups/new?companyId={yelp}", new Dictionary<string, string>
+        {
+            ["FollowUp.Wanted"] = "false", ["FollowUp.DueLocal"] = "", ["FollowUp.TimeZoneId"] = "", ["FollowUp.OwnerUserId"] = "",
+        }, "/followups/new");
+        Assert.Equal(HttpStatusCode.OK, unwanted.StatusCode);
         Assert.Equal(0, await rig.InScopeAsync(sp => sp.GetRequiredService<LeadsDbContext>().FollowUps.CountAsync()));
 
         const string hostile = "<script>alert('x')</script> \u202Eטקסט\u202C'; DROP TABLE FollowUps; --\nsecond line";

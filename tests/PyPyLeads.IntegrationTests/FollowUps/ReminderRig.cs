@@ -63,6 +63,8 @@ public sealed class ReminderRig : IAsyncDisposable
     public static LeadsApp NewApp(FakeTimeProvider clock, SmtpSink smtp, bool jobServer, string dataDirectory) =>
         new LeadsApp { Clock = clock }.SendingMailTo(smtp)
             .With("Hangfire:RunServer", jobServer ? "true" : "false")
+            // The tests run the reconciler themselves; the watchdog has its own test.
+            .With("FollowUps:WatchdogSeconds", "0")
             .With("Data:Directory", dataDirectory);
 
     /// <summary>Stops this app (as a process would stop) and starts another on the same data folder.</summary>

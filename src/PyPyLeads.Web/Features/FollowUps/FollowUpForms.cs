@@ -135,6 +135,8 @@ public sealed class NewFollowUpFormValidator : AbstractValidator<NewFollowUpForm
         RuleFor(x => x.SubjectType)
             .Must(t => t is null || FollowUpSubjects.All.Contains(t)).WithMessage("A follow-up can be about a deal, a meeting or a presentation request.");
         RuleFor(x => x.SubjectId).NotNull().When(x => x.SubjectType is not null).WithMessage("Say which one.");
+        // The page always sends Wanted=true; a form that says otherwise would skip the field rules.
+        RuleFor(x => x.FollowUp.Wanted).Equal(true).WithMessage("Fill in the follow-up.");
         RuleFor(x => x.FollowUp).SetValidator(fields);
     }
 }
@@ -149,7 +151,12 @@ public sealed class EditFollowUpForm
 
 public sealed class EditFollowUpFormValidator : AbstractValidator<EditFollowUpForm>
 {
-    public EditFollowUpFormValidator(FollowUpFieldsValidator fields) => RuleFor(x => x.FollowUp).SetValidator(fields);
+    public EditFollowUpFormValidator(FollowUpFieldsValidator fields)
+    {
+        // The page always sends Wanted=true; a form that says otherwise would skip the field rules.
+        RuleFor(x => x.FollowUp.Wanted).Equal(true).WithMessage("Fill in the follow-up.");
+        RuleFor(x => x.FollowUp).SetValidator(fields);
+    }
 }
 
 /// <summary>What the snooze buttons offer.</summary>

@@ -71,7 +71,6 @@ public sealed class FollowUpsController(
     [HttpPost("new")]
     public async Task<IActionResult> New(NewFollowUpForm form, CancellationToken cancellationToken)
     {
-        form.FollowUp.Wanted = true;
         if (ModelState.IsValid)
         {
             try
@@ -155,7 +154,6 @@ public sealed class FollowUpsController(
         {
             return Forbid();
         }
-        form.FollowUp.Wanted = true;
         if (!followUp.IsOpen)
         {
             ModelState.AddModelError("", $"This follow-up is already {followUp.State.ToString().ToLowerInvariant()}: schedule a new one instead.");

@@ -56,32 +56,67 @@ public static class FollowUpsSetup
 }
 
 /// <summary>
-/// At start-up: registers the every-minute reconciler and digest jobs, then reconciles once, so whatever fell due
-/// while the app was down goes out now rather than at the next minute.
+/// At start-up: registers the every-minute reconciler and digest jobs with Hangfire, then reconciles once, so whatever
+/// fell due while the app was down goes out now rather than at the next minute. Then, as a watchdog, runs the
+/// reconciler and the digest itself every <see cref="FollowUpOptions.WatchdogSeconds"/>: Hangfire.Storage.SQLite can
+/// get stuck (a corrupted hangfire.db, an orphaned lock), and reminders must not depend on it. Racing Hangfire's
+/// runs of the same work is safe: every delivery and digest is claimed in the database first.
 /// </summary>
 public sealed class FollowUpsStartup(IServiceScopeFactory scopes, IOptions<FollowUpOptions> options, ILogger<FollowUpsStartup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        await RunAsync("register the recurring jobs", sp =>
+        {
+            var recurring = sp.GetRequiredService<IRecurringJobManager>();
+            recurring.AddOrUpdate<FollowUpJobs>(FollowUpJobs.ReconcileJobId, j => j.ReconcileAsync(CancellationToken.None), Cron.Minutely());
+            recurring.AddOrUpdate<FollowUpJobs>(FollowUpJobs.DigestJobId, j => j.SendDigestsAsync(CancellationToken.None), Cron.Minutely());
+            return Task.CompletedTask;
+        }, stoppingToken);
+        if (options.Value.ReconcileOnStart)
+        {
+            await RunAsync("reconcile at start-up", sp => sp.GetRequiredService<FollowUpReconciler>().ReconcileAsync(stoppingToken), stoppingToken);
+        }
+        if (options.Value.WatchdogSeconds <= 0)
+        {
+            return;
+        }
+        // Real time paces the watchdog: it is a polling interval, not a time in the story.
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.WatchdogSeconds), TimeProvider.System);
+        while (await WaitAsync(timer, stoppingToken))
+        {
+            await RunAsync("reconcile", sp => sp.GetRequiredService<FollowUpReconciler>().ReconcileAsync(stoppingToken), stoppingToken);
+            await RunAsync("send the digests", sp => sp.GetRequiredService<DailyDigest>().SendDueDigestsAsync(stoppingToken), stoppingToken);
+        }
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task RunAsync(string what, Func<IServiceProvider, Task> work, CancellationToken stoppingToken)
+    {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var recurring = scope.ServiceProvider.GetRequiredService<IRecurringJobManager>();
-            recurring.AddOrUpdate<FollowUpJobs>(FollowUpJobs.ReconcileJobId, j => j.ReconcileAsync(CancellationToken.None), Cron.Minutely());
-            recurring.AddOrUpdate<FollowUpJobs>(FollowUpJobs.DigestJobId, j => j.SendDigestsAsync(CancellationToken.None), Cron.Minutely());
-            if (options.Value.ReconcileOnStart)
-            {
-                await scope.ServiceProvider.GetRequiredService<FollowUpReconciler>().ReconcileAsync(stoppingToken);
-            }
+            await work(scope.ServiceProvider);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
         catch (Exception ex)
         {
-            // The every-minute reconciler will try again; the app itself keeps running.
-            logger.LogError(ex, "The start-up reconcile of follow-ups failed");
+            // The next run tries again; the app itself keeps running.
+            logger.LogError(ex, "Follow-ups: could not {What}", what);
         }
     }
 }

@@ -70,12 +70,21 @@ public sealed class NotificationsController(LeadsDbContext db, TimeProvider cloc
 public sealed record NotificationRow(long Id, string Title, string? Body, string Url, string At, bool Unread);
 
 /// <summary>The bell in the layout: the signed-in user's unread count, linking to the list.</summary>
-public sealed class BellViewComponent(LeadsDbContext db) : ViewComponent
+public sealed class BellViewComponent(LeadsDbContext db, ILogger<BellViewComponent> logger) : ViewComponent
 {
     public async Task<IViewComponentResult> InvokeAsync()
     {
         var me = UserClaimsPrincipal.FindFirstValue(ClaimTypes.NameIdentifier);
-        var count = me is null ? 0 : await NotificationsController.CountUnreadAsync(db, me, HttpContext.RequestAborted);
+        var count = 0;
+        try
+        {
+            count = me is null ? 0 : await NotificationsController.CountUnreadAsync(db, me, HttpContext.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The layout (error pages included) must render even when the database does not answer.
+            logger.LogWarning(ex, "Unread notifications could not be counted");
+        }
         return View("~/Features/Notifications/_Bell.cshtml", count);
     }
 }
