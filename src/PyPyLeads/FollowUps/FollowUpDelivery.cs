@@ -78,38 +78,42 @@ public sealed class FollowUpDelivery(
         var staleBefore = now - _options.StaleClaim;
         // On SQLite the transaction starts with BEGIN IMMEDIATE: racing claimers queue for the write lock, and each
         // then sees the row as the previous one left it. On SQL Server the update's row lock does the same.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var claimed = await db.FollowUps
-            .Where(f => f.Id == followUpId
-                && ((f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc <= now)
-                    || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore)))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(f => f.State, FollowUpState.Sending)
-                .SetProperty(f => f.ClaimToken, token)
-                .SetProperty(f => f.ClaimedAtUtc, now)
-                .SetProperty(f => f.AttemptCount, f => f.AttemptCount + 1), cancellationToken);
-        if (claimed == 0)
+        // (A retry after a commit whose answer was lost finds the row holding this very token, and carries on.)
+        var followUp = await InTransaction.RunAsync(db, async () =>
         {
-            return null;
-        }
-        var followUp = await db.FollowUps.AsNoTracking().Include(f => f.Company).FirstAsync(f => f.Id == followUpId, cancellationToken);
-        if (followUp.NotifiedRound != followUp.Round)
-        {
-            var zone = await db.Users.Where(u => u.Id == followUp.OwnerUserId).Select(u => u.TimeZoneId).FirstOrDefaultAsync(cancellationToken) ?? "UTC";
-            db.Notifications.Add(new Notification
+            var claimed = await db.FollowUps
+                .Where(f => f.Id == followUpId
+                    && ((f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc <= now)
+                        || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore)
+                        || f.ClaimToken == token))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(f => f.State, FollowUpState.Sending)
+                    .SetProperty(f => f.ClaimToken, token)
+                    .SetProperty(f => f.ClaimedAtUtc, now)
+                    .SetProperty(f => f.AttemptCount, f => f.AttemptCount + 1), cancellationToken);
+            if (claimed == 0)
             {
-                UserId = followUp.OwnerUserId,
-                FollowUpId = followUp.Id,
-                CreatedAtUtc = now,
-                Title = Shorten($"Follow up with {followUp.Company!.Name}", 300),
-                Body = Shorten($"Due {ReminderMail.FormatTime(followUp.DueAtUtc, zone)}" + (followUp.Note is null ? "" : ": " + followUp.Note), 1000),
-                Url = $"/followups/{followUp.Id}",
-            });
-            await db.FollowUps.Where(f => f.Id == followUpId).ExecuteUpdateAsync(s => s.SetProperty(f => f.NotifiedRound, followUp.Round), cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return new DeliveryClaim(token, followUp);
+                return null;
+            }
+            var row = await db.FollowUps.AsNoTracking().Include(f => f.Company).FirstAsync(f => f.Id == followUpId, cancellationToken);
+            if (row.NotifiedRound != row.Round)
+            {
+                var zone = await db.Users.Where(u => u.Id == row.OwnerUserId).Select(u => u.TimeZoneId).FirstOrDefaultAsync(cancellationToken) ?? "UTC";
+                db.Notifications.Add(new Notification
+                {
+                    UserId = row.OwnerUserId,
+                    FollowUpId = row.Id,
+                    CreatedAtUtc = now,
+                    Title = Shorten($"Follow up with {row.Company!.Name}", 300),
+                    Body = Shorten($"Due {ReminderMail.FormatTime(row.DueAtUtc, zone)}" + (row.Note is null ? "" : ": " + row.Note), 1000),
+                    Url = $"/followups/{row.Id}",
+                });
+                await db.FollowUps.Where(f => f.Id == followUpId).ExecuteUpdateAsync(s => s.SetProperty(f => f.NotifiedRound, row.Round), cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            return row;
+        }, cancellationToken);
+        return followUp is null ? null : new DeliveryClaim(token, followUp);
     }
 
     /// <summary>Steps 2 and 3: sends the claimed reminder and records the outcome.</summary>
@@ -149,23 +153,27 @@ public sealed class FollowUpDelivery(
     {
         var now = Now;
         var id = claim.FollowUp.Id;
-        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        var recorded = await db.FollowUps.Where(f => f.Id == id && f.ClaimToken == claim.Token)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(f => f.State, FollowUpState.Reminded)
-                .SetProperty(f => f.ClaimToken, (Guid?)null)
-                .SetProperty(f => f.RemindedAtUtc, now)
-                .SetProperty(f => f.LastError, (string?)null)
-                .SetProperty(f => f.HangfireJobId, (string?)null), CancellationToken.None);
+        var recorded = await InTransaction.RunAsync(db, async () =>
+        {
+            var rows = await db.FollowUps.Where(f => f.Id == id && f.ClaimToken == claim.Token)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(f => f.State, FollowUpState.Reminded)
+                    .SetProperty(f => f.ClaimToken, (Guid?)null)
+                    .SetProperty(f => f.RemindedAtUtc, now)
+                    .SetProperty(f => f.LastError, (string?)null)
+                    .SetProperty(f => f.HangfireJobId, (string?)null), CancellationToken.None);
+            if (rows == 1)
+            {
+                AddTimeline(claim.FollowUp, "followup.reminded", $"Reminder e-mailed to {owner.Name}", null, now);
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            return rows;
+        }, CancellationToken.None);
         if (recorded == 0)
         {
             // Done, cancelled or rescheduled while the e-mail was on its way; the change wins.
             logger.LogInformation("Follow-up {FollowUpId} changed while its reminder was being sent", id);
-            return DeliveryOutcome.Sent;
         }
-        AddTimeline(claim.FollowUp, "followup.reminded", $"Reminder e-mailed to {owner.Name}", null, now);
-        await db.SaveChangesAsync(CancellationToken.None);
-        await transaction.CommitAsync(CancellationToken.None);
         return DeliveryOutcome.Sent;
     }
 
@@ -178,31 +186,37 @@ public sealed class FollowUpDelivery(
         error = Shorten(error, 1000);
         if (permanent || attempt >= _options.MaxAttempts)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-            var recorded = await db.FollowUps.Where(f => f.Id == followUp.Id && f.ClaimToken == claim.Token)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(f => f.State, FollowUpState.Failed)
-                    .SetProperty(f => f.ClaimToken, (Guid?)null)
-                    .SetProperty(f => f.FailedAtUtc, now)
-                    .SetProperty(f => f.LastError, error)
-                    .SetProperty(f => f.HangfireJobId, (string?)null), CancellationToken.None);
+            var recorded = await InTransaction.RunAsync(db, async () =>
+            {
+                var rows = await db.FollowUps.Where(f => f.Id == followUp.Id && f.ClaimToken == claim.Token)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(f => f.State, FollowUpState.Failed)
+                        .SetProperty(f => f.ClaimToken, (Guid?)null)
+                        .SetProperty(f => f.FailedAtUtc, now)
+                        .SetProperty(f => f.LastError, error)
+                        .SetProperty(f => f.HangfireJobId, (string?)null), CancellationToken.None);
+                if (rows == 0)
+                {
+                    return 0;
+                }
+                var tries = attempt == 1 ? "1 try" : $"{attempt} tries";
+                AddTimeline(followUp, "followup.delivery-failed", $"Reminder e-mail could not be sent ({tries})", error, now);
+                db.Notifications.Add(new Notification
+                {
+                    UserId = followUp.OwnerUserId,
+                    FollowUpId = followUp.Id,
+                    CreatedAtUtc = now,
+                    Title = Shorten($"The e-mail reminder about {followUp.Company!.Name} could not be sent", 300),
+                    Body = error,
+                    Url = $"/followups/{followUp.Id}",
+                });
+                await db.SaveChangesAsync(CancellationToken.None);
+                return rows;
+            }, CancellationToken.None);
             if (recorded == 0)
             {
                 return DeliveryOutcome.NothingToDo;
             }
-            var tries = attempt == 1 ? "1 try" : $"{attempt} tries";
-            AddTimeline(followUp, "followup.delivery-failed", $"Reminder e-mail could not be sent ({tries})", error, now);
-            db.Notifications.Add(new Notification
-            {
-                UserId = followUp.OwnerUserId,
-                FollowUpId = followUp.Id,
-                CreatedAtUtc = now,
-                Title = Shorten($"The e-mail reminder about {followUp.Company!.Name} could not be sent", 300),
-                Body = error,
-                Url = $"/followups/{followUp.Id}",
-            });
-            await db.SaveChangesAsync(CancellationToken.None);
-            await transaction.CommitAsync(CancellationToken.None);
             logger.LogError("Reminder for follow-up {FollowUpId} failed after {Attempts} tries: {Error}", followUp.Id, attempt, error);
             return DeliveryOutcome.Failed;
         }

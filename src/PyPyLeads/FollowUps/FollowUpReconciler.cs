@@ -115,35 +115,41 @@ public sealed class FollowUpReconciler(
         var flagged = 0;
         foreach (var f in toFlag)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var won = await db.FollowUps.Where(x => x.Id == f.Id && (x.FlaggedAfterEndUtc == null || x.FlaggedAfterEndUtc != end))
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.FlaggedAfterEndUtc, end), cancellationToken);
-            if (won == 0)
+            var won = await InTransaction.RunAsync(db, async () =>
+            {
+                var rows = await db.FollowUps.Where(x => x.Id == f.Id && (x.FlaggedAfterEndUtc == null || x.FlaggedAfterEndUtc != end))
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.FlaggedAfterEndUtc, end), cancellationToken);
+                if (rows == 0)
+                {
+                    return false;
+                }
+                var endsOn = deadlines.EndsOn.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+                db.Notifications.Add(new Notification
+                {
+                    UserId = f.OwnerUserId,
+                    FollowUpId = f.Id,
+                    CreatedAtUtc = now,
+                    Title = FollowUpDelivery.Shorten($"Your follow-up with {f.CompanyName} now falls after the Eurostars end ({endsOn})", 300),
+                    Body = "Move it earlier, or cancel it if it no longer matters.",
+                    Url = $"/followups/{f.Id}",
+                });
+                db.Timeline.Add(new TimelineEntry
+                {
+                    CompanyId = f.CompanyId,
+                    AtUtc = now,
+                    Kind = "followup.after-end",
+                    Summary = $"Follow-up now falls after the Eurostars end ({endsOn})",
+                    ActorName = Actor.System.Name,
+                    SubjectType = "FollowUp",
+                    SubjectId = f.Id,
+                });
+                await db.SaveChangesAsync(cancellationToken);
+                return true;
+            }, cancellationToken);
+            if (!won)
             {
                 continue;
             }
-            var endsOn = deadlines.EndsOn.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
-            db.Notifications.Add(new Notification
-            {
-                UserId = f.OwnerUserId,
-                FollowUpId = f.Id,
-                CreatedAtUtc = now,
-                Title = FollowUpDelivery.Shorten($"Your follow-up with {f.CompanyName} now falls after the Eurostars end ({endsOn})", 300),
-                Body = "Move it earlier, or cancel it if it no longer matters.",
-                Url = $"/followups/{f.Id}",
-            });
-            db.Timeline.Add(new TimelineEntry
-            {
-                CompanyId = f.CompanyId,
-                AtUtc = now,
-                Kind = "followup.after-end",
-                Summary = $"Follow-up now falls after the Eurostars end ({endsOn})",
-                ActorName = Actor.System.Name,
-                SubjectType = "FollowUp",
-                SubjectId = f.Id,
-            });
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
             db.ChangeTracker.Clear();
             flagged++;
         }
