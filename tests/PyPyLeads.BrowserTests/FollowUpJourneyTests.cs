@@ -46,6 +46,14 @@ public sealed class FollowUpJourneyTests(Browser browser) : IClassFixture<Browse
         Assert.Contains("Subject: Follow up with Yelp: due Wed 2 Mar 2011,", text, StringComparison.Ordinal);
         Assert.Contains("To: Laura Creighton <lac@openend.se>", text, StringComparison.Ordinal);
 
+        // The other follow-up pages fit a phone too: rescheduling, and where the e-mail's links lead.
+        var followUpUrl = new Uri(page.Url).AbsolutePath;
+        foreach (var path in new[] { followUpUrl + "/edit", followUpUrl + "/done", followUpUrl + "/snooze", "/settings" })
+        {
+            await page.GotoAsync(path);
+            await Pages.AssertFitsTheScreenAsync(page);
+        }
+
         await page.GetByTestId("bell").ClickAsync();
         await Expect(page.GetByTestId("notification")).ToContainTextAsync("Follow up with Yelp");
         await Pages.AssertFitsTheScreenAsync(page);
