@@ -7,6 +7,7 @@ using PyPyLeads.Data;
 using PyPyLeads.Time;
 using PyPyLeads.Web.Features.Backups;
 using PyPyLeads.Web.Features.Deals;
+using PyPyLeads.Web.Features.FollowUps;
 using PyPyLeads.Web.Infrastructure;
 
 // `restore <file>` restores a backup while the app is stopped, and starts no web host.
@@ -39,6 +40,7 @@ builder.Services.AddSignIn(builder.Configuration);
 builder.Services.AddRateLimits(builder.Configuration);
 builder.Services.AddBackgroundJobs(builder.Configuration, data);
 builder.Services.AddBackups(builder.Configuration, data);
+builder.Services.AddFollowUps(builder.Configuration, data);
 builder.Services.AddHealthChecks().AddDbContextCheck<LeadsDbContext>("database");
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped);
 

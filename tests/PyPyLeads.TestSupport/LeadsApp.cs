@@ -16,6 +16,7 @@ namespace PyPyLeads.TestSupport;
 public class LeadsApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings = new();
+    private readonly List<Action<IServiceCollection>> _configureServices = [];
     private bool _kestrel;
 
     /// <summary>
@@ -55,6 +56,13 @@ public class LeadsApp : WebApplicationFactory<Program>
     public LeadsApp With(string key, string? value)
     {
         _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Replaces or adds services after the app's own (for a test double of a feature that has not landed).</summary>
+    public LeadsApp WithServices(Action<IServiceCollection> configure)
+    {
+        _configureServices.Add(configure);
         return this;
     }
 
@@ -100,6 +108,10 @@ public class LeadsApp : WebApplicationFactory<Program>
             {
                 services.RemoveAll<TimeProvider>();
                 services.AddSingleton(Clock);
+            }
+            foreach (var configure in _configureServices)
+            {
+                configure(services);
             }
         });
     }

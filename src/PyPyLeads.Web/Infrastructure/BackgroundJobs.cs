@@ -58,6 +58,11 @@ public static class BackgroundJobs
             {
                 // The default 15 s would delay every enqueued job by up to that much.
                 QueuePollInterval = TimeSpan.FromSeconds(1),
+                // A held lock's heartbeat (every fifth of this) writes on the holder's own connection from a timer
+                // thread; when it fires while the holder is still busy (the scheduler moving a thousand due jobs
+                // at once) the two corrupt hangfire.db (Hangfire.Storage.SQLite issue #79). Seen here with 10,000
+                // follow-ups due together at the default 30 s; at 5 minutes the heartbeat comes once a minute.
+                DistributedLockLifetime = TimeSpan.FromMinutes(5),
             });
 
     /// <summary>Hangfire's logs through the host's logging; a logger asked of a host already stopped logs nothing.</summary>

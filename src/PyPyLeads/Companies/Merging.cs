@@ -140,6 +140,8 @@ public static class Merging
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.CompanyId, toCompanyId).SetProperty(p => p.Version, p => p.Version + 1), cancellationToken);
         await db.Meetings.Where(m => m.CompanyId == fromCompanyId)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.CompanyId, toCompanyId).SetProperty(m => m.Version, m => m.Version + 1), cancellationToken);
+        await db.FollowUps.Where(f => f.CompanyId == fromCompanyId)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.CompanyId, toCompanyId).SetProperty(f => f.Version, f => f.Version + 1), cancellationToken);
         // Other features: move your company-owned rows here.
         return (encounters, timeline);
     }

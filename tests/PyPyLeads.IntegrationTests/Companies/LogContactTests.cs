@@ -143,3 +143,43 @@ public sealed class LogContactTests : IDisposable
 
     public void Dispose() => _app.Dispose();
 }
+
+public sealed class LogContactFollowUpTests : IDisposable
+{
+    private readonly LeadsApp _app = NewApp();
+
+    [Fact]
+    public async Task A_follow_up_can_be_scheduled_with_the_contact_and_a_bad_one_keeps_everything_typed()
+    {
+        var admin = _app.Client();
+        await People.SetUpAsync(admin);
+        var adminId = await _app.UserIdAsync(People.AdminEmail);
+
+        // A due time after the Eurostars end is refused beside the field, and nothing is saved.
+        var late = await admin.PostFormAsync("/log-contact", new Dictionary<string, string>
+        {
+            ["TourStopId"] = "2", ["CompanyName"] = "Yelp", ["PersonName"] = "Jane Doe", ["MetBy"] = adminId,
+            ["FollowUp.Wanted"] = "true", ["FollowUp.OwnerUserId"] = adminId, ["FollowUp.DueLocal"] = "2011-12-01T09:00",
+            ["FollowUp.TimeZoneId"] = "America/Los_Angeles", ["FollowUp.Note"] = "Send the JIT numbers",
+        });
+        Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+        var page = await late.ReadPageAsync();
+        Assert.NotNull(page.FieldError("FollowUp.DueLocal"));
+        Assert.Equal("Yelp", page.QuerySelector("input[name=CompanyName]")!.GetAttribute("value"));
+        Assert.Equal(0, await _app.DbAsync(db => db.Companies.CountAsync()));
+
+        var saved = await admin.PostFormAsync("/log-contact", new Dictionary<string, string>
+        {
+            ["TourStopId"] = "2", ["CompanyName"] = "Yelp", ["PersonName"] = "Jane Doe", ["MetBy"] = adminId,
+            ["FollowUp.Wanted"] = "true", ["FollowUp.OwnerUserId"] = adminId, ["FollowUp.DueLocal"] = "2011-03-10T09:00",
+            ["FollowUp.TimeZoneId"] = "America/Los_Angeles", ["FollowUp.Note"] = "Send the JIT numbers",
+        });
+        People.Expect(saved, HttpStatusCode.Redirect);
+        var followUp = await _app.DbAsync(db => db.FollowUps.SingleAsync());
+        var companyId = await _app.DbAsync(db => db.Companies.Select(c => c.Id).SingleAsync());
+        Assert.Equal((companyId, adminId, new DateTime(2011, 3, 10, 17, 0, 0, DateTimeKind.Utc)), (followUp.CompanyId, followUp.OwnerUserId, followUp.DueAtUtc));
+        Assert.True(await _app.DbAsync(db => db.Timeline.AnyAsync(t => t.CompanyId == companyId && t.Kind == "followup.scheduled")));
+    }
+
+    public void Dispose() => _app.Dispose();
+}

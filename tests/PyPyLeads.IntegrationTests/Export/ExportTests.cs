@@ -42,7 +42,7 @@ public sealed class ExportTests : IDisposable
         Assert.Equal("pypyleads-export-2011-03-02T170000Z.zip", response.Content.Headers.ContentDisposition.FileName);
         using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
         Assert.Equal(
-            ["README.txt", "companies.csv", "consultancies.csv", "deal-stage-changes.csv", "deals.csv", "encounter-attendees.csv", "encounters.csv", "manifest.csv", "meeting-people.csv", "meeting-team.csv", "meetings.csv", "people.csv",
+            ["README.txt", "companies.csv", "consultancies.csv", "deal-stage-changes.csv", "deals.csv", "digests.csv", "encounter-attendees.csv", "encounters.csv", "follow-ups.csv", "manifest.csv", "meeting-people.csv", "meeting-team.csv", "meetings.csv", "notifications.csv", "people.csv",
              "presentation-presenters.csv", "presentation-requests.csv", "team-members.csv", "team-stays.csv", "timeline.csv", "tour-stop-attendees.csv",
              "tour-stops.csv", "users.csv"],
             zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
@@ -54,6 +54,7 @@ public sealed class ExportTests : IDisposable
             ["team-stays.csv"] = 9, ["tour-stop-attendees.csv"] = 20, ["presentation-requests.csv"] = 0, ["meetings.csv"] = 0,
             ["presentation-presenters.csv"] = 0, ["meeting-team.csv"] = 0, ["meeting-people.csv"] = 0,
             ["deals.csv"] = 0, ["deal-stage-changes.csv"] = 0, ["encounters.csv"] = 0, ["encounter-attendees.csv"] = 0,
+            ["follow-ups.csv"] = 0, ["notifications.csv"] = 0, ["digests.csv"] = 0,
         };
         foreach (var (file, rows) in expectedRows)
         {

@@ -13,8 +13,11 @@ public sealed class ErrorsController : Controller
     [Route("")]
     public IActionResult Index() => Show(StatusCodes.Status500InternalServerError);
 
+    // Read from the route, not model-bound: a re-executed POST whose form cannot be read (a %00 in a field) makes
+    // every model binding fail, which turned the friendly 400 into a 500.
     [Route("{code:int}")]
-    public IActionResult Status(int code) => Show(code);
+    public IActionResult Status() =>
+        Show(int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : StatusCodes.Status500InternalServerError);
 
     private ViewResult Show(int code)
     {

@@ -16,7 +16,7 @@ namespace PyPyLeads.Web.Features.LogContact;
 /// when two people submit at once; the loser gets the match offered with a message saying what happened.
 /// </summary>
 [Route("log-contact")]
-public sealed class LogContactController(LeadsDbContext db, TimeProvider clock, ILogger<LogContactController> logger) : Controller
+public sealed class LogContactController(LeadsDbContext db, TimeProvider clock, PyPyLeads.FollowUps.FollowUpScheduler followUps, ILogger<LogContactController> logger) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(int? companyId, CancellationToken cancellationToken)
@@ -130,6 +130,19 @@ public sealed class LogContactController(LeadsDbContext db, TimeProvider clock, 
         try
         {
             var (savedCompanyId, summary) = await db.InTransactionAsync(ct => SaveAsync(form, viewer, ct), cancellationToken);
+            if (form.FollowUp is { Wanted: true } f && f.DueUtc() is { } due)
+            {
+                try
+                {
+                    await followUps.CreateAsync(new PyPyLeads.FollowUps.NewFollowUp(savedCompanyId, f.OwnerUserId!, due, f.Note), new PyPyLeads.FollowUps.Actor(viewer.UserId, viewer.Name), cancellationToken);
+                    summary += " A follow-up is scheduled.";
+                }
+                catch (PyPyLeads.FollowUps.FollowUpRuleException ex)
+                {
+                    // The rules were checked with the form; this only happens if the deadline moved in between.
+                    summary += " The follow-up was not scheduled: " + ex.Message;
+                }
+            }
             TempData["Message"] = summary;
             return Redirect($"/companies/{savedCompanyId.ToString(CultureInfo.InvariantCulture)}");
         }

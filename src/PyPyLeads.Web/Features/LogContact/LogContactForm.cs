@@ -26,14 +26,17 @@ public sealed class LogContactForm
     public List<string> MetBy { get; set; } = [];
     public List<Interests> Interests { get; set; } = [];
     public string? Note { get; set; }
+    /// <summary>An optional follow-up, scheduled once the contact is saved.</summary>
+    public PyPyLeads.Web.Features.FollowUps.FollowUpFields FollowUp { get; set; } = new() { Wanted = false };
 
     public bool HasPerson => !string.IsNullOrWhiteSpace(PersonName) || PersonId is not null;
 }
 
 public sealed class LogContactFormValidator : AbstractValidator<LogContactForm>
 {
-    public LogContactFormValidator()
+    public LogContactFormValidator(PyPyLeads.Web.Features.FollowUps.FollowUpFieldsValidator followUp)
     {
+        RuleFor(x => x.FollowUp).SetValidator(followUp);
         RuleFor(x => x.TourStopId).NotNull().WithMessage("Choose where you met them.");
         RuleFor(x => x.CompanyName).NotEmpty().When(x => x.CompanyId is null && x.UseCompanyId is null)
             .WithMessage("Enter the company's name.");

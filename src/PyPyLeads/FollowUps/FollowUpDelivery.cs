@@ -1,0 +1,283 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PyPyLeads.Data;
+using PyPyLeads.Mail;
+using PyPyLeads.Timeline;
+
+namespace PyPyLeads.FollowUps;
+
+public enum DeliveryOutcome
+{
+    /// <summary>Not due, already delivered, done, cancelled, or claimed by another deliverer.</summary>
+    NothingToDo,
+    Sent,
+    RetryScheduled,
+    Failed,
+}
+
+/// <summary>A follow-up this deliverer holds: only the holder of <see cref="Token"/> may record the outcome.</summary>
+public sealed record DeliveryClaim(Guid Token, FollowUp FollowUp);
+
+/// <summary>
+/// Delivers one follow-up's reminder exactly once, as far as SMTP allows:
+/// <list type="number">
+/// <item>claim it in the database with a conditional update in a transaction (only one of any number of racing jobs,
+/// reconcilers and app instances gets the row), creating the in-app notification in the same transaction;</item>
+/// <item>send the e-mail;</item>
+/// <item>record it sent once the server has accepted it (only the claim's holder can).</item>
+/// </list>
+/// A claim whose holder died (the process stopped between 1 and 3) is taken over after
+/// <see cref="FollowUpOptions.StaleClaimSeconds"/>: that is the one window in which a reminder can go out twice (the
+/// server accepted it, the process died before step 3). The re-sent copy carries the same Message-ID.
+/// </summary>
+public sealed class FollowUpDelivery(
+    LeadsDbContext db,
+    IMailSender mail,
+    ReminderMail composer,
+    ReminderJobs jobs,
+    TimeProvider clock,
+    IOptions<FollowUpOptions> options,
+    ILogger<FollowUpDelivery> logger)
+{
+    /// <summary>
+    /// Hangfire stores a delayed job's time in whole seconds, so a job may wake up to a second early: it waits out
+    /// a wait this short rather than putting itself back.
+    /// </summary>
+    public static readonly TimeSpan ShortWait = TimeSpan.FromSeconds(2);
+
+    private readonly FollowUpOptions _options = options.Value;
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>Claims, sends and records. <paramref name="jobId"/> is the calling Hangfire job's, if any.</summary>
+    public async Task<DeliveryOutcome> DeliverAsync(int followUpId, string? jobId, CancellationToken cancellationToken)
+    {
+        var claim = await ClaimAsync(followUpId, cancellationToken);
+        if (claim is null && jobId is not null && await EarlyByAsync(followUpId, jobId, cancellationToken) is { } early)
+        {
+            if (early > ShortWait)
+            {
+                await RescheduleAsync(followUpId, jobId, cancellationToken);
+                return DeliveryOutcome.NothingToDo;
+            }
+            await Task.Delay(early, clock, cancellationToken);
+            claim = await ClaimAsync(followUpId, cancellationToken);
+        }
+        return claim is null ? DeliveryOutcome.NothingToDo : await SendClaimedAsync(claim, cancellationToken);
+    }
+
+    /// <summary>
+    /// Step 1: takes the follow-up if it is due and nobody holds it (or its holder's claim went stale). Null when there
+    /// is nothing to take. Creates the round's in-app notification, once.
+    /// </summary>
+    public async Task<DeliveryClaim?> ClaimAsync(int followUpId, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var token = Guid.NewGuid();
+        var staleBefore = now - _options.StaleClaim;
+        // On SQLite the transaction starts with BEGIN IMMEDIATE: racing claimers queue for the write lock, and each
+        // then sees the row as the previous one left it. On SQL Server the update's row lock does the same.
+        // (A retry after a commit whose answer was lost finds the row holding this very token, and carries on.)
+        var followUp = await InTransaction.RunAsync(db, async () =>
+        {
+            var claimed = await db.FollowUps
+                .Where(f => f.Id == followUpId
+                    && ((f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc <= now)
+                        || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore)
+                        || f.ClaimToken == token))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(f => f.State, FollowUpState.Sending)
+                    .SetProperty(f => f.ClaimToken, token)
+                    .SetProperty(f => f.ClaimedAtUtc, now)
+                    .SetProperty(f => f.AttemptCount, f => f.AttemptCount + 1), cancellationToken);
+            if (claimed == 0)
+            {
+                return null;
+            }
+            var row = await db.FollowUps.AsNoTracking().Include(f => f.Company).FirstAsync(f => f.Id == followUpId, cancellationToken);
+            if (row.NotifiedRound != row.Round)
+            {
+                var zone = await db.Users.Where(u => u.Id == row.OwnerUserId).Select(u => u.TimeZoneId).FirstOrDefaultAsync(cancellationToken) ?? "UTC";
+                db.Notifications.Add(new Notification
+                {
+                    UserId = row.OwnerUserId,
+                    FollowUpId = row.Id,
+                    CreatedAtUtc = now,
+                    Title = Shorten($"Follow up with {row.Company!.Name}", 300),
+                    Body = Shorten($"Due {ReminderMail.FormatTime(row.DueAtUtc, zone)}" + (row.Note is null ? "" : ": " + row.Note), 1000),
+                    Url = $"/followups/{row.Id}",
+                });
+                await db.FollowUps.Where(f => f.Id == followUpId).ExecuteUpdateAsync(s => s.SetProperty(f => f.NotifiedRound, row.Round), cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            return row;
+        }, cancellationToken);
+        return followUp is null ? null : new DeliveryClaim(token, followUp);
+    }
+
+    /// <summary>Steps 2 and 3: sends the claimed reminder and records the outcome.</summary>
+    public async Task<DeliveryOutcome> SendClaimedAsync(DeliveryClaim claim, CancellationToken cancellationToken)
+    {
+        var followUp = claim.FollowUp;
+        var owner = await db.Users.AsNoTracking().Where(u => u.Id == followUp.OwnerUserId)
+            .Select(u => new MailRecipient(u.Id, u.DisplayName, u.Email, u.TimeZoneId)).FirstOrDefaultAsync(cancellationToken);
+        if (owner?.Email is null)
+        {
+            return await RecordFailureAsync(claim, "The owner has no e-mail address.", permanent: true);
+        }
+        var message = composer.Reminder(followUp, followUp.Company!.Name, owner);
+        // Network time, not app time: the tour clock and the test clock say nothing about how long a socket may hang.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.SendTimeout);
+        try
+        {
+            await mail.SendAsync(message, timeout.Token);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The app is stopping. The claim stays and goes stale; after the restart it is taken over and sent.
+            throw;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Reminder e-mail for follow-up {FollowUpId} to {Destination} failed (try {Attempt})",
+                followUp.Id, mail.Destination, followUp.AttemptCount);
+            return await RecordFailureAsync(claim, Describe(ex), Mail.SmtpMailSender.IsPermanent(ex));
+        }
+        // From here on the server has the message: record it whatever else happens (no cancellation).
+        return await RecordSentAsync(claim, owner);
+    }
+
+    private async Task<DeliveryOutcome> RecordSentAsync(DeliveryClaim claim, MailRecipient owner)
+    {
+        var now = Now;
+        var id = claim.FollowUp.Id;
+        var recorded = await InTransaction.RunAsync(db, async () =>
+        {
+            var rows = await db.FollowUps.Where(f => f.Id == id && f.ClaimToken == claim.Token)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(f => f.State, FollowUpState.Reminded)
+                    .SetProperty(f => f.ClaimToken, (Guid?)null)
+                    .SetProperty(f => f.RemindedAtUtc, now)
+                    .SetProperty(f => f.LastError, (string?)null)
+                    .SetProperty(f => f.HangfireJobId, (string?)null), CancellationToken.None);
+            if (rows == 1)
+            {
+                AddTimeline(claim.FollowUp, "followup.reminded", $"Reminder e-mailed to {owner.Name}", null, now);
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            return rows;
+        }, CancellationToken.None);
+        if (recorded == 0)
+        {
+            // Done, cancelled or rescheduled while the e-mail was on its way; the change wins.
+            logger.LogInformation("Follow-up {FollowUpId} changed while its reminder was being sent", id);
+        }
+        return DeliveryOutcome.Sent;
+    }
+
+    private async Task<DeliveryOutcome> RecordFailureAsync(DeliveryClaim claim, string error, bool permanent)
+    {
+        var now = Now;
+        var followUp = claim.FollowUp;
+        var attempt = followUp.AttemptCount;
+        var delays = _options.RetryDelays;
+        error = Shorten(error, 1000);
+        if (permanent || attempt >= _options.MaxAttempts)
+        {
+            var recorded = await InTransaction.RunAsync(db, async () =>
+            {
+                var rows = await db.FollowUps.Where(f => f.Id == followUp.Id && f.ClaimToken == claim.Token)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(f => f.State, FollowUpState.Failed)
+                        .SetProperty(f => f.ClaimToken, (Guid?)null)
+                        .SetProperty(f => f.FailedAtUtc, now)
+                        .SetProperty(f => f.LastError, error)
+                        .SetProperty(f => f.HangfireJobId, (string?)null), CancellationToken.None);
+                if (rows == 0)
+                {
+                    return 0;
+                }
+                var tries = attempt == 1 ? "1 try" : $"{attempt} tries";
+                AddTimeline(followUp, "followup.delivery-failed", $"Reminder e-mail could not be sent ({tries})", error, now);
+                db.Notifications.Add(new Notification
+                {
+                    UserId = followUp.OwnerUserId,
+                    FollowUpId = followUp.Id,
+                    CreatedAtUtc = now,
+                    Title = Shorten($"The e-mail reminder about {followUp.Company!.Name} could not be sent", 300),
+                    Body = error,
+                    Url = $"/followups/{followUp.Id}",
+                });
+                await db.SaveChangesAsync(CancellationToken.None);
+                return rows;
+            }, CancellationToken.None);
+            if (recorded == 0)
+            {
+                return DeliveryOutcome.NothingToDo;
+            }
+            logger.LogError("Reminder for follow-up {FollowUpId} failed after {Attempts} tries: {Error}", followUp.Id, attempt, error);
+            return DeliveryOutcome.Failed;
+        }
+
+        var next = now + delays[attempt - 1];
+        var released = await db.FollowUps.Where(f => f.Id == followUp.Id && f.ClaimToken == claim.Token)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(f => f.State, FollowUpState.Scheduled)
+                .SetProperty(f => f.ClaimToken, (Guid?)null)
+                .SetProperty(f => f.NextAttemptAtUtc, next)
+                .SetProperty(f => f.LastError, error), CancellationToken.None);
+        if (released == 0)
+        {
+            return DeliveryOutcome.NothingToDo;
+        }
+        // Back-off: a job at the next try's time; the reconciler covers it if this job is lost.
+        var jobId = jobs.ScheduleDelivery(followUp.Id, next);
+        await db.FollowUps.Where(f => f.Id == followUp.Id && f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc == next)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.HangfireJobId, jobId), CancellationToken.None);
+        return DeliveryOutcome.RetryScheduled;
+    }
+
+    /// <summary>
+    /// How long before its time a job woke (Hangfire rounds to whole seconds; the tour clock restarts at its start
+    /// instant), when it is still the follow-up's current job and the follow-up still waits; else null.
+    /// </summary>
+    private async Task<TimeSpan?> EarlyByAsync(int followUpId, string jobId, CancellationToken cancellationToken)
+    {
+        var row = await db.FollowUps.AsNoTracking().Where(f => f.Id == followUpId)
+            .Select(f => new { f.State, f.NextAttemptAtUtc, f.HangfireJobId }).FirstOrDefaultAsync(cancellationToken);
+        var early = row is { State: FollowUpState.Scheduled } && row.HangfireJobId == jobId ? row.NextAttemptAtUtc - Now : TimeSpan.Zero;
+        return early > TimeSpan.Zero ? early : null;
+    }
+
+    /// <summary>Puts the job back for the rest of the wait.</summary>
+    private async Task RescheduleAsync(int followUpId, string jobId, CancellationToken cancellationToken)
+    {
+        var at = await db.FollowUps.Where(f => f.Id == followUpId).Select(f => f.NextAttemptAtUtc).FirstAsync(cancellationToken);
+        var newJobId = jobs.ScheduleDelivery(followUpId, at);
+        await db.FollowUps.Where(f => f.Id == followUpId && f.HangfireJobId == jobId)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.HangfireJobId, newJobId), cancellationToken);
+    }
+
+    private void AddTimeline(FollowUp followUp, string kind, string summary, string? details, DateTime now) =>
+        db.Timeline.Add(new TimelineEntry
+        {
+            CompanyId = followUp.CompanyId,
+            AtUtc = now,
+            Kind = kind,
+            Summary = Shorten(summary, 500),
+            Details = details,
+            ActorName = Actor.System.Name,
+            SubjectType = "FollowUp",
+            SubjectId = followUp.Id,
+        });
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        OperationCanceledException => "The mail server did not answer in time.",
+        _ => $"{ex.GetType().Name}: {ex.Message}",
+    };
+
+    internal static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+}

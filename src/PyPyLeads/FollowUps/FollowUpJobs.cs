@@ -1,0 +1,25 @@
+using Hangfire;
+using Hangfire.Server;
+
+namespace PyPyLeads.FollowUps;
+
+/// <summary>
+/// The Hangfire entry points. Hangfire's own retries are off: a failed job is dropped, and the reconciler, reading
+/// the database, does whatever it left undone; retries of a failed e-mail are the deliverer's, with back-off.
+/// </summary>
+public sealed class FollowUpJobs(FollowUpDelivery delivery, FollowUpReconciler reconciler, DailyDigest digest)
+{
+    public const string ReconcileJobId = "followups:reconcile";
+    public const string DigestJobId = "followups:digest";
+
+    /// <summary>The delayed job of one follow-up. Hangfire fills in <paramref name="context"/> and the token.</summary>
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    public Task DeliverAsync(int followUpId, PerformContext? context, CancellationToken cancellationToken) =>
+        delivery.DeliverAsync(followUpId, context?.BackgroundJob.Id, cancellationToken);
+
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    public Task ReconcileAsync(CancellationToken cancellationToken) => reconciler.ReconcileAsync(cancellationToken);
+
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    public Task SendDigestsAsync(CancellationToken cancellationToken) => digest.SendDueDigestsAsync(cancellationToken);
+}

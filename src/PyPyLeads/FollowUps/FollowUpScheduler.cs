@@ -1,0 +1,315 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using PyPyLeads.Data;
+using PyPyLeads.Timeline;
+
+namespace PyPyLeads.FollowUps;
+
+/// <summary>Who did something, for the timeline. The reminder machinery itself acts as <see cref="System"/>.</summary>
+public sealed record Actor(string? UserId, string Name)
+{
+    public static readonly Actor System = new(null, "PyPyLeads reminders");
+}
+
+/// <summary>What a form asks for when it schedules a follow-up.</summary>
+public sealed record NewFollowUp(int CompanyId, string OwnerUserId, DateTime DueAtUtc, string? Note, string? SubjectType = null, int? SubjectId = null);
+
+/// <summary>A follow-up that breaks the deadline rule or points at nothing; the message is for the person.</summary>
+public sealed class FollowUpRuleException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
+}
+
+/// <summary>Puts a follow-up's delayed Hangfire job in place, computed from the app clock (so the tour clock works).</summary>
+public sealed class ReminderJobs(IBackgroundJobClient jobs, TimeProvider clock, ILogger<ReminderJobs> logger)
+{
+    /// <summary>Schedules a delivery job at <paramref name="atUtc"/> by the app clock; null when Hangfire's storage refused (the reconciler retries).</summary>
+    public string? ScheduleDelivery(int followUpId, DateTime atUtc)
+    {
+        var delay = atUtc - clock.GetUtcNow().UtcDateTime;
+        // Hangfire runs on the real clock and keeps a delayed job's time in whole seconds (rounded down), so it could
+        // wake the job up to a second early: ask for the next whole second of real time at or after the due instant.
+        var realNow = TimeProvider.System.GetUtcNow();
+        var enqueueAt = realNow + (delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+        var ticksIntoSecond = enqueueAt.Ticks % TimeSpan.TicksPerSecond;
+        if (ticksIntoSecond != 0)
+        {
+            enqueueAt = enqueueAt.AddTicks(TimeSpan.TicksPerSecond - ticksIntoSecond);
+        }
+        try
+        {
+            return jobs.Schedule<FollowUpJobs>(j => j.DeliverAsync(followUpId, null, CancellationToken.None), enqueueAt);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not schedule the reminder job of follow-up {FollowUpId}; the reconciler will", followUpId);
+            return null;
+        }
+    }
+
+    public void Delete(string? jobId)
+    {
+        if (jobId is null)
+        {
+            return;
+        }
+        try
+        {
+            jobs.Delete(jobId);
+        }
+        catch (Exception ex)
+        {
+            // A job left behind finds nothing to claim when it runs.
+            logger.LogWarning(ex, "Could not delete reminder job {JobId}", jobId);
+        }
+    }
+}
+
+/// <summary>
+/// Every change to a follow-up: create, reschedule, snooze, done, cancel, retry. Each writes a timeline entry for the
+/// company in the same save, and puts the Hangfire job in step after the save (a job for a row not yet committed could
+/// run and find nothing). If the app stops in between, the reconciler puts the job in place.
+/// </summary>
+public sealed class FollowUpScheduler(LeadsDbContext db, ReminderJobs jobs, FollowUpDeadlines deadlines, TimeProvider clock)
+{
+    private readonly List<(FollowUp FollowUp, TimelineEntry Entry)> _unlinked = [];
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>
+    /// Adds a follow-up and its timeline entry to the context without saving, for a form that saves several things at
+    /// once (log a contact, a deal, a meeting). The company must already have its id. After the save, call
+    /// <see cref="ScheduleJobAsync"/>.
+    /// </summary>
+    public async Task<FollowUp> StageAsync(NewFollowUp request, Actor actor, CancellationToken cancellationToken)
+    {
+        if (deadlines.Check(request.DueAtUtc) is { } problem)
+        {
+            throw new FollowUpRuleException("DueLocal", problem);
+        }
+        if (request.SubjectType is not null && (!FollowUpSubjects.All.Contains(request.SubjectType) || request.SubjectId is null))
+        {
+            throw new FollowUpRuleException("SubjectType", "A follow-up can be about a deal, a meeting or a presentation request.");
+        }
+        var owner = await db.Users.AsNoTracking().Where(u => u.Id == request.OwnerUserId)
+            .Select(u => new { u.DisplayName, u.TimeZoneId }).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new FollowUpRuleException("OwnerUserId", "Choose who will follow up from the list.");
+        if (!await db.Companies.AnyAsync(c => c.Id == request.CompanyId && c.DeletedAtUtc == null, cancellationToken))
+        {
+            throw new FollowUpRuleException("CompanyId", "That company does not exist (or was deleted).");
+        }
+        var now = Now;
+        var followUp = new FollowUp
+        {
+            CompanyId = request.CompanyId,
+            SubjectType = request.SubjectType,
+            SubjectId = request.SubjectType is null ? null : request.SubjectId,
+            OwnerUserId = request.OwnerUserId,
+            CreatedByUserId = actor.UserId,
+            CreatedAtUtc = now,
+            DueAtUtc = request.DueAtUtc,
+            NextAttemptAtUtc = request.DueAtUtc,
+            Note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note,
+            State = FollowUpState.Scheduled,
+        };
+        db.FollowUps.Add(followUp);
+        AddTimeline(followUp, actor, "followup.scheduled",
+            $"Follow-up for {owner.DisplayName}, due {ReminderMail.FormatTime(followUp.DueAtUtc, owner.TimeZoneId)}", followUp.Note);
+        return followUp;
+    }
+
+    /// <summary>Creates, saves and schedules a follow-up in one go.</summary>
+    public async Task<FollowUp> CreateAsync(NewFollowUp request, Actor actor, CancellationToken cancellationToken)
+    {
+        var followUp = await StageAsync(request, actor, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await ScheduleJobAsync(followUp, cancellationToken);
+        return followUp;
+    }
+
+    /// <summary>Replaces the follow-up's delivery job with one at its next attempt time (after it was saved).</summary>
+    public async Task ScheduleJobAsync(FollowUp followUp, CancellationToken cancellationToken)
+    {
+        if (followUp.Id == 0)
+        {
+            throw new InvalidOperationException("Save the follow-up before scheduling its job.");
+        }
+        foreach (var (_, entry) in _unlinked.Where(u => u.FollowUp == followUp).ToList())
+        {
+            await db.Timeline.Where(t => t.Id == entry.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.SubjectId, followUp.Id), cancellationToken);
+            entry.SubjectId = followUp.Id;
+            db.Entry(entry).Property(t => t.SubjectId).OriginalValue = followUp.Id;
+            _unlinked.RemoveAll(u => u.Entry == entry);
+        }
+        var old = followUp.HangfireJobId;
+        jobs.Delete(old);
+        var jobId = followUp.State == FollowUpState.Scheduled ? jobs.ScheduleDelivery(followUp.Id, followUp.NextAttemptAtUtc) : null;
+        await RecordJobAsync(followUp, jobId, cancellationToken);
+    }
+
+    /// <summary>
+    /// New due time, note or owner. The caller loaded <paramref name="followUp"/> tracked and set the version the person
+    /// saw as its original value: a stale save throws <see cref="DbUpdateConcurrencyException"/>.
+    /// </summary>
+    public async Task UpdateAsync(FollowUp followUp, DateTime dueAtUtc, string? note, string ownerUserId, Actor actor, CancellationToken cancellationToken)
+    {
+        var dueChanged = dueAtUtc != followUp.DueAtUtc;
+        if (dueChanged && deadlines.Check(dueAtUtc) is { } problem)
+        {
+            throw new FollowUpRuleException("DueLocal", problem);
+        }
+        var owner = await db.Users.AsNoTracking().Where(u => u.Id == ownerUserId)
+            .Select(u => new { u.DisplayName, u.TimeZoneId }).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new FollowUpRuleException("OwnerUserId", "Choose who will follow up from the list.");
+        var changes = new List<string>();
+        if (dueChanged)
+        {
+            changes.Add($"due {ReminderMail.FormatTime(dueAtUtc, owner.TimeZoneId)} (was {ReminderMail.FormatTime(followUp.DueAtUtc, owner.TimeZoneId)})");
+            BeginRound(followUp, dueAtUtc);
+        }
+        note = string.IsNullOrWhiteSpace(note) ? null : note;
+        if (note != followUp.Note)
+        {
+            changes.Add("note changed");
+            followUp.Note = note;
+        }
+        if (ownerUserId != followUp.OwnerUserId)
+        {
+            changes.Add($"now for {owner.DisplayName}");
+            followUp.OwnerUserId = ownerUserId;
+        }
+        if (changes.Count == 0)
+        {
+            return;
+        }
+        AddTimeline(followUp, actor, dueChanged ? "followup.rescheduled" : "followup.edited", "Follow-up " + string.Join("; ", changes), note);
+        await db.SaveChangesAsync(cancellationToken);
+        if (dueChanged)
+        {
+            await ScheduleJobAsync(followUp, cancellationToken);
+        }
+    }
+
+    /// <summary>Pushes the follow-up to <paramref name="untilUtc"/> ("snooze for 15 minutes", "until tomorrow 09:00").</summary>
+    public async Task SnoozeAsync(FollowUp followUp, DateTime untilUtc, string label, Actor actor, CancellationToken cancellationToken)
+    {
+        if (!followUp.IsOpen)
+        {
+            throw new FollowUpRuleException("", "This follow-up is already " + followUp.State.ToString().ToLowerInvariant() + ".");
+        }
+        if (deadlines.Check(untilUtc) is { } problem)
+        {
+            throw new FollowUpRuleException("", problem);
+        }
+        var zone = await OwnerZoneAsync(followUp.OwnerUserId, cancellationToken);
+        BeginRound(followUp, untilUtc);
+        AddTimeline(followUp, actor, "followup.snoozed", $"Follow-up snoozed {label}, until {ReminderMail.FormatTime(untilUtc, zone)}", null);
+        await db.SaveChangesAsync(cancellationToken);
+        await ScheduleJobAsync(followUp, cancellationToken);
+    }
+
+    public Task CompleteAsync(FollowUp followUp, Actor actor, CancellationToken cancellationToken) =>
+        CloseAsync(followUp, FollowUpState.Done, actor, "followup.done", "Follow-up done", cancellationToken);
+
+    public Task CancelAsync(FollowUp followUp, Actor actor, CancellationToken cancellationToken) =>
+        CloseAsync(followUp, FollowUpState.Cancelled, actor, "followup.cancelled", "Follow-up cancelled", cancellationToken);
+
+    /// <summary>After "delivery failed": tries the e-mail again now, from the first attempt.</summary>
+    public async Task RetryAsync(FollowUp followUp, Actor actor, CancellationToken cancellationToken)
+    {
+        if (followUp.State != FollowUpState.Failed)
+        {
+            throw new FollowUpRuleException("", "Only a follow-up whose delivery failed can be retried.");
+        }
+        var now = Now;
+        followUp.State = FollowUpState.Scheduled;
+        followUp.NextAttemptAtUtc = now;
+        followUp.AttemptCount = 0;
+        followUp.FailedAtUtc = null;
+        followUp.ClaimToken = null;
+        followUp.ClaimedAtUtc = null;
+        AddTimeline(followUp, actor, "followup.retried", "Reminder e-mail retried by hand", followUp.LastError);
+        await db.SaveChangesAsync(cancellationToken);
+        await ScheduleJobAsync(followUp, cancellationToken);
+    }
+
+    private async Task CloseAsync(FollowUp followUp, FollowUpState state, Actor actor, string kind, string summary, CancellationToken cancellationToken)
+    {
+        if (!followUp.IsOpen)
+        {
+            throw new FollowUpRuleException("", "This follow-up is already " + followUp.State.ToString().ToLowerInvariant() + ".");
+        }
+        var now = Now;
+        followUp.State = state;
+        followUp.ClaimToken = null;
+        followUp.ClosedByUserId = actor.UserId;
+        if (state == FollowUpState.Done)
+        {
+            followUp.DoneAtUtc = now;
+        }
+        else
+        {
+            followUp.CancelledAtUtc = now;
+        }
+        AddTimeline(followUp, actor, kind, summary, null);
+        await db.SaveChangesAsync(cancellationToken);
+        var job = followUp.HangfireJobId;
+        jobs.Delete(job);
+        await RecordJobAsync(followUp, null, cancellationToken);
+    }
+
+    /// <summary>A new due time is a new reminder: a new round, delivered afresh.</summary>
+    private void BeginRound(FollowUp followUp, DateTime dueAtUtc)
+    {
+        followUp.DueAtUtc = dueAtUtc;
+        followUp.NextAttemptAtUtc = dueAtUtc;
+        followUp.State = FollowUpState.Scheduled;
+        followUp.Round++;
+        followUp.AttemptCount = 0;
+        followUp.ClaimToken = null;
+        followUp.ClaimedAtUtc = null;
+        followUp.RemindedAtUtc = null;
+        followUp.LastError = null;
+        followUp.FailedAtUtc = null;
+        followUp.FlaggedAfterEndUtc = null;
+    }
+
+    /// <summary>The job id is bookkeeping, not an edit: written without bumping the version people edit against.</summary>
+    private async Task RecordJobAsync(FollowUp followUp, string? jobId, CancellationToken cancellationToken)
+    {
+        await db.FollowUps.Where(f => f.Id == followUp.Id).ExecuteUpdateAsync(s => s.SetProperty(f => f.HangfireJobId, jobId), cancellationToken);
+        var property = db.Entry(followUp).Property(f => f.HangfireJobId);
+        property.CurrentValue = jobId;
+        property.OriginalValue = jobId;
+        property.IsModified = false;
+    }
+
+    private async Task<string> OwnerZoneAsync(string userId, CancellationToken cancellationToken) =>
+        await db.Users.Where(u => u.Id == userId).Select(u => u.TimeZoneId).FirstOrDefaultAsync(cancellationToken) ?? "UTC";
+
+    private void AddTimeline(FollowUp followUp, Actor actor, string kind, string summary, string? details)
+    {
+        var entry = new TimelineEntry
+        {
+            CompanyId = followUp.CompanyId,
+            AtUtc = Now,
+            Kind = kind,
+            Summary = summary.Length <= 500 ? summary : summary[..499] + "…",
+            Details = details,
+            ActorUserId = actor.UserId,
+            ActorName = actor.Name,
+            SubjectType = "FollowUp",
+        };
+        db.Timeline.Add(entry);
+        if (followUp.Id != 0)
+        {
+            entry.SubjectId = followUp.Id;
+        }
+        else
+        {
+            // A new follow-up gets its id in the caller's save; ScheduleJobAsync, which runs after it, links the entry.
+            _unlinked.Add((followUp, entry));
+        }
+    }
+}

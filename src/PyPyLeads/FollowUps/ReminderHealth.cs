@@ -1,0 +1,75 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PyPyLeads.Data;
+
+namespace PyPyLeads.FollowUps;
+
+public sealed record ReminderHealthReport(bool JobServerRunning, int FailedDeliveries, int LateReminders, int FailedDigests)
+{
+    public bool IsHealthy => JobServerRunning && FailedDeliveries == 0 && LateReminders == 0 && FailedDigests == 0;
+
+    /// <summary>One sentence per problem, for the admins' banner and /health.</summary>
+    public IReadOnlyList<string> Problems
+    {
+        get
+        {
+            var problems = new List<string>();
+            if (!JobServerRunning)
+            {
+                problems.Add("No background job server is running: reminders are not being sent.");
+            }
+            if (FailedDeliveries > 0)
+            {
+                problems.Add(FailedDeliveries == 1 ? "1 reminder e-mail could not be delivered." : $"{FailedDeliveries} reminder e-mails could not be delivered.");
+            }
+            if (LateReminders > 0)
+            {
+                problems.Add(LateReminders == 1 ? "1 reminder is late." : $"{LateReminders} reminders are late.");
+            }
+            if (FailedDigests > 0)
+            {
+                problems.Add(FailedDigests == 1 ? "1 daily digest could not be delivered." : $"{FailedDigests} daily digests could not be delivered.");
+            }
+            return problems;
+        }
+    }
+}
+
+/// <summary>Whether reminders are going out: a live Hangfire server, no failed deliveries, nothing late.</summary>
+public sealed class ReminderHealth(LeadsDbContext db, JobStorage storage, TimeProvider clock, IOptions<FollowUpOptions> options)
+{
+    /// <summary>A reminder still waiting this long after its time is late (the reconciler runs every minute).</summary>
+    public static readonly TimeSpan LateAfter = TimeSpan.FromMinutes(3);
+
+    /// <summary>Hangfire servers beat every 30 s; one silent for longer than this is taken for dead.</summary>
+    public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromMinutes(2);
+
+    public async Task<ReminderHealthReport> CheckAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var lateBefore = now - LateAfter;
+        var staleBefore = now - options.Value.StaleClaim - LateAfter;
+        var failed = await db.FollowUps.CountAsync(f => f.State == FollowUpState.Failed, cancellationToken);
+        var late = await db.FollowUps.CountAsync(f => (f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc < lateBefore && f.AttemptCount == 0)
+            || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore), cancellationToken);
+        var recentDays = DateOnly.FromDateTime(now).AddDays(-2);
+        var failedDigests = await db.Digests.CountAsync(d => d.State == DigestState.Failed && d.LocalDate >= recentDays, cancellationToken);
+        return new ReminderHealthReport(JobServerAlive(), failed, late, failedDigests);
+    }
+
+    private bool JobServerAlive()
+    {
+        try
+        {
+            // Hangfire's heartbeats are stamped with the real clock, whatever the app clock says.
+            var realNow = TimeProvider.System.GetUtcNow().UtcDateTime;
+            return storage.GetMonitoringApi().Servers()
+                .Any(s => s.Heartbeat is { } beat && realNow - DateTime.SpecifyKind(beat, DateTimeKind.Utc) < HeartbeatTimeout);
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using MimeKit;
+using SmtpServer;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace PyPyLeads.TestSupport;
+
+/// <summary>A message as the SMTP server received it, and when (by the real clock).</summary>
+public sealed record ReceivedMail(MimeMessage Message, DateTimeOffset ReceivedAt)
+{
+    public string To => string.Join(", ", Message.To.Mailboxes.Select(m => m.Address));
+
+    public string Text => Message.TextBody ?? "";
+
+    public string Html => Message.HtmlBody ?? "";
+}
+
+/// <summary>
+/// A real SMTP server (the SmtpServer library) on a loopback port, keeping what it receives. It can be stopped
+/// (connections are then refused, as with a mail server that is down) and started again on the same port.
+/// </summary>
+public sealed class SmtpSink : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<ReceivedMail> _received = new();
+    private SmtpServer.SmtpServer? _server;
+    private CancellationTokenSource? _stop;
+    private Task? _running;
+
+    public SmtpSink()
+    {
+        Port = FreePort();
+        Start();
+    }
+
+    public int Port { get; }
+
+    public IReadOnlyList<ReceivedMail> Received => _received.ToArray();
+
+    public bool IsRunning => _server is not null;
+
+    public void Start()
+    {
+        if (_server is not null)
+        {
+            return;
+        }
+        var options = new SmtpServerOptionsBuilder()
+            .ServerName("localhost")
+            .Endpoint(b => b.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)))
+            .Build();
+        var services = new SmtpServer.ComponentModel.ServiceProvider();
+        services.Add(new Store(this));
+        _server = new SmtpServer.SmtpServer(options, services);
+        _stop = new CancellationTokenSource();
+        _running = _server.StartAsync(_stop.Token);
+    }
+
+    /// <summary>Stops listening: from now on a connection is refused.</summary>
+    public async Task StopAsync()
+    {
+        if (_server is null)
+        {
+            return;
+        }
+        await _stop!.CancelAsync();
+        try
+        {
+            await _running!;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        _server = null;
+        _stop.Dispose();
+    }
+
+    /// <summary>Waits (polling, up to <paramref name="timeout"/>) until at least <paramref name="count"/> messages arrived.</summary>
+    public Task<IReadOnlyList<ReceivedMail>> WaitForAsync(int count, TimeSpan? timeout = null) => WaitForAsync(_ => true, count, timeout);
+
+    /// <summary>Waits until at least <paramref name="count"/> messages that match arrived; returns those.</summary>
+    public async Task<IReadOnlyList<ReceivedMail>> WaitForAsync(Func<ReceivedMail, bool> match, int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var matching = Received.Where(match).ToList();
+            if (matching.Count >= count)
+            {
+                return matching;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Expected {count} e-mails, got {matching.Count}.");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private sealed class Store(SmtpSink sink) : MessageStore
+    {
+        public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        {
+            using var stream = new MemoryStream(buffer.ToArray());
+            sink._received.Enqueue(new ReceivedMail(MimeMessage.Load(stream, cancellationToken), DateTimeOffset.UtcNow));
+            return Task.FromResult(SmtpResponse.Ok);
+        }
+    }
+}
+
+public static class SmtpSinkExtensions
+{
+    /// <summary>Sends the app's mail to the sink, in plain SMTP on loopback.</summary>
+    public static LeadsApp SendingMailTo(this LeadsApp app, SmtpSink sink) => app
+        .With("Mail:Host", "127.0.0.1")
+        .With("Mail:Port", sink.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .With("Mail:Security", "None");
+}
