@@ -30,7 +30,7 @@ public sealed class LogContactJourneyTests(Browser browser) : IClassFixture<Brow
         await page.GetByLabel("Their name").FillAsync("Maciej Fijałkowski");
         await page.GetByLabel("Role").FillAsync("Engineer");
         await page.Locator("label[for=interest-Consulting]").ClickAsync();
-        await page.GetByLabel("Note").FillAsync("Wants the JIT for their search backend.");
+        await page.GetByLabel("Note", new() { Exact = true }).FillAsync("Wants the JIT for their search backend.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save the contact", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/companies/\\d+$"));
         await Expect(page.GetByTestId("flash")).ToContainTextAsync("Logged: met Maciej Fijałkowski (Engineer), new contact at the Yelp talk.");

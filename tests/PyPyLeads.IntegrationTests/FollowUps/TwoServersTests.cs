@@ -45,11 +45,8 @@ public sealed class TwoServersTests
         // Let every enqueued job finish: each finds nothing left to claim.
         var monitoring = rig.App.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
         await DeliveryTests.WaitUntilAsync(() => Task.FromResult(monitoring.EnqueuedCount("default") == 0 && monitoring.ProcessingCount() == 0), seconds: 60);
-        // Both servers took part: the jobs' histories name two servers.
-        var servers = monitoring.SucceededJobs(0, 1000)
-            .SelectMany(j => monitoring.JobDetails(j.Key).History.Where(h => h.StateName == "Processing").Select(h => h.Data["ServerId"]))
-            .Distinct().Count();
-        Assert.Equal(2, servers);
+        // Which server picks which job is up to Hangfire (under load one may take them all), so the race that is
+        // certain is the two instances' reconcilers above, run at the same moment, on top of 40 queued deliveries.
 
         // The servers also run the every-minute digest job: Laura's digest for today may be among the messages, once.
         var reminders = rig.Smtp.Received.Where(m => m.Message.Headers["X-PyPyLeads-FollowUp"] is not null).ToList();
