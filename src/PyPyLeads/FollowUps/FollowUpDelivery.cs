@@ -79,7 +79,7 @@ public sealed class FollowUpDelivery(
         // On SQLite the transaction starts with BEGIN IMMEDIATE: racing claimers queue for the write lock, and each
         // then sees the row as the previous one left it. On SQL Server the update's row lock does the same.
         // (A retry after a commit whose answer was lost finds the row holding this very token, and carries on.)
-        var followUp = await InTransaction.RunAsync(db, async () =>
+        var followUp = await db.InTransactionAsync(async _ =>
         {
             var claimed = await db.FollowUps
                 .Where(f => f.Id == followUpId
@@ -153,7 +153,7 @@ public sealed class FollowUpDelivery(
     {
         var now = Now;
         var id = claim.FollowUp.Id;
-        var recorded = await InTransaction.RunAsync(db, async () =>
+        var recorded = await db.InTransactionAsync(async _ =>
         {
             var rows = await db.FollowUps.Where(f => f.Id == id && f.ClaimToken == claim.Token)
                 .ExecuteUpdateAsync(s => s
@@ -186,7 +186,7 @@ public sealed class FollowUpDelivery(
         error = Shorten(error, 1000);
         if (permanent || attempt >= _options.MaxAttempts)
         {
-            var recorded = await InTransaction.RunAsync(db, async () =>
+            var recorded = await db.InTransactionAsync(async _ =>
             {
                 var rows = await db.FollowUps.Where(f => f.Id == followUp.Id && f.ClaimToken == claim.Token)
                     .ExecuteUpdateAsync(s => s

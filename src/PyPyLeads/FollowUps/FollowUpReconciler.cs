@@ -115,7 +115,7 @@ public sealed class FollowUpReconciler(
         var flagged = 0;
         foreach (var f in toFlag)
         {
-            var won = await InTransaction.RunAsync(db, async () =>
+            var won = await db.InTransactionAsync(async _ =>
             {
                 var rows = await db.FollowUps.Where(x => x.Id == f.Id && (x.FlaggedAfterEndUtc == null || x.FlaggedAfterEndUtc != end))
                     .ExecuteUpdateAsync(s => s.SetProperty(x => x.FlaggedAfterEndUtc, end), cancellationToken);
