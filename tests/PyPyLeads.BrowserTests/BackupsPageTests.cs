@@ -17,8 +17,7 @@ public sealed class BackupsPageTests(Browser browser) : IClassFixture<Browser>, 
         await page.WaitForURLAsync(new Regex("/$"));
 
         // From the menu, as on a phone.
-        await page.Locator(".navbar-toggler").ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Admin" }).ClickAsync();
+        await Pages.OpenAdminMenuAsync(page);
         await page.GetByRole(AriaRole.Link, new() { Name = "Backups" }).ClickAsync();
         await page.WaitForURLAsync("**/backups");
         await Expect(page.GetByTestId("no-backups")).ToBeVisibleAsync();

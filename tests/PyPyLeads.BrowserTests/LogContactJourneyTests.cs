@@ -18,7 +18,7 @@ public sealed class LogContactJourneyTests(Browser browser) : IClassFixture<Brow
         await page.WaitForURLAsync(new Regex("/$"));
 
         // "Log a contact" is first in the menu.
-        await page.Locator(".navbar-toggler").ClickAsync();
+        await Pages.OpenMenuAsync(page);
         await Expect(page.Locator("#main-nav .nav-link").First).ToHaveTextAsync("Log a contact");
         await page.Locator("#main-nav .nav-link").First.ClickAsync();
         await page.WaitForURLAsync("**/log-contact");

@@ -24,13 +24,31 @@ public static class Pages
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 
-    public static async Task SignOutAsync(IPage page)
+    /// <summary>
+    /// Opens the collapsed navigation on a phone and waits until its slide-down has finished: a click during the
+    /// animation can land on a menu that is still moving.
+    /// </summary>
+    public static async Task OpenMenuAsync(IPage page)
     {
         var toggler = page.Locator(".navbar-toggler");
         if (await toggler.IsVisibleAsync())
         {
             await toggler.ClickAsync();
+            await page.Locator("#main-nav.collapse.show").WaitForAsync();
         }
+    }
+
+    /// <summary>Opens the admin menu (after the navigation on a phone) and waits for its items.</summary>
+    public static async Task OpenAdminMenuAsync(IPage page)
+    {
+        await OpenMenuAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Admin" }).ClickAsync();
+        await page.Locator("#main-nav .dropdown-menu.show").WaitForAsync();
+    }
+
+    public static async Task SignOutAsync(IPage page)
+    {
+        await OpenMenuAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await page.WaitForURLAsync("**/account/signin");
     }
