@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace PyPyLeads.Benchmarks;
+
+/// <summary>
+/// The Release build of PyPyLeads.Web as its own process (Production environment, loopback port, pinned to one core
+/// with taskset), so the load generator in this process never shares its core. Disposing stops it.
+/// </summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly object _gate = new();
+    private int _lines;
+
+    private AppProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>From Process.Start to the first 200 from /health.</summary>
+    public TimeSpan StartedIn { get; private set; }
+
+    /// <summary>The app's build output folder; built by this project's build (it references the app).</summary>
+    public static string AppFolder => Path.GetDirectoryName(typeof(PyPyLeads.Web.Infrastructure.DataFolder).Assembly.Location)!;
+
+    /// <summary>Lines the app wrote to stdout/stderr so far.</summary>
+    public int LineCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lines;
+            }
+        }
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts the app on <paramref name="dataDirectory"/> with <paramref name="settings"/> (configuration keys such as
+    /// "Clock:StartsAt") and waits for /health to answer 200.
+    /// </summary>
+    public static async Task<AppProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, int core = 0, TimeSpan? timeout = null)
+    {
+        var port = FreePort();
+        var info = new ProcessStartInfo("taskset")
+        {
+            WorkingDirectory = AppFolder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // exec form: taskset replaces itself with dotnet, so the pid is the app's.
+        foreach (var arg in new[] { "-c", core.ToString(CultureInfo.InvariantCulture), "dotnet", Path.Combine(AppFolder, "PyPyLeads.Web.dll"), "--urls", $"http://127.0.0.1:{port}" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment["Data__Directory"] = dataDirectory;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        using var health = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var baseAddress = new Uri($"http://127.0.0.1:{port}/");
+        var watch = Stopwatch.StartNew();
+        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the app.");
+        var app = new AppProcess(process, baseAddress);
+        process.OutputDataReceived += (_, e) => app.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => app.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var deadline = timeout ?? TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The app exited with {process.ExitCode}:\n{app.Output}");
+            }
+            try
+            {
+                using var response = await health.GetAsync(new Uri(baseAddress, "health"));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    app.StartedIn = watch.Elapsed;
+                    return app;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            if (watch.Elapsed > deadline)
+            {
+                await app.DisposeAsync();
+                throw new TimeoutException($"/health did not answer 200 within {deadline}:\n{app.Output}");
+            }
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>Resident memory (VmRSS) of the app process, the working set as Linux counts it.</summary>
+    public long WorkingSetBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                var kb = line["VmRSS:".Length..].Trim().Split(' ')[0];
+                return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        throw new InvalidOperationException("No VmRSS for the app process.");
+    }
+
+    /// <summary>Total CPU time the app process has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
+    /// <summary>The lines written after line <paramref name="from"/> (see <see cref="LineCount"/>).</summary>
+    public IReadOnlyList<string> LinesSince(int from)
+    {
+        lock (_gate)
+        {
+            return _output.ToString().Split('\n').Skip(from).Where(l => l.Length > 0).ToList();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // SIGTERM first: the app stops its Hangfire server and flushes SQLite cleanly.
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _output.Append(line).Append('\n');
+            _lines++;
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
