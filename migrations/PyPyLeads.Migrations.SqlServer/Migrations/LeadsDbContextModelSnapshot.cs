@@ -587,7 +587,7 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
 
                     b.HasIndex("OwnerUserId");
 
-                    b.HasIndex("Stage", "LastActivityAtUtc");
+                    b.HasIndex("Stage", "LastActivityAtUtc", "CompanyId");
 
                     b.HasIndex("ConsultancyId", "Stage", "Currency", "ValueMinor", "Probability");
 
@@ -1367,6 +1367,8 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(500)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AtUtc", "SubjectType", "CompanyId");
 
                     b.HasIndex("CompanyId", "AtUtc", "Id");
 

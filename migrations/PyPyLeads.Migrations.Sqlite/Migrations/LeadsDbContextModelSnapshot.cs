@@ -567,7 +567,7 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
 
                     b.HasIndex("OwnerUserId");
 
-                    b.HasIndex("Stage", "LastActivityAtUtc");
+                    b.HasIndex("Stage", "LastActivityAtUtc", "CompanyId");
 
                     b.HasIndex("ConsultancyId", "Stage", "Currency", "ValueMinor", "Probability");
 
@@ -1329,6 +1329,8 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AtUtc", "SubjectType", "CompanyId");
 
                     b.HasIndex("CompanyId", "AtUtc", "Id");
 

@@ -148,5 +148,8 @@ internal sealed class TimelineEntryConfiguration : IEntityTypeConfiguration<PyPy
         b.HasOne<PyPyLeads.Companies.Company>().WithMany().HasForeignKey(x => x.CompanyId).OnDelete(DeleteBehavior.Restrict);
         // The company page reads a company's newest entries first.
         b.HasIndex(x => new { x.CompanyId, x.AtUtc, x.Id });
+        // "Stale deals" (dashboard, deal list) asks which companies had any activity since a cutoff: recent rows only,
+        // answered from this index without reading the entries.
+        b.HasIndex(x => new { x.AtUtc, x.SubjectType, x.CompanyId });
     }
 }

@@ -42,6 +42,33 @@ public sealed class CompanyPageAndEditTests : IDisposable
     }
 
     [Fact]
+    public async Task A_company_with_many_people_shows_the_first_by_name_and_all_on_request()
+    {
+        var admin = _app.Client();
+        await People.SetUpAsync(admin);
+        var id = await LogContactAsync(admin, "Yelp", "Aaron Aardvark");
+        var extra = PyPyLeads.Web.Features.Companies.CompaniesController.PeopleShown + 10;
+        await _app.DbAsync(async db =>
+        {
+            for (var i = 0; i < extra; i++)
+            {
+                db.People.Add(new Person { CompanyId = id, Name = $"Person {i:D3}", CreatedAtUtc = AtYelpTalk.UtcDateTime });
+            }
+            return await db.SaveChangesAsync();
+        });
+
+        var page = await admin.GetPageAsync($"/companies/{id}");
+        var shown = page.QuerySelectorAll("[data-testid=person]").Select(p => p.QuerySelector("strong")!.TextContent).ToList();
+        Assert.Equal(PyPyLeads.Web.Features.Companies.CompaniesController.PeopleShown, shown.Count);
+        Assert.Equal("Aaron Aardvark", shown[0]);
+        Assert.Equal($"Show all {extra + 1} people", page.QuerySelector("[data-testid=all-people]")!.TextContent.Trim());
+
+        var all = await admin.GetPageAsync(page.QuerySelector("[data-testid=all-people]")!.GetAttribute("href")!);
+        Assert.Equal(extra + 1, all.QuerySelectorAll("[data-testid=person]").Length);
+        Assert.Null(all.QuerySelector("[data-testid=all-people]"));
+    }
+
+    [Fact]
     public async Task The_assignment_is_shown_and_filtered_on_but_not_editable_here()
     {
         var admin = _app.Client();

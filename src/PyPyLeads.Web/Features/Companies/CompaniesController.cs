@@ -19,6 +19,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
 {
     public const int PageSize = 25;
     private const int TimelinePageSize = 50;
+    public const int PeopleShown = 50;
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     [HttpGet("")]
@@ -91,7 +92,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
     }
 
     [HttpGet("{id:int}")]
-    public async Task<IActionResult> Show(int id, string? older, CancellationToken cancellationToken)
+    public async Task<IActionResult> Show(int id, string? older, string? people, CancellationToken cancellationToken)
     {
         var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (company is null)
@@ -99,8 +100,16 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
             return NotFound();
         }
         var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
-        var people = await db.People.AsNoTracking().Where(p => p.CompanyId == id && p.DeletedAtUtc == null).OrderBy(p => p.Name)
-            .Select(p => new PersonRow(p.Id, p.Name, p.Role, p.Email, p.Phone)).ToListAsync(cancellationToken);
+        // A company met at every stop can have thousands of people: the page shows the first ones by name, and all on request.
+        var showAll = people == "all";
+        var living = db.People.AsNoTracking().Where(p => p.CompanyId == id && p.DeletedAtUtc == null);
+        var ordered = living.OrderBy(p => p.Name).ThenBy(p => p.Id).Select(p => new PersonRow(p.Id, p.Name, p.Role, p.Email, p.Phone));
+        var peopleRows = await (showAll ? ordered : ordered.Take(PeopleShown + 1)).ToListAsync(cancellationToken);
+        var peopleCount = showAll || peopleRows.Count <= PeopleShown ? peopleRows.Count : await living.CountAsync(cancellationToken);
+        if (!showAll && peopleRows.Count > PeopleShown)
+        {
+            peopleRows.RemoveAt(PeopleShown);
+        }
 
         // Newest first, 50 at a time, by the (CompanyId, AtUtc, Id) index. Any kind of entry is shown the same way,
         // so what other features write appears here without this page knowing them.
@@ -120,7 +129,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
             : null;
         return View(new CompanyPage
         {
-            Company = company, People = people, Viewer = viewer, OlderCursor = olderCursor, MergedInto = mergedInto,
+            Company = company, People = peopleRows, PeopleCount = peopleCount, Viewer = viewer, OlderCursor = olderCursor, MergedInto = mergedInto,
             Timeline = entries.Take(TimelinePageSize).Select(e => new TimelineRow(e, viewer.Time(e.AtUtc))).ToList(),
             Consultancy = await db.Consultancies.Where(c => c.Id == company.ConsultancyId).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken),
             SourceStop = await db.TourStops.Where(s => s.Id == company.SourceTourStopId).Select(s => s.Name).SingleOrDefaultAsync(cancellationToken),

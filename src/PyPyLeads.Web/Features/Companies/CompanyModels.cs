@@ -101,6 +101,8 @@ public sealed class CompanyPage
     public string? DeletedBy { get; init; }
     public (int Id, string Name)? MergedInto { get; init; }
     public required IReadOnlyList<PersonRow> People { get; init; }
+    /// <summary>All the company's people; more than <see cref="People"/> holds when the page shows only the first ones.</summary>
+    public int PeopleCount { get; init; }
     public required IReadOnlyList<TimelineRow> Timeline { get; init; }
     public string? OlderCursor { get; init; }
     public required Viewer Viewer { get; init; }
