@@ -67,7 +67,7 @@ public sealed class SmtpMailSender(IOptions<MailOptions> options) : IMailSender
                 await client.SendAsync(message, cancellationToken);
             }
             catch (Exception ex) when (reused && !cancellationToken.IsCancellationRequested
-                && ex is MailKit.ServiceNotConnectedException or IOException or System.Net.Sockets.SocketException)
+                && ex is MailKit.ServiceNotConnectedException or MailKit.ProtocolException or IOException or System.Net.Sockets.SocketException)
             {
                 // The server closed the connection kept open since the last message (an idle timeout): once more on a
                 // fresh one. (Any other failure is the caller's to record and retry with back-off.)
