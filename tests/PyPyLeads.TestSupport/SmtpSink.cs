@@ -42,6 +42,14 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public bool IsRunning => _server is not null;
 
+    /// <summary>SMTP connections opened so far (a session each).</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Runs before a message is accepted (the client waits for the answer meanwhile): a test's way in mid-send.</summary>
+    public Func<MimeMessage, Task>? BeforeAccept { get; set; }
+
+    private int _connections;
+
     public void Start()
     {
         if (_server is not null)
@@ -55,6 +63,7 @@ public sealed class SmtpSink : IAsyncDisposable
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(this));
         _server = new SmtpServer.SmtpServer(options, services);
+        _server.SessionCreated += (_, _) => Interlocked.Increment(ref _connections);
         _stop = new CancellationTokenSource();
         _running = _server.StartAsync(_stop.Token);
     }
@@ -113,11 +122,16 @@ public sealed class SmtpSink : IAsyncDisposable
 
     private sealed class Store(SmtpSink sink) : MessageStore
     {
-        public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
             using var stream = new MemoryStream(buffer.ToArray());
-            sink._received.Enqueue(new ReceivedMail(MimeMessage.Load(stream, cancellationToken), DateTimeOffset.UtcNow));
-            return Task.FromResult(SmtpResponse.Ok);
+            var message = MimeMessage.Load(stream, cancellationToken);
+            if (sink.BeforeAccept is { } hook)
+            {
+                await hook(message);
+            }
+            sink._received.Enqueue(new ReceivedMail(message, DateTimeOffset.UtcNow));
+            return SmtpResponse.Ok;
         }
     }
 }

@@ -37,7 +37,10 @@ public static class BackgroundJobs
             {
                 // Delayed jobs are moved to the queue by this poller; Hangfire's default is 15 s.
                 options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-                options.WorkerCount = configuration.GetValue("Hangfire:WorkerCount", Math.Max(2, Environment.ProcessorCount));
+                // One worker may sit for up to a minute sending reminders due in the next seconds on the dot, another
+                // draining a burst, others waiting out a job's few seconds' early wake-up: four leaves room for the
+                // every-minute jobs. (Idle workers only poll the queue.)
+                options.WorkerCount = configuration.GetValue("Hangfire:WorkerCount", Math.Max(4, Environment.ProcessorCount));
             });
         }
         services.AddHealthChecks().AddCheck<HangfireStorageHealthCheck>("hangfire");

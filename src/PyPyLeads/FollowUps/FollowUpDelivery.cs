@@ -30,21 +30,36 @@ public sealed record DeliveryClaim(Guid Token, FollowUp FollowUp);
 /// A claim whose holder died (the process stopped between 1 and 3) is taken over after
 /// <see cref="FollowUpOptions.StaleClaimSeconds"/>: that is the one window in which a reminder can go out twice (the
 /// server accepted it, the process died before step 3). The re-sent copy carries the same Message-ID.
+/// <para>
+/// <see cref="DrainAsync"/> does the same for every due follow-up in batches of <see cref="BatchSize"/>: one
+/// transaction claims a batch (and creates its notifications), the batch goes out over one mail connection, and one
+/// transaction records what the server accepted. A follow-up done, cancelled or rescheduled after the claim is not
+/// sent (the claim is checked again just before each message). The window above then covers the messages of one batch
+/// accepted before the process died; each re-sent copy still carries its Message-ID.
+/// </para>
 /// </summary>
 public sealed class FollowUpDelivery(
     LeadsDbContext db,
     IMailSender mail,
     ReminderMail composer,
     ReminderJobs jobs,
+    DeliveryDrainers drainers,
     TimeProvider clock,
     IOptions<FollowUpOptions> options,
     ILogger<FollowUpDelivery> logger)
 {
     /// <summary>
-    /// Hangfire stores a delayed job's time in whole seconds, so a job may wake up to a second early: it waits out
-    /// a wait this short rather than putting itself back.
+    /// A job wakes a little before its follow-up's time (<see cref="ReminderJobs.WakeEarly"/>, in whole seconds): it
+    /// waits out a wait this short rather than putting itself back. It is also how far ahead a draining deliverer
+    /// looks for the next reminders, to send them on the dot.
     /// </summary>
-    public static readonly TimeSpan ShortWait = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan ShortWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>Follow-ups claimed, sent over one connection and recorded together.</summary>
+    public const int BatchSize = 50;
+
+    /// <summary>A deliverer stops looking ahead after this long (real time), freeing its Hangfire worker; the next job takes over.</summary>
+    public static readonly TimeSpan LookAheadFor = TimeSpan.FromSeconds(60);
 
     private readonly FollowUpOptions _options = options.Value;
 
@@ -99,21 +114,266 @@ public sealed class FollowUpDelivery(
             if (row.NotifiedRound != row.Round)
             {
                 var zone = await db.Users.Where(u => u.Id == row.OwnerUserId).Select(u => u.TimeZoneId).FirstOrDefaultAsync(cancellationToken) ?? "UTC";
-                db.Notifications.Add(new Notification
-                {
-                    UserId = row.OwnerUserId,
-                    FollowUpId = row.Id,
-                    CreatedAtUtc = now,
-                    Title = Shorten($"Follow up with {row.Company!.Name}", 300),
-                    Body = Shorten($"Due {ReminderMail.FormatTime(row.DueAtUtc, zone)}" + (row.Note is null ? "" : ": " + row.Note), 1000),
-                    Url = $"/followups/{row.Id}",
-                });
+                db.Notifications.Add(DueNotification(row, zone, now));
                 await db.FollowUps.Where(f => f.Id == followUpId).ExecuteUpdateAsync(s => s.SetProperty(f => f.NotifiedRound, row.Round), cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
             }
             return row;
         }, cancellationToken);
         return followUp is null ? null : new DeliveryClaim(token, followUp);
+    }
+
+    private static Notification DueNotification(FollowUp row, string zone, DateTime now) => new()
+    {
+        UserId = row.OwnerUserId,
+        FollowUpId = row.Id,
+        CreatedAtUtc = now,
+        Title = Shorten($"Follow up with {row.Company!.Name}", 300),
+        Body = Shorten($"Due {ReminderMail.FormatTime(row.DueAtUtc, zone)}" + (row.Note is null ? "" : ": " + row.Note), 1000),
+        Url = $"/followups/{row.Id}",
+    };
+
+    /// <summary>
+    /// Claims and sends every follow-up that is due (its own job's or not), in batches over one mail connection, so a
+    /// burst of due reminders does not wait for a Hangfire job each; their jobs then find nothing left to do. With a
+    /// positive <paramref name="lookAhead"/>, one drainer per instance then waits for reminders due within it and sends
+    /// them on the dot (for up to <see cref="LookAheadFor"/>). At most <see cref="DeliveryDrainers.Count"/> drain at
+    /// once per instance; when that many already do, this returns at once, unless <paramref name="waitForTurn"/>.
+    /// Returns how many e-mails the server accepted.
+    /// </summary>
+    public async Task<int> DrainAsync(TimeSpan lookAhead, bool waitForTurn, CancellationToken cancellationToken)
+    {
+        if (waitForTurn)
+        {
+            await drainers.EnterAsync(cancellationToken);
+        }
+        else if (!drainers.TryEnter())
+        {
+            return 0;
+        }
+        var lookingAhead = false;
+        try
+        {
+            var sent = 0;
+            var started = TimeProvider.System.GetTimestamp();
+            await using var session = mail.OpenSession();
+            while (true)
+            {
+                var batch = await ClaimDueAsync(BatchSize, cancellationToken);
+                if (batch.Count > 0)
+                {
+                    sent += await SendBatchAsync(batch, session, cancellationToken);
+                    db.ChangeTracker.Clear();
+                    continue;
+                }
+                if (lookAhead <= TimeSpan.Zero || TimeProvider.System.GetElapsedTime(started) > LookAheadFor
+                    || !(lookingAhead || (lookingAhead = drainers.TryLookAhead())))
+                {
+                    return sent;
+                }
+                var next = await db.FollowUps.AsNoTracking().Where(f => f.State == FollowUpState.Scheduled)
+                    .OrderBy(f => f.NextAttemptAtUtc).Select(f => (DateTime?)f.NextAttemptAtUtc).FirstOrDefaultAsync(cancellationToken);
+                var wait = next - Now;
+                if (wait is null || wait > lookAhead)
+                {
+                    return sent;
+                }
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait.Value, clock, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            if (lookingAhead)
+            {
+                drainers.StopLookingAhead();
+            }
+            drainers.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Step 1 for up to <paramref name="limit"/> due follow-ups at once: one transaction, one token for the batch, and
+    /// the round's notification for each (once). Reads then updates with the same conditions, so a row another
+    /// deliverer took in between is simply not among those read back by the token.
+    /// </summary>
+    private async Task<List<DeliveryClaim>> ClaimDueAsync(int limit, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var token = Guid.NewGuid();
+        var staleBefore = now - _options.StaleClaim;
+        var rows = await db.InTransactionAsync(async ct =>
+        {
+            // Two index range reads (State, NextAttemptAtUtc) rather than one OR that would scan the table.
+            var ids = await db.FollowUps.Where(f => f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc <= now)
+                .OrderBy(f => f.NextAttemptAtUtc).ThenBy(f => f.Id).Select(f => f.Id).Take(limit).ToListAsync(ct);
+            if (ids.Count < limit)
+            {
+                ids.AddRange(await db.FollowUps.Where(f => f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore)
+                    .OrderBy(f => f.Id).Select(f => f.Id).Take(limit - ids.Count).ToListAsync(ct));
+            }
+            if (ids.Count == 0)
+            {
+                return [];
+            }
+            await db.FollowUps
+                .Where(f => ids.Contains(f.Id)
+                    && ((f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc <= now)
+                        || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore)))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(f => f.State, FollowUpState.Sending)
+                    .SetProperty(f => f.ClaimToken, token)
+                    .SetProperty(f => f.ClaimedAtUtc, now)
+                    .SetProperty(f => f.AttemptCount, f => f.AttemptCount + 1), ct);
+            var claimed = await db.FollowUps.AsNoTracking().Include(f => f.Company)
+                .Where(f => ids.Contains(f.Id) && f.ClaimToken == token).OrderBy(f => f.NextAttemptAtUtc).ThenBy(f => f.Id).ToListAsync(ct);
+            var unnotified = claimed.Where(f => f.NotifiedRound != f.Round).ToList();
+            if (unnotified.Count > 0)
+            {
+                var owners = unnotified.Select(f => f.OwnerUserId).Distinct().ToList();
+                var zones = await db.Users.Where(u => owners.Contains(u.Id)).Select(u => new { u.Id, u.TimeZoneId }).ToDictionaryAsync(u => u.Id, u => u.TimeZoneId, ct);
+                foreach (var row in unnotified)
+                {
+                    db.Notifications.Add(DueNotification(row, zones.GetValueOrDefault(row.OwnerUserId) ?? "UTC", now));
+                }
+                var unnotifiedIds = unnotified.Select(f => f.Id).ToList();
+                await db.FollowUps.Where(f => unnotifiedIds.Contains(f.Id) && f.ClaimToken == token)
+                    .ExecuteUpdateAsync(s => s.SetProperty(f => f.NotifiedRound, f => f.Round), ct);
+                await db.SaveChangesAsync(ct);
+            }
+            return claimed;
+        }, cancellationToken);
+        return rows.Select(f => new DeliveryClaim(token, f)).ToList();
+    }
+
+    /// <summary>
+    /// Steps 2 and 3 for a batch, over one connection. Whatever the server accepted is recorded, whatever happens; a
+    /// failed message is recorded (retried with back-off) on its own; claims not yet tried when the app stops go back
+    /// to waiting, untried.
+    /// </summary>
+    private async Task<int> SendBatchAsync(IReadOnlyList<DeliveryClaim> claims, IMailSession session, CancellationToken cancellationToken)
+    {
+        var ownerIds = claims.Select(c => c.FollowUp.OwnerUserId).Distinct().ToList();
+        var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id))
+            .Select(u => new MailRecipient(u.Id, u.DisplayName, u.Email, u.TimeZoneId)).ToDictionaryAsync(u => u.UserId, cancellationToken);
+        var accepted = new List<(DeliveryClaim Claim, MailRecipient Owner)>();
+        var next = 0;
+        var inFlight = false;
+        try
+        {
+            for (; next < claims.Count && !cancellationToken.IsCancellationRequested; next++)
+            {
+                var claim = claims[next];
+                var followUp = claim.FollowUp;
+                // Done, cancelled or rescheduled since the batch was claimed: the person's change wins, nothing is sent.
+                if (!await db.FollowUps.AnyAsync(f => f.Id == followUp.Id && f.ClaimToken == claim.Token, cancellationToken))
+                {
+                    continue;
+                }
+                if (owners.GetValueOrDefault(followUp.OwnerUserId) is not { Email: not null } owner)
+                {
+                    await RecordFailureAsync(claim, "The owner has no e-mail address.", permanent: true);
+                    continue;
+                }
+                var message = composer.Reminder(followUp, followUp.Company!.Name, owner);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(_options.SendTimeout);
+                inFlight = true;
+                try
+                {
+                    await session.SendAsync(message, timeout.Token);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // The app is stopping mid-message: this claim stays and goes stale, then is taken over and sent.
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    inFlight = false;
+                    logger.LogWarning(ex, "Reminder e-mail for follow-up {FollowUpId} to {Destination} failed (try {Attempt})",
+                        followUp.Id, mail.Destination, followUp.AttemptCount);
+                    await RecordFailureAsync(claim, Describe(ex), Mail.SmtpMailSender.IsPermanent(ex));
+                    continue;
+                }
+                inFlight = false;
+                accepted.Add((claim, owner));
+            }
+        }
+        finally
+        {
+            // No cancellation from here on: the server has these messages, and the untried claims must not wait to go stale.
+            if (accepted.Count > 0)
+            {
+                await RecordSentAsync(accepted);
+            }
+            var untried = claims.Skip(next + (inFlight ? 1 : 0)).ToList();
+            if (untried.Count > 0)
+            {
+                await ReleaseAsync(untried);
+            }
+        }
+        return accepted.Count;
+    }
+
+    /// <summary>Step 3 for a batch: one transaction for every accepted message still claimed by its token.</summary>
+    private async Task RecordSentAsync(IReadOnlyList<(DeliveryClaim Claim, MailRecipient Owner)> accepted)
+    {
+        var now = Now;
+        var recorded = 0;
+        foreach (var group in accepted.GroupBy(a => a.Claim.Token))
+        {
+            var token = group.Key;
+            var ids = group.Select(a => a.Claim.FollowUp.Id).ToList();
+            // A token of its own marks exactly the rows this update changed (on either provider), for their timeline entries.
+            var marker = Guid.NewGuid();
+            recorded += await db.InTransactionAsync(async _ =>
+            {
+                var rows = await db.FollowUps.Where(f => ids.Contains(f.Id) && f.ClaimToken == token)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(f => f.State, FollowUpState.Reminded)
+                        .SetProperty(f => f.ClaimToken, marker)
+                        .SetProperty(f => f.RemindedAtUtc, now)
+                        .SetProperty(f => f.LastError, (string?)null)
+                        .SetProperty(f => f.HangfireJobId, (string?)null), CancellationToken.None);
+                if (rows == 0)
+                {
+                    return 0;
+                }
+                var mine = await db.FollowUps.Where(f => ids.Contains(f.Id) && f.ClaimToken == marker).Select(f => f.Id).ToListAsync(CancellationToken.None);
+                await db.FollowUps.Where(f => mine.Contains(f.Id) && f.ClaimToken == marker)
+                    .ExecuteUpdateAsync(s => s.SetProperty(f => f.ClaimToken, (Guid?)null), CancellationToken.None);
+                foreach (var (claim, owner) in group.Where(a => mine.Contains(a.Claim.FollowUp.Id)))
+                {
+                    AddTimeline(claim.FollowUp, "followup.reminded", $"Reminder e-mailed to {owner.Name}", null, now);
+                }
+                await db.SaveChangesAsync(CancellationToken.None);
+                return rows;
+            }, CancellationToken.None);
+        }
+        if (recorded < accepted.Count)
+        {
+            // Done, cancelled or rescheduled while the e-mail was on its way; the change wins.
+            logger.LogInformation("{Count} follow-ups changed while their reminders were being sent", accepted.Count - recorded);
+        }
+    }
+
+    /// <summary>Claims never tried (the app is stopping) go back to waiting, as if never claimed, for the next deliverer.</summary>
+    private async Task ReleaseAsync(IReadOnlyList<DeliveryClaim> claims)
+    {
+        foreach (var group in claims.GroupBy(c => c.Token))
+        {
+            var token = group.Key;
+            var ids = group.Select(c => c.FollowUp.Id).ToList();
+            await db.FollowUps.Where(f => ids.Contains(f.Id) && f.ClaimToken == token)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(f => f.State, FollowUpState.Scheduled)
+                    .SetProperty(f => f.ClaimToken, (Guid?)null)
+                    .SetProperty(f => f.ClaimedAtUtc, (DateTime?)null)
+                    .SetProperty(f => f.AttemptCount, f => f.AttemptCount - 1), CancellationToken.None);
+        }
     }
 
     /// <summary>Steps 2 and 3: sends the claimed reminder and records the outcome.</summary>
@@ -280,4 +540,26 @@ public sealed class FollowUpDelivery(
     };
 
     internal static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+}
+
+/// <summary>
+/// Per app instance (a singleton): how many deliverers drain due follow-ups at once, and which one of them looks ahead
+/// for the next reminders. Two, so that one composes and records while the other waits for the mail server.
+/// </summary>
+public sealed class DeliveryDrainers
+{
+    public const int Count = 2;
+
+    private readonly SemaphoreSlim _slots = new(Count, Count);
+    private int _lookingAhead;
+
+    internal bool TryEnter() => _slots.Wait(0);
+
+    internal Task EnterAsync(CancellationToken cancellationToken) => _slots.WaitAsync(cancellationToken);
+
+    internal void Exit() => _slots.Release();
+
+    internal bool TryLookAhead() => Interlocked.CompareExchange(ref _lookingAhead, 1, 0) == 0;
+
+    internal void StopLookingAhead() => Volatile.Write(ref _lookingAhead, 0);
 }

@@ -12,10 +12,17 @@ public sealed class FollowUpJobs(FollowUpDelivery delivery, FollowUpReconciler r
     public const string ReconcileJobId = "followups:reconcile";
     public const string DigestJobId = "followups:digest";
 
-    /// <summary>The delayed job of one follow-up. Hangfire fills in <paramref name="context"/> and the token.</summary>
+    /// <summary>
+    /// The delayed job of one follow-up: its own reminder first, then whatever else is due, in batches, and the
+    /// reminders of the next few seconds on the dot (see <see cref="FollowUpDelivery.DrainAsync"/>). Hangfire fills in
+    /// <paramref name="context"/> and the token.
+    /// </summary>
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
-    public Task DeliverAsync(int followUpId, PerformContext? context, CancellationToken cancellationToken) =>
-        delivery.DeliverAsync(followUpId, context?.BackgroundJob.Id, cancellationToken);
+    public async Task DeliverAsync(int followUpId, PerformContext? context, CancellationToken cancellationToken)
+    {
+        await delivery.DeliverAsync(followUpId, context?.BackgroundJob.Id, cancellationToken);
+        await delivery.DrainAsync(FollowUpDelivery.ShortWait, waitForTurn: false, cancellationToken);
+    }
 
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
     public Task ReconcileAsync(CancellationToken cancellationToken) => reconciler.ReconcileAsync(cancellationToken);

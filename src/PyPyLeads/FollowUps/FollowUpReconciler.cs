@@ -35,31 +35,21 @@ public sealed class FollowUpReconciler(
         var staleBefore = now - options.Value.StaleClaim;
 
         var due = await db.FollowUps.AsNoTracking()
-            .Where(f => (f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc <= dueBy)
-                || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore))
-            .OrderBy(f => f.NextAttemptAtUtc)
-            .Select(f => f.Id)
-            .ToListAsync(cancellationToken);
-        var delivered = 0;
-        foreach (var id in due)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            // Racing the follow-up's own job (or another instance) is fine: only one claim succeeds.
-            if (await delivery.DeliverAsync(id, null, cancellationToken) == DeliveryOutcome.Sent)
-            {
-                delivered++;
-            }
-            db.ChangeTracker.Clear();
-        }
+            .CountAsync(f => (f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc <= dueBy)
+                || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore), cancellationToken);
+        // Racing the follow-ups' own jobs (or another instance) is fine: only one claim of each succeeds. The drain waits
+        // for its turn behind this instance's other drainers, which are sending the same follow-ups anyway.
+        var delivered = due > 0 ? await delivery.DrainAsync(TimeSpan.Zero, waitForTurn: true, cancellationToken) : 0;
+        db.ChangeTracker.Clear();
 
         var replaced = await ReplaceLostJobsAsync(dueBy, cancellationToken);
         var flagged = await FlagAfterEndAsync(now, cancellationToken);
-        if (due.Count > 0 || replaced > 0 || flagged > 0)
+        if (due > 0 || replaced > 0 || flagged > 0)
         {
             logger.LogInformation("Reconciled follow-ups: {Due} due, {Delivered} delivered, {Replaced} jobs replaced, {Flagged} flagged after the Eurostars end",
-                due.Count, delivered, replaced, flagged);
+                due, delivered, replaced, flagged);
         }
-        return new ReconcileReport(due.Count, delivered, replaced, flagged);
+        return new ReconcileReport(due, delivered, replaced, flagged);
     }
 
     private async Task<int> ReplaceLostJobsAsync(DateTime dueBy, CancellationToken cancellationToken)

@@ -24,19 +24,23 @@ public sealed class FollowUpRuleException(string field, string message) : Except
 /// <summary>Puts a follow-up's delayed Hangfire job in place, computed from the app clock (so the tour clock works).</summary>
 public sealed class ReminderJobs(IBackgroundJobClient jobs, TimeProvider clock, ILogger<ReminderJobs> logger)
 {
-    /// <summary>Schedules a delivery job at <paramref name="atUtc"/> by the app clock; null when Hangfire's storage refused (the reconciler retries).</summary>
+    /// <summary>
+    /// How long before its follow-up's time a delivery job asks to wake. Hangfire keeps a delayed job's time in whole
+    /// seconds, moves it to its queue at the scheduler's next poll (every second) and a worker fetches it at its next
+    /// poll of the queue (every second on SQLite): a job asked for the due instant started 1 to 3 s late. Woken this
+    /// much earlier (less the rounding down to the second), it waits out the rest itself and claims on the dot.
+    /// </summary>
+    public static readonly TimeSpan WakeEarly = TimeSpan.FromSeconds(3);
+
+    /// <summary>Schedules a delivery job for <paramref name="atUtc"/> by the app clock; null when Hangfire's storage refused (the reconciler retries).</summary>
     public string? ScheduleDelivery(int followUpId, DateTime atUtc)
     {
-        var delay = atUtc - clock.GetUtcNow().UtcDateTime;
-        // Hangfire runs on the real clock and keeps a delayed job's time in whole seconds (rounded down), so it could
-        // wake the job up to a second early: ask for the next whole second of real time at or after the due instant.
+        var delay = atUtc - clock.GetUtcNow().UtcDateTime - WakeEarly;
+        // Hangfire runs on the real clock: the delay by the app clock from real now, rounded down to Hangfire's whole
+        // second (the job waits at most WakeEarly + 1 s, under FollowUpDelivery.ShortWait).
         var realNow = TimeProvider.System.GetUtcNow();
         var enqueueAt = realNow + (delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
-        var ticksIntoSecond = enqueueAt.Ticks % TimeSpan.TicksPerSecond;
-        if (ticksIntoSecond != 0)
-        {
-            enqueueAt = enqueueAt.AddTicks(TimeSpan.TicksPerSecond - ticksIntoSecond);
-        }
+        enqueueAt = enqueueAt.AddTicks(-(enqueueAt.Ticks % TimeSpan.TicksPerSecond));
         try
         {
             return jobs.Schedule<FollowUpJobs>(j => j.DeliverAsync(followUpId, null, CancellationToken.None), enqueueAt);

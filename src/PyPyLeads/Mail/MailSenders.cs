@@ -13,9 +13,32 @@ public interface IMailSender
 
     /// <summary>Where mail goes, for logs and the health report ("smtp.example.org:587" or a folder).</summary>
     string Destination { get; }
+
+    /// <summary>
+    /// For several messages in a row (a batch of due reminders): one connection for all of them instead of one each.
+    /// Dispose it when the batch is done.
+    /// </summary>
+    IMailSession OpenSession() => new OneAtATime(this);
+
+    private sealed class OneAtATime(IMailSender sender) : IMailSession
+    {
+        public Task SendAsync(MimeMessage message, CancellationToken cancellationToken) => sender.SendAsync(message, cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 }
 
-/// <summary>SMTP through MailKit: one connection per message, with the settings' TLS mode and credentials.</summary>
+/// <summary>Sends messages one after another, like <see cref="IMailSender.SendAsync"/>, over a connection it keeps open.</summary>
+public interface IMailSession : IAsyncDisposable
+{
+    /// <summary>Returns once the message was accepted; throws when it was not (the next message then opens a fresh connection).</summary>
+    Task SendAsync(MimeMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// SMTP through MailKit, with the settings' TLS mode and credentials: one connection per message, or one per session
+/// (connecting, the TLS handshake and authenticating cost more than a small message itself).
+/// </summary>
 public sealed class SmtpMailSender(IOptions<MailOptions> options) : IMailSender
 {
     private readonly MailOptions _options = options.Value;
@@ -24,22 +47,80 @@ public sealed class SmtpMailSender(IOptions<MailOptions> options) : IMailSender
 
     public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
-        using var client = new SmtpClient { Timeout = 30_000 };
-        var security = Enum.TryParse<SecureSocketOptions>(_options.Security, ignoreCase: true, out var s) ? s : SecureSocketOptions.Auto;
-        await client.ConnectAsync(_options.Host!, _options.Port, security, cancellationToken);
-        if (!string.IsNullOrEmpty(_options.UserName))
+        await using var session = new Session(_options);
+        await session.SendAsync(message, cancellationToken);
+    }
+
+    public IMailSession OpenSession() => new Session(_options);
+
+    private sealed class Session(MailOptions options) : IMailSession
+    {
+        private SmtpClient? _client;
+
+        public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
         {
-            await client.AuthenticateAsync(_options.UserName, _options.Password ?? "", cancellationToken);
+            var reused = _client is { IsConnected: true };
+            try
+            {
+                var client = await ConnectedAsync(cancellationToken);
+                // SendAsync returns after the server's "250 OK" to the message data: from here on the server has it.
+                await client.SendAsync(message, cancellationToken);
+            }
+            catch (Exception ex) when (reused && !cancellationToken.IsCancellationRequested
+                && ex is MailKit.ServiceNotConnectedException or MailKit.ProtocolException or IOException or System.Net.Sockets.SocketException)
+            {
+                // The server closed the connection kept open since the last message (an idle timeout): once more on a
+                // fresh one. (Any other failure is the caller's to record and retry with back-off.)
+                Drop();
+                await (await ConnectedAsync(cancellationToken)).SendAsync(message, cancellationToken);
+            }
+            catch
+            {
+                // After a failure the connection's state is unknown: the next message starts afresh.
+                Drop();
+                throw;
+            }
         }
-        // SendAsync returns after the server's "250 OK" to the message data: from here on the server has it.
-        await client.SendAsync(message, cancellationToken);
-        try
+
+        private async Task<SmtpClient> ConnectedAsync(CancellationToken cancellationToken)
         {
-            await client.DisconnectAsync(quit: true, cancellationToken);
+            if (_client is { IsConnected: true })
+            {
+                return _client;
+            }
+            Drop();
+            var client = new SmtpClient { Timeout = 30_000 };
+            _client = client;
+            var security = Enum.TryParse<SecureSocketOptions>(options.Security, ignoreCase: true, out var s) ? s : SecureSocketOptions.Auto;
+            await client.ConnectAsync(options.Host!, options.Port, security, cancellationToken);
+            if (!string.IsNullOrEmpty(options.UserName))
+            {
+                await client.AuthenticateAsync(options.UserName, options.Password ?? "", cancellationToken);
+            }
+            return client;
         }
-        catch (Exception ex) when (ex is IOException or MailKit.ProtocolException or System.Net.Sockets.SocketException)
+
+        private void Drop()
         {
-            // The message was accepted; a failed QUIT must not make it look unsent (and be sent again).
+            _client?.Dispose();
+            _client = null;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_client is { IsConnected: true } client)
+            {
+                try
+                {
+                    using var quit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                    await client.DisconnectAsync(quit: true, quit.Token);
+                }
+                catch (Exception ex) when (ex is IOException or MailKit.ProtocolException or System.Net.Sockets.SocketException or OperationCanceledException)
+                {
+                    // Every message was accepted already; a failed QUIT must not make one look unsent (and be sent again).
+                }
+            }
+            Drop();
         }
     }
 

@@ -31,6 +31,7 @@ public static class FollowUpsSetup
         services.AddScoped<ReminderJobs>();
         services.AddScoped<FollowUpScheduler>();
         services.AddScoped<FollowUpDelivery>();
+        services.AddSingleton<DeliveryDrainers>();
         services.AddScoped<FollowUpReconciler>();
         services.AddScoped<DailyDigest>();
         services.AddScoped<FollowUpJobs>();
