@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace PyPyLeads.Benchmarks;
+
+/// <summary>One request shape a workload repeats: a GET with cookies, or a form POST whose body varies per request.</summary>
+public sealed record Workload(string Name, string Path, string Cookie, Func<long, string>? FormBody = null)
+{
+    public bool IsPost => FormBody is not null;
+}
+
+/// <summary>Max requests/s at a fixed concurrency, and latency at a fixed lower rate.</summary>
+public sealed record LoadFigures(double MaxRequestsPerSecond, double[] MaxRuns, double Rate, double P50Ms, double P99Ms, double[] P99Runs, long Errors);
+
+/// <summary>
+/// Drives one workload. The maximum comes from wrk (Debian's package: a C load generator cheap enough that the app's
+/// core, not the generator, is the limit), at <see cref="Connections"/> connections. The latency comes from an open-loop
+/// schedule in this process: requests are sent at fixed instants at 60 % of that maximum whether or not earlier ones
+/// have answered, and each latency counts from its planned instant, so a stall shows in full (no coordinated omission).
+/// Each figure is the median of three runs after a warm-up. This process runs on the other core (see Harness).
+/// </summary>
+public sealed class Load(Uri baseAddress, TextWriter log)
+{
+    public const int Connections = 8;
+    public static readonly TimeSpan RunLength = TimeSpan.FromSeconds(5);
+    public const double LatencyShare = 0.6;
+    private const int Runs = 3;
+
+    private static readonly Regex RequestsPerSecond = new(@"Requests/sec:\s+([0-9.]+)", RegexOptions.Compiled);
+    private static readonly Regex NonSuccess = new(@"Non-2xx or 3xx responses:\s+(\d+)", RegexOptions.Compiled);
+    private static readonly Regex SocketErrors = new(@"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", RegexOptions.Compiled);
+
+    public async Task<LoadFigures> MeasureAsync(Workload workload, string workFolder)
+    {
+        // Warm-up: JIT, caches, connection pools; not counted.
+        await WrkAsync(workload, workFolder, TimeSpan.FromSeconds(3));
+        var max = new List<double>();
+        long errors = 0;
+        for (var i = 0; i < Runs; i++)
+        {
+            var (rps, bad) = await WrkAsync(workload, workFolder, RunLength);
+            max.Add(rps);
+            errors += bad;
+        }
+        var maxMedian = Median(max);
+        var rate = Math.Max(1, maxMedian * LatencyShare);
+        var p50 = new List<double>();
+        var p99 = new List<double>();
+        for (var i = 0; i < Runs; i++)
+        {
+            var (runP50, runP99, bad) = await OpenLoopAsync(workload, rate, RunLength);
+            p50.Add(runP50);
+            p99.Add(runP99);
+            errors += bad;
+        }
+        var figures = new LoadFigures(maxMedian, [.. max], rate, Median(p50), Median(p99), [.. p99], errors);
+        log.WriteLine($"  {workload.Name,-28} max {figures.MaxRequestsPerSecond,8:F0} req/s   at {rate,6:F0} req/s: p50 {figures.P50Ms,6:F2} ms  p99 {figures.P99Ms,6:F2} ms   errors {errors}");
+        return figures;
+    }
+
+    /// <summary>Runs wrk pinned to this process's core; returns requests/s and the count of failed or non-2xx/3xx answers.</summary>
+    private async Task<(double Rps, long Errors)> WrkAsync(Workload workload, string workFolder, TimeSpan length)
+    {
+        var script = Path.Combine(workFolder, $"wrk-{Guid.NewGuid():N}.lua");
+        await File.WriteAllTextAsync(script, LuaScript(workload));
+        try
+        {
+            var info = new ProcessStartInfo("taskset") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { "-c", "1", "wrk", "-t1", $"-c{Connections}", $"-d{(int)length.TotalSeconds}s", "--timeout", "10s", "-s", script, new Uri(baseAddress, workload.Path).ToString() })
+            {
+                info.ArgumentList.Add(arg);
+            }
+            using var process = Process.Start(info)!;
+            var output = await process.StandardOutput.ReadToEndAsync();
+            var error = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            var match = RequestsPerSecond.Match(output);
+            if (process.ExitCode != 0 || !match.Success)
+            {
+                throw new InvalidOperationException($"wrk failed ({process.ExitCode}): {output}{error}");
+            }
+            long errors = 0;
+            if (NonSuccess.Match(output) is { Success: true } bad)
+            {
+                errors += long.Parse(bad.Groups[1].Value, CultureInfo.InvariantCulture);
+            }
+            if (SocketErrors.Match(output) is { Success: true } socket)
+            {
+                errors += Enumerable.Range(1, 4).Sum(g => long.Parse(socket.Groups[g].Value, CultureInfo.InvariantCulture));
+            }
+            return (double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), errors);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    /// <summary>wrk's request: the cookie header, and for a form a body built per request (unique names, so each post creates).</summary>
+    private static string LuaScript(Workload workload)
+    {
+        var script = new StringBuilder();
+        script.AppendLine(CultureInfo.InvariantCulture, $"wrk.headers[\"Cookie\"] = {Lua(workload.Cookie)}");
+        if (workload.IsPost)
+        {
+            // The body template marks the per-request number with {n}; wrk's Lua fills it in.
+            var template = workload.FormBody!(-1).Split("%7Bn%7D");
+            script.AppendLine("wrk.method = \"POST\"");
+            script.AppendLine("wrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"");
+            script.AppendLine("local n = 0");
+            script.AppendLine("local run = tostring(math.random(100000000))");
+            script.AppendLine("request = function()");
+            script.AppendLine("  n = n + 1");
+            script.AppendLine($"  local body = {string.Join(" .. run .. \"-\" .. n .. ", template.Select(Lua))}");
+            script.AppendLine("  return wrk.format(nil, nil, nil, body)");
+            script.AppendLine("end");
+        }
+        return script.ToString();
+    }
+
+    private static string Lua(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>Sends at <paramref name="rate"/> per second for <paramref name="length"/>; latency from each planned instant.</summary>
+    private async Task<(double P50, double P99, long Errors)> OpenLoopAsync(Workload workload, double rate, TimeSpan length)
+    {
+        using var handler = new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1) };
+        using var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var count = (long)(rate * length.TotalSeconds);
+        var latencies = new double[count];
+        var tasks = new List<Task>((int)count);
+        long errors = 0;
+        var run = Random.Shared.Next(100_000_000).ToString(CultureInfo.InvariantCulture);
+        var interval = Stopwatch.Frequency / rate;
+        // A dedicated thread keeps the schedule; each request runs on its own from its planned instant.
+        var start = Stopwatch.GetTimestamp();
+        var scheduler = new Thread(() =>
+        {
+            for (long i = 0; i < count; i++)
+            {
+                var planned = start + (long)(i * interval);
+                while (Stopwatch.GetTimestamp() < planned)
+                {
+                    var ahead = (planned - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency;
+                    if (ahead > 1.5)
+                    {
+                        Thread.Sleep(1);
+                    }
+                    else
+                    {
+                        Thread.SpinWait(20);
+                    }
+                }
+                var index = i;
+                tasks.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        using var request = new HttpRequestMessage(workload.IsPost ? HttpMethod.Post : HttpMethod.Get, workload.Path);
+                        if (workload.Cookie.Length > 0)
+                        {
+                            request.Headers.Add("Cookie", workload.Cookie);
+                        }
+                        if (workload.IsPost)
+                        {
+                            request.Content = new StringContent(workload.FormBody!(index).Replace("%7Bn%7D", $"{run}-{index}", StringComparison.Ordinal),
+                                Encoding.ASCII, "application/x-www-form-urlencoded");
+                        }
+                        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+                        if ((int)response.StatusCode >= 400)
+                        {
+                            Interlocked.Increment(ref errors);
+                        }
+                    }
+                    catch (Exception)
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                    latencies[index] = (Stopwatch.GetTimestamp() - planned) * 1000.0 / Stopwatch.Frequency;
+                }));
+            }
+        }) { IsBackground = true, Priority = ThreadPriority.Highest };
+        scheduler.Start();
+        scheduler.Join();
+        await Task.WhenAll(tasks);
+        Array.Sort(latencies);
+        return (Percentile(latencies, 0.50), Percentile(latencies, 0.99), errors);
+    }
+
+    public static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

@@ -1,0 +1,74 @@
+namespace PyPyLeads.Benchmarks;
+
+public sealed record PageFigures(
+    Dictionary<string, LoadFigures> App,
+    Dictionary<string, LoadFigures> Baseline,
+    Dictionary<string, string> Paths,
+    Dictionary<string, long> Bytes,
+    Dictionary<string, int> BaselineStatements);
+
+/// <summary>The HTTP workloads against the app, then the bare baseline for the list and the dashboard.</summary>
+public static class Pages
+{
+    public static async Task<PageFigures> MeasureAsync(string work, string data, IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, SqlProfile> sql, TextWriter log)
+    {
+        // Every run starts from the generated data (the POST workloads add companies).
+        foreach (var file in Directory.GetFiles(data))
+        {
+            File.Delete(file);
+        }
+        foreach (var file in Directory.GetFiles(Path.Combine(work, "pristine")))
+        {
+            File.Copy(file, Path.Combine(data, Path.GetFileName(file)));
+        }
+
+        var figures = new Dictionary<string, LoadFigures>();
+        var paths = new Dictionary<string, string>();
+        var bytes = new Dictionary<string, long>();
+        var served = new Dictionary<string, byte[]>();
+        log.WriteLine("Pages (app on core 0):");
+        await using (var app = await AppProcess.StartAsync(data, settings))
+        {
+            var workloads = await Workloads.BuildAsync(app.BaseAddress, data);
+            using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
+            var load = new Load(app.BaseAddress, log);
+            foreach (var workload in workloads)
+            {
+                paths[workload.Name] = workload.Path;
+                if (!workload.IsPost)
+                {
+                    bytes[workload.Name] = (await GetAsync(client, workload)).Length;
+                }
+                figures[workload.Name] = await load.MeasureAsync(workload, work);
+            }
+            foreach (var workload in workloads.Where(w => w.Name is Workloads.ListPage1 or Workloads.Dashboard))
+            {
+                served[workload.Name] = await GetAsync(client, workload);
+            }
+        }
+
+        var baseline = new Dictionary<string, LoadFigures>();
+        var statements = new Dictionary<string, int>();
+        log.WriteLine("Baseline (bare endpoint on core 0):");
+        var pages = served.Select(s => new BaselinePage(paths[s.Key], s.Value, sql[s.Key].Commands)).ToList();
+        await using (var server = await Baseline.StartAsync(Path.Combine(data, "pypyleads.db"), pages, work))
+        {
+            var load = new Load(server.BaseAddress, log);
+            foreach (var (name, _) in served)
+            {
+                statements[name] = sql[name].Statements;
+                baseline[name] = await load.MeasureAsync(new Workload(name, paths[name], ""), work);
+            }
+        }
+        return new PageFigures(figures, baseline, paths, bytes, statements);
+    }
+
+    private static async Task<byte[]> GetAsync(HttpClient client, Workload workload)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, workload.Path);
+        request.Headers.Add("Cookie", workload.Cookie);
+        using var response = await client.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsByteArrayAsync();
+    }
+}

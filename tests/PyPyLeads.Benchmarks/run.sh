@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The benchmark command: from nothing to tests/PyPyLeads.Benchmarks/results-<size>.md.
+#   bash tests/PyPyLeads.Benchmarks/run.sh [base|stress] [--only data,startup,sql,pages,reminders]
+# Needs two cores and wrk (Debian's package, installed here when running as root).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then apt-get install -y wrk >/dev/null; else echo "Install wrk first: sudo apt-get install -y wrk" >&2; exit 2; fi
+fi
+dotnet build -c Release tests/PyPyLeads.Benchmarks -v quiet -nologo
+exec dotnet run -c Release --no-build --project tests/PyPyLeads.Benchmarks -- "$@"
