@@ -1,5 +1,6 @@
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using PyPyLeads.FollowUps;
@@ -92,7 +93,19 @@ public sealed class SmtpMailSender(IOptions<MailOptions> options) : IMailSender
             var client = new SmtpClient { Timeout = 30_000 };
             _client = client;
             var security = Enum.TryParse<SecureSocketOptions>(options.Security, ignoreCase: true, out var s) ? s : SecureSocketOptions.Auto;
-            await client.ConnectAsync(options.Host!, options.Port, security, cancellationToken);
+            // Nagle off: SMTP is a conversation of small writes, each waiting for the server's answer, which Nagle
+            // only holds back (about a third more time per message over one connection on loopback, measured).
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(options.Host!, options.Port, cancellationToken);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+            await client.ConnectAsync(socket, options.Host!, options.Port, security, cancellationToken);
             if (!string.IsNullOrEmpty(options.UserName))
             {
                 await client.AuthenticateAsync(options.UserName, options.Password ?? "", cancellationToken);
