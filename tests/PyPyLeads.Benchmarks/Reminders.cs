@@ -75,10 +75,24 @@ public static class ReminderBenchmark
                       $"95th {Percentile(delays, 95):F0} ms, worst {delays[^1]:F0} ms, best {delays[0]:F0} ms; {spread.Received} e-mails, " +
                       $"{spread.Duplicates} duplicates; jobs in place {spread.CreateSeconds:F1} s after the rows were written.");
 
-        // Burst: the start-up reconciler puts about 300 jobs a second in place here (10,000 in 34 s); the margin allows
-        // a third of that, and the run fails rather than start late if even that is not enough.
+        // Burst: the start-up reconciler puts about 300 jobs a second in place on a quiet machine (10,000 in 30 s); the
+        // margin allows a third of that. On a busy machine the placing is projected early on, and when it would not
+        // finish in time the scenario starts again, fresh, with a margin to fit.
         var margin = TimeSpan.FromSeconds(30 + BurstCount * 0.009);
-        var burst = await RunScenarioAsync(workFolder, "burst", BurstCount, _ => TimeSpan.Zero, margin, log, ct);
+        Scenario burst;
+        while (true)
+        {
+            try
+            {
+                burst = await RunScenarioAsync(workFolder, "burst", BurstCount, _ => TimeSpan.Zero, margin, log, ct);
+                break;
+            }
+            catch (TooLateException late) when (late.Needed > margin && margin < TimeSpan.FromMinutes(20))
+            {
+                log.WriteLine($"Reminders, burst: placing the jobs would take about {late.Needed.TotalSeconds:F0} s, more than the {margin.TotalSeconds:F0} s allowed: again, with room for that.");
+                margin = late.Needed * 1.5;
+            }
+        }
         log.WriteLine($"Reminders, burst: {BurstCount} due at once: first accepted {burst.First:F1} s after the due instant, last {burst.Last:F1} s " +
                       $"({(burst.Last > 0 ? BurstCount / burst.Last : 0):F0}/s); {burst.Received} e-mails, {burst.DistinctMessageIds} distinct Message-IDs, " +
                       $"{burst.DistinctFollowUps} distinct follow-ups, {burst.Duplicates} duplicates; jobs in place {burst.CreateSeconds:F1} s after the rows were written " +
@@ -166,14 +180,19 @@ public static class ReminderBenchmark
 
         // Second run: the start-up reconciler gives every follow-up its delayed Hangfire job.
         var creating = Stopwatch.StartNew();
+        // Writing the rows took part of the margin already.
+        var writing = DateTime.UtcNow - (dueBase - margin);
         await using var app = await AppProcess.StartAsync(data, settings, core: 0);
         await using (var db = new LeadsDbContext(options))
         {
-            while (await db.FollowUps.CountAsync(f => f.HangfireJobId != null, ct) < count)
+            int placed;
+            while ((placed = await db.FollowUps.CountAsync(f => f.HangfireJobId != null, ct)) < count)
             {
-                if (DateTime.UtcNow >= dueBase)
+                // Once a tenth is placed, the end of the placing is projected; it must come 10 s before the first due.
+                var placing = placed >= count / 10 ? creating.Elapsed * count / placed : creating.Elapsed * 10;
+                if (DateTime.UtcNow >= dueBase || (placed >= count / 10 && writing + placing + TimeSpan.FromSeconds(10) > margin))
                 {
-                    throw new InvalidOperationException($"Reminders, {name}: the jobs were not all in place by the first due instant ({margin.TotalSeconds:F0} s); the measurement would start late.\n" + app.Output);
+                    throw new TooLateException(writing + placing + TimeSpan.FromSeconds(10));
                 }
                 await Task.Delay(100, ct);
             }
@@ -201,6 +220,12 @@ public static class ReminderBenchmark
         var distinctFollowUps = reminders.Select(m => m.Message.Headers["X-PyPyLeads-FollowUp"]).Distinct().Count();
         return new Scenario(delays, delays.Min() / 1000, delays.Max() / 1000, reminders.Count, distinctIds, distinctFollowUps,
             reminders.Count - distinctFollowUps, created);
+    }
+
+    /// <summary>The jobs would not all be in place before the first due instant; <see cref="Needed"/> is a margin that would do.</summary>
+    private sealed class TooLateException(TimeSpan needed) : Exception($"The jobs would need about {needed.TotalSeconds:F0} s to be in place.")
+    {
+        public TimeSpan Needed { get; } = needed;
     }
 
     private static bool IsReminder(ReceivedMail mail) => mail.Message.Headers["X-PyPyLeads-FollowUp"] is not null;

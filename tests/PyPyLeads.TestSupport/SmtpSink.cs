@@ -62,6 +62,7 @@ public sealed class SmtpSink : IAsyncDisposable
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(this));
+        services.Add(new NoDelayListeners());
         _server = new SmtpServer.SmtpServer(options, services);
         _server.SessionCreated += (_, _) => Interlocked.Increment(ref _connections);
         _stop = new CancellationTokenSource();
@@ -132,6 +133,59 @@ public sealed class SmtpSink : IAsyncDisposable
             }
             sink._received.Enqueue(new ReceivedMail(message, DateTimeOffset.UtcNow));
             return SmtpResponse.Ok;
+        }
+    }
+}
+
+/// <summary>
+/// The library's own listener leaves Nagle on: it writes each reply to pipelined commands (MAIL, RCPT, DATA in one
+/// packet, as MailKit sends them) on its own, so the second reply waits for the client's delayed ACK, 40 ms a message
+/// on Linux. Mail servers answer pipelined commands in one write; with Nagle off this one answers at once too.
+/// </summary>
+internal sealed class NoDelayListeners : SmtpServer.Net.IEndpointListenerFactory
+{
+    public SmtpServer.Net.IEndpointListener CreateListener(SmtpServer.IEndpointDefinition endpointDefinition)
+    {
+        var listener = new TcpListener(endpointDefinition.Endpoint);
+        listener.Start();
+        return new Listener(listener);
+    }
+
+    private sealed class Listener(TcpListener listener) : SmtpServer.Net.IEndpointListener
+    {
+        public async Task<SmtpServer.IO.ISecurableDuplexPipe> GetPipeAsync(SmtpServer.ISessionContext context, CancellationToken cancellationToken)
+        {
+            var client = await listener.AcceptTcpClientAsync(cancellationToken);
+            client.NoDelay = true;
+            context.Properties[SmtpServer.Net.EndpointListener.LocalEndPointKey] = client.Client.LocalEndPoint!;
+            context.Properties[SmtpServer.Net.EndpointListener.RemoteEndPointKey] = client.Client.RemoteEndPoint!;
+            return new Pipe(client);
+        }
+
+        public void Dispose() => listener.Stop();
+    }
+
+    private sealed class Pipe(TcpClient client) : SmtpServer.IO.ISecurableDuplexPipe
+    {
+        private readonly NetworkStream _stream = client.GetStream();
+        private System.IO.Pipelines.PipeReader? _input;
+        private System.IO.Pipelines.PipeWriter? _output;
+
+        public System.IO.Pipelines.PipeReader Input => _input ??= System.IO.Pipelines.PipeReader.Create(_stream);
+
+        public System.IO.Pipelines.PipeWriter Output => _output ??= System.IO.Pipelines.PipeWriter.Create(_stream);
+
+        public bool IsSecure => false;
+
+        public System.Security.Authentication.SslProtocols SslProtocol => System.Security.Authentication.SslProtocols.None;
+
+        public Task UpgradeAsync(System.Security.Cryptography.X509Certificates.X509Certificate certificate, System.Security.Authentication.SslProtocols protocols, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The test SMTP server speaks plain SMTP only.");
+
+        public void Dispose()
+        {
+            _stream.Dispose();
+            client.Dispose();
         }
     }
 }

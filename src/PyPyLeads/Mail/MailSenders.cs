@@ -73,7 +73,15 @@ public sealed class SmtpMailSender(IOptions<MailOptions> options) : IMailSender
                 // The server closed the connection kept open since the last message (an idle timeout): once more on a
                 // fresh one. (Any other failure is the caller's to record and retry with back-off.)
                 Drop();
-                await (await ConnectedAsync(cancellationToken)).SendAsync(message, cancellationToken);
+                try
+                {
+                    await (await ConnectedAsync(cancellationToken)).SendAsync(message, cancellationToken);
+                }
+                catch
+                {
+                    Drop();
+                    throw;
+                }
             }
             catch
             {
@@ -93,19 +101,19 @@ public sealed class SmtpMailSender(IOptions<MailOptions> options) : IMailSender
             var client = new SmtpClient { Timeout = 30_000 };
             _client = client;
             var security = Enum.TryParse<SecureSocketOptions>(options.Security, ignoreCase: true, out var s) ? s : SecureSocketOptions.Auto;
-            // Nagle off: SMTP is small writes each waiting for the server's answer, and with Nagle on the last piece
-            // of a message (the final ".") waits for the server's delayed ACK, 40 ms on Linux: 40 ms per message.
+            // Nagle off: SMTP is a conversation of small writes, each waiting for the server's answer, which Nagle
+            // only holds back (about a third more time per message over one connection on loopback, measured).
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
                 await socket.ConnectAsync(options.Host!, options.Port, cancellationToken);
+                await client.ConnectAsync(socket, options.Host!, options.Port, security, cancellationToken);
             }
             catch
             {
                 socket.Dispose();
                 throw;
             }
-            await client.ConnectAsync(socket, options.Host!, options.Port, security, cancellationToken);
             if (!string.IsNullOrEmpty(options.UserName))
             {
                 await client.AuthenticateAsync(options.UserName, options.Password ?? "", cancellationToken);
@@ -128,9 +136,10 @@ public sealed class SmtpMailSender(IOptions<MailOptions> options) : IMailSender
                     using var quit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                     await client.DisconnectAsync(quit: true, quit.Token);
                 }
-                catch (Exception ex) when (ex is IOException or MailKit.ProtocolException or System.Net.Sockets.SocketException or OperationCanceledException)
+                catch (Exception)
                 {
-                    // Every message was accepted already; a failed QUIT must not make one look unsent (and be sent again).
+                    // Every message was accepted already; a failed QUIT, whatever the failure, must not make one look
+                    // unsent (and be sent again).
                 }
             }
             Drop();
