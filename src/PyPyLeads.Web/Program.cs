@@ -48,6 +48,7 @@ builder.Services.AddControllersWithViews(options =>
 {
     options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
     options.Filters.Add<ValidateWithFluentValidation>();
+    options.Filters.Add<OneConnectionPerRequest>();
 });
 builder.Services.Configure<RazorViewEngineOptions>(o => o.ViewLocationExpanders.Add(new FeatureFolders()));
 

@@ -43,7 +43,8 @@ public static class Harness
             Process.GetCurrentProcess().ProcessorAffinity = 2;
         }
 
-        var work = Path.Combine(Path.GetTempPath(), "pypyleads-benchmarks", size.Name);
+        // PYPYLEADS_BENCHMARK_DIR: another place for the data, so that two checkouts can measure side by side.
+        var work = Path.Combine(Environment.GetEnvironmentVariable("PYPYLEADS_BENCHMARK_DIR") is { Length: > 0 } dir ? dir : Path.Combine(Path.GetTempPath(), "pypyleads-benchmarks"), size.Name);
         var data = Path.Combine(work, "data");
         var results = new Results(size, Machine.Describe());
         var log = Console.Out;
