@@ -501,6 +501,27 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
                     b.ToTable("People");
                 });
 
+            modelBuilder.Entity("PyPyLeads.Data.ChangeStamp", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ChangeStamps");
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "pipeline",
+                            Version = 0L
+                        });
+                });
+
             modelBuilder.Entity("PyPyLeads.Deals.Deal", b =>
                 {
                     b.Property<int>("Id")

@@ -483,6 +483,27 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
                     b.ToTable("People");
                 });
 
+            modelBuilder.Entity("PyPyLeads.Data.ChangeStamp", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ChangeStamps");
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "pipeline",
+                            Version = 0L
+                        });
+                });
+
             modelBuilder.Entity("PyPyLeads.Deals.Deal", b =>
                 {
                     b.Property<int>("Id")

@@ -33,6 +33,7 @@ public class LeadsDbContext(DbContextOptions<LeadsDbContext> options)
     public DbSet<PyPyLeads.FollowUps.FollowUp> FollowUps => Set<PyPyLeads.FollowUps.FollowUp>();
     public DbSet<PyPyLeads.FollowUps.Notification> Notifications => Set<PyPyLeads.FollowUps.Notification>();
     public DbSet<PyPyLeads.FollowUps.DigestRecord> Digests => Set<PyPyLeads.FollowUps.DigestRecord>();
+    public DbSet<ChangeStamp> ChangeStamps => Set<ChangeStamp>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -56,13 +57,35 @@ public class LeadsDbContext(DbContextOptions<LeadsDbContext> options)
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpVersions();
+        StampPipelineChanges();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         BumpVersions();
+        StampPipelineChanges();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>A change to what the dashboard is computed from changes the pipeline stamp, in the same transaction.</summary>
+    private void StampPipelineChanges()
+    {
+        var changed = ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
+            && e.Entity is PyPyLeads.Deals.Deal or PyPyLeads.Timeline.TimelineEntry or PyPyLeads.Companies.Company or Consultancy);
+        if (!changed)
+        {
+            return;
+        }
+        var stamp = ChangeStamps.Local.FirstOrDefault(s => s.Name == ChangeStamp.Pipeline);
+        if (stamp is null)
+        {
+            // Updated by key without reading it first: the row is seeded by the migrations.
+            stamp = new ChangeStamp { Name = ChangeStamp.Pipeline };
+            ChangeStamps.Attach(stamp);
+        }
+        stamp.Version = Random.Shared.NextInt64();
+        Entry(stamp).Property(s => s.Version).IsModified = true;
     }
 
     private void BumpVersions()

@@ -50,14 +50,34 @@ public sealed record DashboardFigures(
 /// happen here in decimal over those few grouped rows.
 /// </summary>
 public sealed class PipelineFigures(LeadsDbContext db, IOptions<ReportingOptions> reporting, IOptions<DealOptions> dealOptions,
-    EurostarsCalendar eurostars, IOptions<EurostarsOptions> eurostarsOptions, TimeProvider clock)
+    EurostarsCalendar eurostars, IOptions<EurostarsOptions> eurostarsOptions, TimeProvider clock, PipelineFiguresCache cache)
 {
     public const int ListLimit = 10;
     private const int MonthsAfterEnd = 3;
 
     private readonly ReportingOptions _reporting = reporting.Value;
 
+    /// <summary>
+    /// The figures, computed afresh when the pipeline's data changed (<see cref="ChangeStamp.Pipeline"/>, written in the
+    /// same transaction as any change, by any app instance) or the app clock entered another minute (stale deals and days
+    /// left move with time); otherwise what this instance computed last. The grouped sums and the stale-deal search read
+    /// every open deal: tens of milliseconds per home page, for figures that rarely change between two page loads.
+    /// </summary>
     public async Task<DashboardFigures> ComputeAsync(CancellationToken cancellationToken = default)
+    {
+        var stamp = await ChangeStamp.ReadAsync(db, ChangeStamp.Pipeline, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var minute = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
+        if (cache.Get(stamp, minute) is { } cached)
+        {
+            return cached;
+        }
+        var figures = await ComputeFreshAsync(cancellationToken);
+        cache.Set(stamp, minute, figures);
+        return figures;
+    }
+
+    private async Task<DashboardFigures> ComputeFreshAsync(CancellationToken cancellationToken)
     {
         var consultancies = (await db.Consultancies.AsNoTracking().OrderBy(c => c.Id).Select(c => new { c.Id, c.Name }).ToListAsync(cancellationToken))
             .Select(c => (c.Id, c.Name)).ToList();
@@ -167,4 +187,16 @@ public sealed class PipelineFigures(LeadsDbContext db, IOptions<ReportingOptions
         }
         return months;
     }
+}
+
+/// <summary>The last dashboard figures this app instance computed, with the stamp and minute they hold for (a singleton).</summary>
+public sealed class PipelineFiguresCache
+{
+    private sealed record Entry(long Stamp, DateTime Minute, DashboardFigures Figures);
+
+    private volatile Entry? _last;
+
+    public DashboardFigures? Get(long stamp, DateTime minute) => _last is { } e && e.Stamp == stamp && e.Minute == minute ? e.Figures : null;
+
+    public void Set(long stamp, DateTime minute, DashboardFigures figures) => _last = new Entry(stamp, minute, figures);
 }

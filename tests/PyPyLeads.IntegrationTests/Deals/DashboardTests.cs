@@ -197,4 +197,27 @@ public sealed class DashboardTests : IAsyncLifetime
         Assert.Equal("10,000.00 GBP", DealsWorld.Text(await _w.OpenEnd.GetPageAsync($"/deals/{id}"), "deal-value"));
         Assert.NotNull((await _w.OpenEnd.GetPageAsync($"/deals/{id}/edit")).QuerySelector("select[name=Currency] option[value=GBP][selected]"));
     }
+
+    [Fact]
+    public async Task The_figures_are_computed_again_when_any_instance_changes_a_deal_and_when_the_minute_turns()
+    {
+        var yelp = await _w.CompanyAsync("Yelp", Consultancy.OpenEndId);
+        var deal = await _w.DealAsync(yelp, Consultancy.OpenEndId, "jacob@openend.se", DealStage.Proposal, 1_000_000);
+        Assert.Equal("10,000.00 EUR", Cell(await _w.OpenEnd.GetPageAsync("/"), "together", "open"));
+
+        // A second app instance on the same database (as behind a load balancer) moves the deal to Won: the first
+        // instance's home page shows it at once, though it had the figures from a moment ago.
+        await using var second = new LeadsApp { Clock = _w.Clock }.With("Data:Directory", _w.App.DataDirectory).With("Hangfire:RunServer", "false");
+        var jacob = second.Client();
+        People.Expect(await People.SignInAsync(jacob, "jacob@openend.se", "a long enough password"), HttpStatusCode.Redirect, "/");
+        People.Expect(await DealsWorld.PostAsync(jacob, $"/deals/{deal}/move", new Dictionary<string, string> { ["Stage"] = "Won", ["Version"] = "0" }), HttpStatusCode.Redirect);
+        var home = await _w.OpenEnd.GetPageAsync("/");
+        Assert.Equal("0.00 EUR", Cell(home, "together", "open"));
+        Assert.Equal("10,000.00 EUR", Cell(home, "together", "won"));
+
+        // A change made behind the app's back (no SaveChanges, no stamp) shows within the minute, when the clock turns it.
+        await _w.DbAsync(db => db.Deals.Where(d => d.Id == deal).ExecuteUpdateAsync(s => s.SetProperty(d => d.ValueMinor, 2_000_000)));
+        _w.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal("20,000.00 EUR", Cell(await _w.OpenEnd.GetPageAsync("/"), "together", "won"));
+    }
 }

@@ -14,6 +14,7 @@ public static class DealsSetup
             .Validate(o => o.StaleAfterDays > 0 && o.BoardColumnLimit is > 0 and <= 500, "Deals:StaleAfterDays must be positive and Deals:BoardColumnLimit 1 to 500.")
             .ValidateOnStart();
         services.AddScoped<PipelineFigures>();
+        services.AddSingleton<PipelineFiguresCache>();
         return services;
     }
 
