@@ -50,7 +50,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
             LastMetUtc = db.Encounters.Where(e => e.CompanyId == c.Id).Max(e => (DateTime?)e.MetAtUtc),
             LastStopId = db.Encounters.Where(e => e.CompanyId == c.Id).OrderByDescending(e => e.MetAtUtc).Select(e => e.TourStopId).FirstOrDefault(),
         }).ToListAsync(cancellationToken);
-        var stopNames = await db.TourStops.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+        var stopNames = ReferenceData.TourStops.ToDictionary(s => s.Id, s => s.Name);
         var byId = rows.ToDictionary(r => r.Id);
         var page = keys.Where(k => byId.ContainsKey(k.Id)).Select(k => byId[k.Id])
             .Select(r => new CompanyRow(r.Id, r.Name, r.WebDomain, r.City, r.Country, r.Consultancy, r.People, r.LastMetUtc,
@@ -68,9 +68,8 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
         return View(new CompanyListPage
         {
             Query = query, Rows = page, NextCursor = next, PreviousCursor = previous, Total = total, Viewer = viewer,
-            Stops = await StopItemsAsync(cancellationToken),
-            Consultancies = await db.Consultancies.AsNoTracking().OrderBy(c => c.Id)
-                .Select(c => new SelectListItem(c.Name, c.Id.ToString())).ToListAsync(cancellationToken),
+            Stops = StopItems(),
+            Consultancies = ReferenceData.Consultancies.OrderBy(c => c.Id).Select(c => new SelectListItem(c.Name, c.Id.ToString(Invariant))).ToList(),
         });
     }
 
@@ -512,13 +511,13 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
         return ordered.Select(c => new PageKey(c.NameKey, c.CreatedAtUtc, c.Id));
     }
 
-    private async Task<IReadOnlyList<SelectListItem>> StopItemsAsync(CancellationToken cancellationToken) =>
-        (await db.TourStops.AsNoTracking().OrderBy(s => s.Sequence).ToListAsync(cancellationToken))
-        .Select(s => new SelectListItem(TourSchedule.Label(s), s.Id.ToString(Invariant))).ToList();
+    /// <summary>The tour stops are reference data, seeded from the same list by the migrations: no query needed.</summary>
+    private static List<SelectListItem> StopItems() =>
+        ReferenceData.TourStops.OrderBy(s => s.Sequence).Select(s => new SelectListItem(TourSchedule.Label(s), s.Id.ToString(Invariant))).ToList();
 
     private async Task<CompanyEditPage> EditPageAsync(Company company, CompanyForm form, CancellationToken cancellationToken, IReadOnlyList<CompanyMatch>? duplicates = null) => new()
     {
-        Id = company.Id, CurrentName = company.Name, Form = form, Stops = await StopItemsAsync(cancellationToken), Duplicates = duplicates ?? [],
+        Id = company.Id, CurrentName = company.Name, Form = form, Stops = StopItems(), Duplicates = duplicates ?? [],
     };
 
     /// <summary>A refused save: the form keeps what this user typed, shows what the other person saved, and takes the new version.</summary>
@@ -549,7 +548,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, I
         ModelState.Remove(nameof(CompanyForm.Version));
         return new CompanyEditPage
         {
-            Id = current.Id, CurrentName = current.Name, Form = mine, Stops = await StopItemsAsync(cancellationToken),
+            Id = current.Id, CurrentName = current.Name, Form = mine, Stops = StopItems(),
             Theirs = differing, ConflictBy = lastEdit ?? "someone else",
         };
     }
