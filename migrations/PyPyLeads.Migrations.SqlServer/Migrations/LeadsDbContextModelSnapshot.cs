@@ -807,6 +807,8 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DueAtUtc", "FlaggedAfterEndUtc");
+
                     b.HasIndex("State", "NextAttemptAtUtc");
 
                     b.HasIndex("SubjectType", "SubjectId");

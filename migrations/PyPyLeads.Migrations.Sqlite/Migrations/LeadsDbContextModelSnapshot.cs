@@ -781,6 +781,8 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DueAtUtc", "FlaggedAfterEndUtc");
+
                     b.HasIndex("State", "NextAttemptAtUtc");
 
                     b.HasIndex("SubjectType", "SubjectId");

@@ -25,6 +25,9 @@ internal sealed class FollowUpConfiguration : IEntityTypeConfiguration<FollowUp>
         // The company panel and the escalation rule.
         b.HasIndex(x => new { x.CompanyId, x.State, x.DueAtUtc });
         b.HasIndex(x => new { x.SubjectType, x.SubjectId });
+        // The reconciler's minutely search for follow-ups due after the Eurostars end not yet flagged: a range, not a
+        // scan of every follow-up (with 20,000 it stalled the app for 10-170 ms each minute).
+        b.HasIndex(x => new { x.DueAtUtc, x.FlaggedAfterEndUtc });
     }
 }
 
