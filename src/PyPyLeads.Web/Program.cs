@@ -33,6 +33,7 @@ builder.Services.Configure<EurostarsOptions>(builder.Configuration.GetSection(Eu
 builder.Services.AddSingleton<EurostarsCalendar>();
 builder.Services.AddScoped<PyPyLeads.Schedule.ClashDetector>();
 builder.Services.AddDeals(builder.Configuration);
+builder.Services.AddSingleton<PyPyLeads.Web.Features.Companies.CompanyTotalCache>();
 
 builder.Services.AddLeadsDatabase(builder.Configuration, data);
 builder.Services.AddDataProtection().SetApplicationName("PyPyLeads").PersistKeysToDbContext<LeadsDbContext>();

@@ -68,12 +68,12 @@ public sealed class PipelineFigures(LeadsDbContext db, IOptions<ReportingOptions
         var stamp = await ChangeStamp.ReadAsync(db, ChangeStamp.Pipeline, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var minute = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
-        if (cache.Get(stamp, minute) is { } cached)
+        if (cache.TryGet((stamp, minute), out var cached))
         {
             return cached;
         }
         var figures = await ComputeFreshAsync(cancellationToken);
-        cache.Set(stamp, minute, figures);
+        cache.Set((stamp, minute), figures);
         return figures;
     }
 
@@ -190,13 +190,4 @@ public sealed class PipelineFigures(LeadsDbContext db, IOptions<ReportingOptions
 }
 
 /// <summary>The last dashboard figures this app instance computed, with the stamp and minute they hold for (a singleton).</summary>
-public sealed class PipelineFiguresCache
-{
-    private sealed record Entry(long Stamp, DateTime Minute, DashboardFigures Figures);
-
-    private volatile Entry? _last;
-
-    public DashboardFigures? Get(long stamp, DateTime minute) => _last is { } e && e.Stamp == stamp && e.Minute == minute ? e.Figures : null;
-
-    public void Set(long stamp, DateTime minute, DashboardFigures figures) => _last = new Entry(stamp, minute, figures);
-}
+public sealed class PipelineFiguresCache : LastValueCache<(long Stamp, DateTime Minute), DashboardFigures>;

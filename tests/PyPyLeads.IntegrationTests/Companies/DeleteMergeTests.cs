@@ -17,9 +17,12 @@ public sealed class DeleteMergeTests : IDisposable
         var member = await People.MemberAsync(_app, admin, "Armin Rigo", "armin@example.org");
         var id = await LogContactAsync(admin, "Yelp", "Jane Doe");
         await LogContactAsync(admin, "Google");
+        Assert.Equal("2", Total(await member.GetPageAsync("/companies")));
 
         Assert.Equal(HttpStatusCode.Redirect, (await member.SubmitAsync($"/companies/{id}/delete", $"/companies/{id}/delete", [])).StatusCode);
-        Assert.Equal(["Google"], (await member.GetPageAsync("/companies")).CompanyNames());
+        var list = await member.GetPageAsync("/companies");
+        Assert.Equal(["Google"], list.CompanyNames());
+        Assert.Equal("1", Total(list)); // the count kept for the list moved with the delete
         Assert.Empty((await member.GetPageAsync("/companies?q=jane")).CompanyNames());
         Assert.DoesNotContain("Yelp", await member.GetStringAsync("/companies/export.csv"), StringComparison.Ordinal);
 
@@ -37,10 +40,14 @@ public sealed class DeleteMergeTests : IDisposable
         var deleted = await admin.GetPageAsync("/companies/deleted");
         Assert.Contains("Yelp", deleted.QuerySelector("[data-testid=deleted-company]")!.TextContent, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await admin.SubmitAsync(deleted, $"/companies/{id}/restore", [])).StatusCode);
-        Assert.Equal(["Google", "Yelp"], (await admin.GetPageAsync("/companies")).CompanyNames());
+        var restored = await admin.GetPageAsync("/companies");
+        Assert.Equal(["Google", "Yelp"], restored.CompanyNames());
+        Assert.Equal("2", Total(restored));
         Assert.Equal(["Yelp"], (await admin.GetPageAsync("/companies?q=jane")).CompanyNames());
         Assert.Equal(["company.restored", "company.deleted"], (await admin.GetPageAsync($"/companies/{id}")).QuerySelectorAll("[data-testid=timeline-entry]").Take(2).Select(e => e.GetAttribute("data-kind")));
     }
+
+    private static string Total(AngleSharp.Html.Dom.IHtmlDocument list) => list.QuerySelector("[data-testid=company-total]")!.TextContent;
 
     [Fact]
     public async Task Restore_is_refused_when_a_new_company_has_taken_the_name_meanwhile()
