@@ -15,6 +15,7 @@ public static class DealsSetup
             .ValidateOnStart();
         services.AddScoped<PipelineFigures>();
         services.AddSingleton<PipelineFiguresCache>();
+        services.AddSingleton<BoardSumsCache>();
         return services;
     }
 
