@@ -498,6 +498,9 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
 
                     b.HasIndex("CompanyId", "Name");
 
+                    b.HasIndex("CompanyId", "Name", "Id")
+                        .HasFilter("DeletedAtUtc IS NULL");
+
                     b.ToTable("People");
                 });
 

@@ -480,6 +480,9 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
 
                     b.HasIndex("CompanyId", "Name");
 
+                    b.HasIndex("CompanyId", "Name", "Id")
+                        .HasFilter("DeletedAtUtc IS NULL");
+
                     b.ToTable("People");
                 });
 

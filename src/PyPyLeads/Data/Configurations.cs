@@ -130,6 +130,9 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<PyPyLeads.C
         b.HasIndex(x => new { x.CompanyId, x.EmailKey }).IsUnique().HasFilter("DeletedAtUtc IS NULL AND EmailKey IS NOT NULL");
         // A company's people (the filtered index above cannot serve "WHERE CompanyId = ?" on SQLite).
         b.HasIndex(x => new { x.CompanyId, x.Name });
+        // A company's live people, counted and listed by name from the index alone (the list's people column, the
+        // company page): with 2,000 people at one company the table reads took milliseconds per page.
+        b.HasIndex(x => new { x.CompanyId, x.Name, x.Id }).HasFilter("DeletedAtUtc IS NULL");
         b.HasIndex(x => x.Name);
         b.HasIndex(x => x.EmailKey);
     }
