@@ -39,7 +39,7 @@ public sealed class Results(DataSize size, string machine)
         Line();
         Line($"Written by `bash tests/PyPyLeads.Benchmarks/run.sh {Size.Name}` on {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", Invariant)} UTC; every run rewrites this file.");
         Line($"Machine: {Machine}.");
-        Line("The app is the Release build of src/PyPyLeads.Web in its own process (Production environment, SQLite, Hangfire server on), pinned to core 0;");
+        Line("The app is src/PyPyLeads.Web published as for production (`dotnet publish -c Release`, ReadyToRun) in its own process (Production environment, SQLite, Hangfire server on), pinned to core 0;");
         Line("the harness and wrk run on core 1. Every figure below is the median of three runs after a warm-up.");
         Line();
 
