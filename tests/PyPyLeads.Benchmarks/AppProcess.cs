@@ -30,6 +30,9 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>From Process.Start to the first 200 from /health.</summary>
     public TimeSpan StartedIn { get; private set; }
 
+    /// <summary>The app's CPU time (all its threads) when /health first answered 200.</summary>
+    public TimeSpan CpuWhenStarted { get; private set; }
+
     /// <summary>
     /// The app as published for production (<c>dotnet publish -c Release</c>, ReadyToRun), which run.sh puts in the
     /// folder named by PYPYLEADS_BENCHMARK_APP: the build output would start slower than what users run.
@@ -112,6 +115,7 @@ public sealed class AppProcess : IAsyncDisposable
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     app.StartedIn = watch.Elapsed;
+                    app.CpuWhenStarted = app.CpuTime();
                     return app;
                 }
             }

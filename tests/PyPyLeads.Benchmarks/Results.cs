@@ -154,6 +154,7 @@ public sealed class Results(DataSize size, string machine)
             Line("## Start-up and idle memory");
             Line();
             Line($"Process start to the first 200 on /health, on the generated, migrated database: {string.Join(" / ", startup.Runs.Select(x => F(x, "F2")))} s (median {F(startup.MedianSeconds, "F2")} s).");
+            Line($"The app's CPU time at that first 200 (all threads; it grows much less than the wall time when other processes load the machine): {string.Join(" / ", startup.CpuRuns.Select(x => F(x, "F2")))} s (median {F(startup.MedianCpuSeconds, "F2")} s); the machine's 1-minute load average as each start began: {string.Join(" / ", startup.LoadAverages.Select(x => F(x, "F1")))}.");
             Line($"Resident memory (VmRSS) after {Benchmarks.Startup.Idle.TotalSeconds:F0} s idle: {string.Join(" / ", startup.IdleRuns.Select(x => F(x, "F0")))} MB (median {F(startup.IdleWorkingSetMb, "F0")} MB).");
             Line();
         }
