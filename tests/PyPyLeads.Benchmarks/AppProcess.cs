@@ -7,7 +7,7 @@ using System.Text;
 namespace PyPyLeads.Benchmarks;
 
 /// <summary>
-/// The Release build of PyPyLeads.Web as its own process (Production environment, loopback port, pinned to one core
+/// PyPyLeads.Web, published as for production, as its own process (Production environment, loopback port, pinned to one core
 /// with taskset), so the load generator in this process never shares its core. Disposing stops it.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
@@ -30,8 +30,17 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>From Process.Start to the first 200 from /health.</summary>
     public TimeSpan StartedIn { get; private set; }
 
-    /// <summary>The app's build output folder; built by this project's build (it references the app).</summary>
-    public static string AppFolder => Path.GetDirectoryName(typeof(PyPyLeads.Web.Infrastructure.DataFolder).Assembly.Location)!;
+    /// <summary>The app's CPU time (all its threads) when /health first answered 200.</summary>
+    public TimeSpan CpuWhenStarted { get; private set; }
+
+    /// <summary>
+    /// The app as published for production (<c>dotnet publish -c Release</c>, ReadyToRun), which run.sh puts in the
+    /// folder named by PYPYLEADS_BENCHMARK_APP: the build output would start slower than what users run.
+    /// </summary>
+    public static string AppFolder => Environment.GetEnvironmentVariable("PYPYLEADS_BENCHMARK_APP") is { Length: > 0 } folder
+        && File.Exists(Path.Combine(folder, "PyPyLeads.Web.dll"))
+            ? folder
+            : throw new InvalidOperationException("No published app: run the benchmarks with tests/PyPyLeads.Benchmarks/run.sh, which publishes it.");
 
     /// <summary>Lines the app wrote to stdout/stderr so far.</summary>
     public int LineCount
@@ -106,6 +115,7 @@ public sealed class AppProcess : IAsyncDisposable
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     app.StartedIn = watch.Elapsed;
+                    app.CpuWhenStarted = app.CpuTime();
                     return app;
                 }
             }

@@ -39,7 +39,7 @@ public sealed class Results(DataSize size, string machine)
         Line();
         Line($"Written by `bash tests/PyPyLeads.Benchmarks/run.sh {Size.Name}` on {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", Invariant)} UTC; every run rewrites this file.");
         Line($"Machine: {Machine}.");
-        Line("The app is the Release build of src/PyPyLeads.Web in its own process (Production environment, SQLite, Hangfire server on), pinned to core 0;");
+        Line("The app is src/PyPyLeads.Web published as for production (`dotnet publish -c Release`, ReadyToRun) in its own process (Production environment, SQLite, Hangfire server on), pinned to core 0;");
         Line("the harness and wrk run on core 1. Every figure below is the median of three runs after a warm-up.");
         Line();
 
@@ -154,6 +154,7 @@ public sealed class Results(DataSize size, string machine)
             Line("## Start-up and idle memory");
             Line();
             Line($"Process start to the first 200 on /health, on the generated, migrated database: {string.Join(" / ", startup.Runs.Select(x => F(x, "F2")))} s (median {F(startup.MedianSeconds, "F2")} s).");
+            Line($"The app's CPU time at that first 200 (all threads; it grows much less than the wall time when other processes load the machine): {string.Join(" / ", startup.CpuRuns.Select(x => F(x, "F2")))} s (median {F(startup.MedianCpuSeconds, "F2")} s); the machine's 1-minute load average as each start began: {string.Join(" / ", startup.LoadAverages.Select(x => F(x, "F1")))}.");
             Line($"Resident memory (VmRSS) after {Benchmarks.Startup.Idle.TotalSeconds:F0} s idle: {string.Join(" / ", startup.IdleRuns.Select(x => F(x, "F0")))} MB (median {F(startup.IdleWorkingSetMb, "F0")} MB).");
             Line();
         }

@@ -8,4 +8,8 @@ if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y wrk >/dev/null; else echo "Install wrk first: sudo apt-get install -y wrk" >&2; exit 2; fi
 fi
 dotnet build -c Release tests/PyPyLeads.Benchmarks -v quiet -nologo
+# The app runs as users run it in production (README "Running in production"): published (ReadyToRun), not the build output.
+export PYPYLEADS_BENCHMARK_APP="$PWD/tests/PyPyLeads.Benchmarks/bin/published-app"
+rm -rf "$PYPYLEADS_BENCHMARK_APP"
+dotnet publish src/PyPyLeads.Web -c Release -o "$PYPYLEADS_BENCHMARK_APP" -v quiet -nologo
 exec dotnet run -c Release --no-build --project tests/PyPyLeads.Benchmarks -- "$@"

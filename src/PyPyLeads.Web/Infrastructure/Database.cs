@@ -41,6 +41,9 @@ public static class Database
             if (provider == DatabaseProvider.Sqlite)
             {
                 options.UseSqlite(connectionString, x => x.MigrationsAssembly(LeadsDbContext.SqliteMigrationsAssembly));
+                // The model compiled ahead of time (migrations/add-migration.sh regenerates it; a test fails when it is
+                // out of step): building it from the configurations cost about 0.3 s of CPU on every start.
+                options.UseModel(PyPyLeads.Migrations.Sqlite.CompiledModel.LeadsDbContextModel.Instance);
                 options.AddInterceptors(new SqlitePragmas());
             }
             else
@@ -54,12 +57,20 @@ public static class Database
         return services;
     }
 
-    /// <summary>Applies pending migrations on start. EF Core takes a database-wide lock, so instances sharing SQL Server may race safely.</summary>
+    /// <summary>
+    /// Applies pending migrations on start. EF Core takes a database-wide lock, so instances sharing SQL Server may race
+    /// safely. When none is pending (every start but the first after an upgrade) it only reads the history table:
+    /// MigrateAsync would also take the lock, create the history table if missing and diff the model against the
+    /// migrations' snapshot, about 0.2 s of CPU (the tests check that the model and the migrations are in step).
+    /// </summary>
     public static async Task MigrateAsync(IServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LeadsDbContext>();
-        await db.Database.MigrateAsync();
+        if ((await db.Database.GetPendingMigrationsAsync()).Any())
+        {
+            await db.Database.MigrateAsync();
+        }
         if (db.Database.IsSqlite())
         {
             // WAL lets readers go on while one writer writes; the mode is stored in the file.
