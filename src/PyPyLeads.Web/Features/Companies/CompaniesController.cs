@@ -41,19 +41,13 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
         }
         // Step 2: what the rows show, for those ids only: one query for the page, not one per row.
         var ids = keys.Select(k => k.Id).ToList();
-        var rows = await db.Companies.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new
-        {
-            c.Id, c.Name, c.WebDomain, c.City, c.Country,
-            Consultancy = db.Consultancies.Where(x => x.Id == c.ConsultancyId).Select(x => x.Name).FirstOrDefault(),
-            People = db.People.Count(p => p.CompanyId == c.Id && p.DeletedAtUtc == null),
-            // Scalar subqueries, each an index lookup per row: selecting an object here makes EF rank every encounter instead.
-            LastMetUtc = db.Encounters.Where(e => e.CompanyId == c.Id).Max(e => (DateTime?)e.MetAtUtc),
-            LastStopId = db.Encounters.Where(e => e.CompanyId == c.Id).OrderByDescending(e => e.MetAtUtc).Select(e => e.TourStopId).FirstOrDefault(),
-        }).ToListAsync(cancellationToken);
+        var rows = await RowsQuery(db, ids).ToListAsync(cancellationToken);
         var stopNames = ReferenceData.TourStops.ToDictionary(s => s.Id, s => s.Name);
+        var consultancyNames = ReferenceData.Consultancies.ToDictionary(c => c.Id, c => c.Name);
         var byId = rows.ToDictionary(r => r.Id);
         var page = keys.Where(k => byId.ContainsKey(k.Id)).Select(k => byId[k.Id])
-            .Select(r => new CompanyRow(r.Id, r.Name, r.WebDomain, r.City, r.Country, r.Consultancy, r.People, r.LastMetUtc,
+            .Select(r => new CompanyRow(r.Id, r.Name, r.WebDomain, r.City, r.Country,
+                r.ConsultancyId is { } consultancy ? consultancyNames.GetValueOrDefault(consultancy) : null, r.People, r.LastMetUtc,
                 r.LastStopId is { } stop ? stopNames.GetValueOrDefault(stop) : null)).ToList();
 
         string? next = null, previous = null;
@@ -72,6 +66,21 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
             Consultancies = ReferenceData.Consultancies.OrderBy(c => c.Id).Select(c => new SelectListItem(c.Name, c.Id.ToString(Invariant))).ToList(),
         });
     }
+
+    private sealed record RowData(int Id, string Name, string? WebDomain, string? City, string? Country, int? ConsultancyId, int People,
+        DateTime? LastMetUtc, int? LastStopId);
+
+    /// <summary>
+    /// What the list's rows show, for the page's ids only: one query for the page, not one per row. Compiled once: EF
+    /// otherwise walks and hashes this tree of subqueries on every page view, which cost more than running it.
+    /// </summary>
+    private static readonly Func<LeadsDbContext, List<int>, IAsyncEnumerable<RowData>> RowsQuery = EF.CompileAsyncQuery(
+        (LeadsDbContext db, List<int> ids) => db.Companies.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new RowData(
+            c.Id, c.Name, c.WebDomain, c.City, c.Country, c.ConsultancyId,
+            db.People.Count(p => p.CompanyId == c.Id && p.DeletedAtUtc == null),
+            // Scalar subqueries, each an index lookup per row: selecting an object here makes EF rank every encounter instead.
+            db.Encounters.Where(e => e.CompanyId == c.Id).Max(e => (DateTime?)e.MetAtUtc),
+            db.Encounters.Where(e => e.CompanyId == c.Id).OrderByDescending(e => e.MetAtUtc).Select(e => (int?)e.TourStopId).FirstOrDefault())));
 
     /// <summary>
     /// How many companies the unfiltered list holds. Counting reads every live company's index entry (about a tenth of
