@@ -68,6 +68,15 @@ public sealed class FollowUpDelivery(
     /// <summary>Claims, sends and records. <paramref name="jobId"/> is the calling Hangfire job's, if any.</summary>
     public async Task<DeliveryOutcome> DeliverAsync(int followUpId, string? jobId, CancellationToken cancellationToken)
     {
+        // A read first: in a burst nearly every job finds its follow-up already claimed or sent by a drain, and a read
+        // neither writes nor queues for SQLite's write lock behind the drain's transactions as a claim does. Anything
+        // the claim could take passes (the claim still decides).
+        var staleBefore = Now - _options.StaleClaim;
+        if (!await db.FollowUps.AnyAsync(f => f.Id == followUpId
+                && (f.State == FollowUpState.Scheduled || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore)), cancellationToken))
+        {
+            return DeliveryOutcome.NothingToDo;
+        }
         var claim = await ClaimAsync(followUpId, cancellationToken);
         if (claim is null && jobId is not null && await EarlyByAsync(followUpId, jobId, cancellationToken) is { } early)
         {
@@ -152,6 +161,7 @@ public sealed class FollowUpDelivery(
             return 0;
         }
         var lookingAhead = false;
+        var sending = false;
         try
         {
             var sent = 0;
@@ -162,9 +172,19 @@ public sealed class FollowUpDelivery(
                 var batch = await ClaimDueAsync(BatchSize, cancellationToken);
                 if (batch.Count > 0)
                 {
+                    if (!sending)
+                    {
+                        drainers.StartSending();
+                        sending = true;
+                    }
                     sent += await SendBatchAsync(batch, session, cancellationToken);
                     db.ChangeTracker.Clear();
                     continue;
+                }
+                if (sending)
+                {
+                    drainers.StopSending();
+                    sending = false;
                 }
                 if (lookAhead <= TimeSpan.Zero || TimeProvider.System.GetElapsedTime(started) > LookAheadFor
                     || !(lookingAhead || (lookingAhead = drainers.TryLookAhead())))
@@ -186,6 +206,10 @@ public sealed class FollowUpDelivery(
         }
         finally
         {
+            if (sending)
+            {
+                drainers.StopSending();
+            }
             if (lookingAhead)
             {
                 drainers.StopLookingAhead();
@@ -543,8 +567,9 @@ public sealed class FollowUpDelivery(
 }
 
 /// <summary>
-/// Per app instance (a singleton): how many deliverers drain due follow-ups at once, and which one of them looks ahead
-/// for the next reminders. Two, so that one composes and records while the other waits for the mail server.
+/// Per app instance (a singleton): how many deliverers drain due follow-ups at once, which one of them looks ahead
+/// for the next reminders, and whether any is sending (the burst's other jobs wait for that to end). Two, so that one
+/// composes and records while the other waits for the mail server.
 /// </summary>
 public sealed class DeliveryDrainers
 {
@@ -562,4 +587,55 @@ public sealed class DeliveryDrainers
     internal bool TryLookAhead() => Interlocked.CompareExchange(ref _lookingAhead, 1, 0) == 0;
 
     internal void StopLookingAhead() => Volatile.Write(ref _lookingAhead, 0);
+
+    private readonly Lock _gate = new();
+    private int _sending;
+    private TaskCompletionSource _idle = Idle();
+
+    /// <summary>A drainer has due follow-ups in hand (until it finds none left).</summary>
+    internal void StartSending()
+    {
+        lock (_gate)
+        {
+            if (_sending++ == 0)
+            {
+                _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    internal void StopSending()
+    {
+        lock (_gate)
+        {
+            if (--_sending == 0)
+            {
+                _idle.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes when no drainer of this instance is sending, or after <paramref name="atMost"/> (real time) or on
+    /// cancellation, whichever comes first; never throws.
+    /// </summary>
+    public async Task WhileSendingAsync(TimeSpan atMost, CancellationToken cancellationToken)
+    {
+        Task idle;
+        lock (_gate)
+        {
+            idle = _idle.Task;
+        }
+        if (!idle.IsCompleted)
+        {
+            await idle.WaitAsync(atMost, TimeProvider.System, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private static TaskCompletionSource Idle()
+    {
+        var idle = new TaskCompletionSource();
+        idle.SetResult();
+        return idle;
+    }
 }
