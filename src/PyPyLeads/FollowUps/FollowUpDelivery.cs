@@ -63,6 +63,15 @@ public sealed class FollowUpDelivery(
 
     private readonly FollowUpOptions _options = options.Value;
 
+    // Compiled once: these run once per job and once per message of a burst, where translating the query each time
+    // cost more than running it.
+    private static readonly Func<LeadsDbContext, int, DateTime, CancellationToken, Task<bool>> Claimable = EF.CompileAsyncQuery(
+        (LeadsDbContext db, int id, DateTime staleBefore, CancellationToken _) => db.FollowUps.Any(f => f.Id == id
+            && (f.State == FollowUpState.Scheduled || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore))));
+
+    private static readonly Func<LeadsDbContext, int, Guid, CancellationToken, Task<bool>> StillClaimed = EF.CompileAsyncQuery(
+        (LeadsDbContext db, int id, Guid token, CancellationToken _) => db.FollowUps.Any(f => f.Id == id && f.ClaimToken == token));
+
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     /// <summary>Claims, sends and records. <paramref name="jobId"/> is the calling Hangfire job's, if any.</summary>
@@ -71,9 +80,7 @@ public sealed class FollowUpDelivery(
         // A read first: in a burst nearly every job finds its follow-up already claimed or sent by a drain, and a read
         // neither writes nor queues for SQLite's write lock behind the drain's transactions as a claim does. Anything
         // the claim could take passes (the claim still decides).
-        var staleBefore = Now - _options.StaleClaim;
-        if (!await db.FollowUps.AnyAsync(f => f.Id == followUpId
-                && (f.State == FollowUpState.Scheduled || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore)), cancellationToken))
+        if (!await Claimable(db, followUpId, Now - _options.StaleClaim, cancellationToken))
         {
             return DeliveryOutcome.NothingToDo;
         }
@@ -292,7 +299,7 @@ public sealed class FollowUpDelivery(
                 var claim = claims[next];
                 var followUp = claim.FollowUp;
                 // Done, cancelled or rescheduled since the batch was claimed: the person's change wins, nothing is sent.
-                if (!await db.FollowUps.AnyAsync(f => f.Id == followUp.Id && f.ClaimToken == claim.Token, cancellationToken))
+                if (!await StillClaimed(db, followUp.Id, claim.Token, cancellationToken))
                 {
                     continue;
                 }
