@@ -70,11 +70,12 @@ public static class BackgroundJobs
 
     /// <summary>
     /// Indexes Hangfire.Storage.SQLite does not create. Its "Set" table is indexed on Key and on Value separately, so
-    /// the scheduler's "first due job" (Key = 'schedule', a Score range, lowest Score first), asked once for every
-    /// delayed job it moves to the queue, read and sorted the whole schedule each time: with 10,000 reminders due at
-    /// once, quadratic work on the app's core while the reminders were being sent (measured: 5 ms a lookup at 9,500
-    /// waiting jobs, 0.01 ms with the index). (Key, Value) serves adding to and removing from a set. The storage has
-    /// created its tables by now; IF NOT EXISTS makes this safe to repeat and to race.
+    /// the scheduler's "first due job" (Key = 'schedule', Score up to now, lowest first), asked every second and once
+    /// for every delayed job it moves to the queue, read every waiting job's row and sorted the due ones each time
+    /// (with 10,000 reminders waiting: about 5 ms for the query alone, against 0.01 ms with the index). (Key, Value)
+    /// makes adding a job to the schedule and removing it a point lookup instead of a read of the whole schedule. (The
+    /// library still reads every due row per lookup, as its query has no LIMIT: in a burst that part stays.) The
+    /// storage has created its tables by now; IF NOT EXISTS makes this safe to repeat and to race.
     /// </summary>
     internal static readonly string[] SchedulerIndexes =
     [
