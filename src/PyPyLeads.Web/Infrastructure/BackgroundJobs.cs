@@ -57,7 +57,7 @@ public static class BackgroundJobs
                 UseRecommendedIsolationLevel = true,
                 DisableGlobalLocks = true,
             })
-            : new SQLiteStorage(data.File("hangfire.db"), new SQLiteStorageOptions
+            : WithSchedulerIndexes(new SQLiteStorage(data.File("hangfire.db"), new SQLiteStorageOptions
             {
                 // The default 15 s would delay every enqueued job by up to that much.
                 QueuePollInterval = TimeSpan.FromSeconds(1),
@@ -66,7 +66,36 @@ public static class BackgroundJobs
                 // at once) the two corrupt hangfire.db (Hangfire.Storage.SQLite issue #79). Seen here with 10,000
                 // follow-ups due together at the default 30 s; at 5 minutes the heartbeat comes once a minute.
                 DistributedLockLifetime = TimeSpan.FromMinutes(5),
-            });
+            }), data.File("hangfire.db"));
+
+    /// <summary>
+    /// Indexes Hangfire.Storage.SQLite does not create. Its "Set" table is indexed on Key and on Value separately, so
+    /// the scheduler's "first due job" (Key = 'schedule', Score up to now, lowest first), asked every second and once
+    /// for every delayed job it moves to the queue, read every waiting job's row and sorted the due ones each time
+    /// (with 10,000 reminders waiting: about 5 ms for the query alone, against 0.01 ms with the index). (Key, Value)
+    /// makes adding a job to the schedule and removing it a point lookup instead of a read of the whole schedule. (The
+    /// library still reads every due row per lookup, as its query has no LIMIT: in a burst that part stays.) The
+    /// storage has created its tables by now; IF NOT EXISTS makes this safe to repeat and to race.
+    /// </summary>
+    internal static readonly string[] SchedulerIndexes =
+    [
+        """CREATE INDEX IF NOT EXISTS "IX_Set_Key_Score" ON "Set" ("Key", "Score")""",
+        """CREATE INDEX IF NOT EXISTS "IX_Set_Key_Value" ON "Set" ("Key", "Value")""",
+    ];
+
+    private static SQLiteStorage WithSchedulerIndexes(SQLiteStorage storage, string path)
+    {
+        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30, Pooling = false };
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(builder.ConnectionString);
+        connection.Open();
+        foreach (var sql in SchedulerIndexes)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+        return storage;
+    }
 
     /// <summary>Hangfire's logs through the host's logging; a logger asked of a host already stopped logs nothing.</summary>
     private sealed class HostLogProvider(ILoggerFactory loggerFactory) : Hangfire.Logging.ILogProvider

@@ -63,11 +63,27 @@ public sealed class FollowUpDelivery(
 
     private readonly FollowUpOptions _options = options.Value;
 
+    // Compiled once: these run once per job and once per message of a burst, where translating the query each time
+    // cost more than running it.
+    private static readonly Func<LeadsDbContext, int, DateTime, CancellationToken, Task<bool>> Claimable = EF.CompileAsyncQuery(
+        (LeadsDbContext db, int id, DateTime staleBefore, CancellationToken _) => db.FollowUps.Any(f => f.Id == id
+            && (f.State == FollowUpState.Scheduled || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore))));
+
+    private static readonly Func<LeadsDbContext, int, Guid, CancellationToken, Task<bool>> StillClaimed = EF.CompileAsyncQuery(
+        (LeadsDbContext db, int id, Guid token, CancellationToken _) => db.FollowUps.Any(f => f.Id == id && f.ClaimToken == token));
+
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     /// <summary>Claims, sends and records. <paramref name="jobId"/> is the calling Hangfire job's, if any.</summary>
     public async Task<DeliveryOutcome> DeliverAsync(int followUpId, string? jobId, CancellationToken cancellationToken)
     {
+        // A read first: in a burst nearly every job finds its follow-up already claimed or sent by a drain, and a read
+        // neither writes nor queues for SQLite's write lock behind the drain's transactions as a claim does. Anything
+        // the claim could take passes (the claim still decides).
+        if (!await Claimable(db, followUpId, Now - _options.StaleClaim, cancellationToken))
+        {
+            return DeliveryOutcome.NothingToDo;
+        }
         var claim = await ClaimAsync(followUpId, cancellationToken);
         if (claim is null && jobId is not null && await EarlyByAsync(followUpId, jobId, cancellationToken) is { } early)
         {
@@ -152,6 +168,7 @@ public sealed class FollowUpDelivery(
             return 0;
         }
         var lookingAhead = false;
+        var sending = false;
         try
         {
             var sent = 0;
@@ -162,9 +179,19 @@ public sealed class FollowUpDelivery(
                 var batch = await ClaimDueAsync(BatchSize, cancellationToken);
                 if (batch.Count > 0)
                 {
+                    if (!sending)
+                    {
+                        drainers.StartSending();
+                        sending = true;
+                    }
                     sent += await SendBatchAsync(batch, session, cancellationToken);
                     db.ChangeTracker.Clear();
                     continue;
+                }
+                if (sending)
+                {
+                    drainers.StopSending();
+                    sending = false;
                 }
                 if (lookAhead <= TimeSpan.Zero || TimeProvider.System.GetElapsedTime(started) > LookAheadFor
                     || !(lookingAhead || (lookingAhead = drainers.TryLookAhead())))
@@ -186,6 +213,10 @@ public sealed class FollowUpDelivery(
         }
         finally
         {
+            if (sending)
+            {
+                drainers.StopSending();
+            }
             if (lookingAhead)
             {
                 drainers.StopLookingAhead();
@@ -268,7 +299,7 @@ public sealed class FollowUpDelivery(
                 var claim = claims[next];
                 var followUp = claim.FollowUp;
                 // Done, cancelled or rescheduled since the batch was claimed: the person's change wins, nothing is sent.
-                if (!await db.FollowUps.AnyAsync(f => f.Id == followUp.Id && f.ClaimToken == claim.Token, cancellationToken))
+                if (!await StillClaimed(db, followUp.Id, claim.Token, cancellationToken))
                 {
                     continue;
                 }
@@ -543,8 +574,9 @@ public sealed class FollowUpDelivery(
 }
 
 /// <summary>
-/// Per app instance (a singleton): how many deliverers drain due follow-ups at once, and which one of them looks ahead
-/// for the next reminders. Two, so that one composes and records while the other waits for the mail server.
+/// Per app instance (a singleton): how many deliverers drain due follow-ups at once, which one of them looks ahead
+/// for the next reminders, and whether any is sending (the burst's other jobs wait for that to end). Two, so that one
+/// composes and records while the other waits for the mail server.
 /// </summary>
 public sealed class DeliveryDrainers
 {
@@ -562,4 +594,55 @@ public sealed class DeliveryDrainers
     internal bool TryLookAhead() => Interlocked.CompareExchange(ref _lookingAhead, 1, 0) == 0;
 
     internal void StopLookingAhead() => Volatile.Write(ref _lookingAhead, 0);
+
+    private readonly Lock _gate = new();
+    private int _sending;
+    private TaskCompletionSource _idle = Idle();
+
+    /// <summary>A drainer has due follow-ups in hand (until it finds none left).</summary>
+    internal void StartSending()
+    {
+        lock (_gate)
+        {
+            if (_sending++ == 0)
+            {
+                _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    internal void StopSending()
+    {
+        lock (_gate)
+        {
+            if (--_sending == 0)
+            {
+                _idle.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes when no drainer of this instance is sending, or after <paramref name="atMost"/> (real time) or on
+    /// cancellation, whichever comes first; never throws.
+    /// </summary>
+    public async Task WhileSendingAsync(TimeSpan atMost, CancellationToken cancellationToken)
+    {
+        Task idle;
+        lock (_gate)
+        {
+            idle = _idle.Task;
+        }
+        if (!idle.IsCompleted)
+        {
+            await idle.WaitAsync(atMost, TimeProvider.System, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private static TaskCompletionSource Idle()
+    {
+        var idle = new TaskCompletionSource();
+        idle.SetResult();
+        return idle;
+    }
 }

@@ -7,7 +7,7 @@ namespace PyPyLeads.FollowUps;
 /// The Hangfire entry points. Hangfire's own retries are off: a failed job is dropped, and the reconciler, reading
 /// the database, does whatever it left undone; retries of a failed e-mail are the deliverer's, with back-off.
 /// </summary>
-public sealed class FollowUpJobs(FollowUpDelivery delivery, FollowUpReconciler reconciler, DailyDigest digest)
+public sealed class FollowUpJobs(FollowUpDelivery delivery, FollowUpReconciler reconciler, DailyDigest digest, DeliveryDrainers drainers)
 {
     public const string ReconcileJobId = "followups:reconcile";
     public const string DigestJobId = "followups:digest";
@@ -22,6 +22,10 @@ public sealed class FollowUpJobs(FollowUpDelivery delivery, FollowUpReconciler r
     {
         await delivery.DeliverAsync(followUpId, context?.BackgroundJob.Id, cancellationToken);
         await delivery.DrainAsync(FollowUpDelivery.ShortWait, waitForTurn: false, cancellationToken);
+        // While this instance's drainers are sending a burst, the burst's other jobs have nothing left to do, but each
+        // still costs Hangfire a fetch and two state changes on its storage, on the same core as the sending. Keeping
+        // this worker until the drain is done holds those back until the e-mails are out; the jobs then end at once.
+        await drainers.WhileSendingAsync(FollowUpDelivery.LookAheadFor, cancellationToken);
     }
 
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
