@@ -139,6 +139,7 @@ public sealed class Baseline : IAsyncDisposable
                     "@cutoffUtc" or "@cutoffUtc0" => Text(now.AddDays(-14)),
                     "@lateBefore" => Text(now.AddMinutes(-3)),
                     "@staleBefore" => Text(now.AddMinutes(-6)),
+                    "@name" => PyPyLeads.Data.ChangeStamp.Pipeline, // the change-stamp read before a cached figure
                     "@recentDays" => DateOnly.FromDateTime(now).AddDays(-2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                     _ when name.StartsWith("@ids", StringComparison.Ordinal) && ids.Count > 0 =>
                         ids[Math.Min(ids.Count, int.Parse(name[4..], CultureInfo.InvariantCulture)) - 1],
