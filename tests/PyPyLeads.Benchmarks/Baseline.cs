@@ -141,6 +141,7 @@ public sealed class Baseline : IAsyncDisposable
                     "@staleBefore" => Text(now.AddMinutes(-6)),
                     "@name" => PyPyLeads.Data.ChangeStamp.Pipeline, // the change-stamp read before a cached figure
                     "@recentDays" => DateOnly.FromDateTime(now).AddDays(-2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    "@ids" when ids.Count > 0 => "[" + string.Join(",", ids) + "]", // one JSON parameter (EF.Parameter)
                     _ when name.StartsWith("@ids", StringComparison.Ordinal) && ids.Count > 0 =>
                         ids[Math.Min(ids.Count, int.Parse(name[4..], CultureInfo.InvariantCulture)) - 1],
                     _ => throw new InvalidOperationException($"The baseline does not know parameter {name} of: {sql}"),

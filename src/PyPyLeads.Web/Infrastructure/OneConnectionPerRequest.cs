@@ -8,7 +8,7 @@ namespace PyPyLeads.Web.Infrastructure;
 /// Opens the request's database connection once, for the action, its view and the layout's view components together.
 /// Left to itself EF opens and closes it around every query, and on SQLite each open takes a connection from the pool,
 /// registers EF's functions again and runs the connection pragmas: with a dozen small queries per page that cost more
-/// than the queries. The connection closes when the request's DbContext is disposed.
+/// than the queries. The connection closes when the request's DbContext goes back to the pool (EF resets it).
 /// </summary>
 public sealed class OneConnectionPerRequest(LeadsDbContext db, ILogger<OneConnectionPerRequest> logger) : IAsyncResourceFilter
 {

@@ -97,7 +97,7 @@ public sealed class BoardTests : IAsyncLifetime
         {
             await _w.DealAsync(yelp, Consultancy.OpenEndId, "jacob@openend.se", stage, 100);
         }
-        await _w.Admin.GetPageAsync("/deals"); // warm up
+        await counter.HeardAsync(() => _w.Admin.GetPageAsync("/deals")); // warm up
         // Both loads measured below follow a change, so neither finds the column sums kept from before.
         await _w.DealAsync(yelp, Consultancy.OpenEndId, "jacob@openend.se", DealStage.New, 100);
         counter.Reset();

@@ -25,6 +25,24 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
 
     public void Reset() => Interlocked.Exchange(ref _count, 0);
 
+    /// <summary>
+    /// Repeats <paramref name="request"/> until this counter hears a command. EF asks whether anyone listens at most
+    /// once a second per context (CoreOptionsExtension.LoggingCacheTime), and pooled contexts keep the last answer.
+    /// </summary>
+    public async Task HeardAsync(Func<Task> request)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Count == 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("EF Core's diagnostics never reached the counter.");
+            }
+            await request();
+            await Task.Delay(100);
+        }
+    }
+
     public void OnNext(DiagnosticListener value)
     {
         if (value.Name == DbLoggerCategory.Name)
