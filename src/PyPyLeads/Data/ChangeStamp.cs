@@ -22,8 +22,12 @@ public sealed class ChangeStamp
     public static Task TouchAsync(LeadsDbContext db, string name, CancellationToken cancellationToken) =>
         db.ChangeStamps.Where(s => s.Name == name).ExecuteUpdateAsync(s => s.SetProperty(x => x.Version, Random.Shared.NextInt64()), cancellationToken);
 
+    /// <summary>Read before every cached figure, so compiled once (EF would otherwise translate it again each time).</summary>
     public static Task<long> ReadAsync(LeadsDbContext db, string name, CancellationToken cancellationToken) =>
-        db.ChangeStamps.AsNoTracking().Where(s => s.Name == name).Select(s => s.Version).FirstOrDefaultAsync(cancellationToken);
+        ReadQuery(db, name, cancellationToken);
+
+    private static readonly Func<LeadsDbContext, string, CancellationToken, Task<long>> ReadQuery = EF.CompileAsyncQuery(
+        (LeadsDbContext db, string name, CancellationToken _) => db.ChangeStamps.AsNoTracking().Where(s => s.Name == name).Select(s => s.Version).FirstOrDefault());
 }
 
 public sealed class ChangeStampConfiguration : IEntityTypeConfiguration<ChangeStamp>

@@ -50,13 +50,23 @@ public sealed class ReminderHealth(LeadsDbContext db, JobStorage storage, TimePr
         var now = clock.GetUtcNow().UtcDateTime;
         var lateBefore = now - LateAfter;
         var staleBefore = now - options.Value.StaleClaim - LateAfter;
-        var failed = await db.FollowUps.CountAsync(f => f.State == FollowUpState.Failed, cancellationToken);
-        var late = await db.FollowUps.CountAsync(f => (f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc < lateBefore && f.AttemptCount == 0)
-            || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore), cancellationToken);
-        var recentDays = DateOnly.FromDateTime(now).AddDays(-2);
-        var failedDigests = await db.Digests.CountAsync(d => d.State == DigestState.Failed && d.LocalDate >= recentDays, cancellationToken);
+        var failed = await FailedQuery(db, cancellationToken);
+        var late = await LateQuery(db, lateBefore, staleBefore, cancellationToken);
+        var failedDigests = await FailedDigestsQuery(db, DateOnly.FromDateTime(now).AddDays(-2), cancellationToken);
         return new ReminderHealthReport(JobServerAlive(), failed, late, failedDigests);
     }
+
+    // The admins' banner runs these on every page: compiled once, they skip EF's translation each time.
+    private static readonly Func<LeadsDbContext, CancellationToken, Task<int>> FailedQuery = EF.CompileAsyncQuery(
+        (LeadsDbContext db, CancellationToken _) => db.FollowUps.Count(f => f.State == FollowUpState.Failed));
+
+    private static readonly Func<LeadsDbContext, DateTime, DateTime, CancellationToken, Task<int>> LateQuery = EF.CompileAsyncQuery(
+        (LeadsDbContext db, DateTime lateBefore, DateTime staleBefore, CancellationToken _) => db.FollowUps.Count(f =>
+            (f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc < lateBefore && f.AttemptCount == 0)
+            || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore)));
+
+    private static readonly Func<LeadsDbContext, DateOnly, CancellationToken, Task<int>> FailedDigestsQuery = EF.CompileAsyncQuery(
+        (LeadsDbContext db, DateOnly recentDays, CancellationToken _) => db.Digests.Count(d => d.State == DigestState.Failed && d.LocalDate >= recentDays));
 
     private bool JobServerAlive()
     {
