@@ -330,6 +330,35 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task A_job_lost_long_before_its_time_is_replaced_once_the_follow_up_comes_close_and_the_reminder_goes_out_once()
+    {
+        await using var rig = await ReminderRig.StartAsync();
+        var company = await rig.CompanyAsync("Yelp");
+        var id = await rig.NewFollowUpAsync(company, TimeSpan.FromDays(2));
+        var job = (await rig.FollowUpAsync(id)).HangfireJobId!;
+        rig.App.Services.GetRequiredService<IBackgroundJobClient>().Delete(job);
+
+        // Two days out, the minutely reconcile does not look at its job (that is what keeps it cheap)...
+        Assert.Equal(0, (await rig.ReconcileAsync()).JobsReplaced);
+        Assert.Equal(job, (await rig.FollowUpAsync(id)).HangfireJobId);
+
+        // ...and replaces it once the follow-up is within the look-ahead, in time for its minute.
+        rig.Clock.Advance(TimeSpan.FromDays(2) - FollowUpReconciler.JobCheckAhead + TimeSpan.FromMinutes(1));
+        Assert.Equal(1, (await rig.ReconcileAsync()).JobsReplaced);
+        var replaced = (await rig.FollowUpAsync(id)).HangfireJobId;
+        Assert.NotEqual(job, replaced);
+        Assert.Equal("Scheduled", rig.JobState(replaced));
+        Assert.Equal(0, (await rig.ReconcileAsync()).JobsReplaced);
+
+        // Due: the new job and the reconciler both try; one e-mail.
+        rig.Clock.Advance(FollowUpReconciler.JobCheckAhead);
+        Assert.Equal(DeliveryOutcome.Sent, await rig.RunJobAsync(id));
+        await rig.ReconcileAsync();
+        Assert.Single(rig.Smtp.Received);
+        Assert.Equal(FollowUpState.Reminded, (await rig.FollowUpAsync(id)).State);
+    }
+
+    [Fact]
     public async Task A_job_that_wakes_early_puts_itself_back_for_the_rest_of_the_wait()
     {
         await using var rig = await ReminderRig.StartAsync();
