@@ -30,6 +30,12 @@ public static class Pages
         await using (var app = await AppProcess.StartAsync(data, settings))
         {
             var workloads = await Workloads.BuildAsync(app.BaseAddress, data);
+            // PYPYLEADS_BENCHMARK_WORKLOADS="company list, page 1;dashboard": measure only these (to study one page quickly).
+            if (Environment.GetEnvironmentVariable("PYPYLEADS_BENCHMARK_WORKLOADS") is { Length: > 0 } only)
+            {
+                var names = only.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                workloads = [.. workloads.Where(w => names.Contains(w.Name))];
+            }
             using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
             var load = new Load(app.BaseAddress, log);
             foreach (var workload in workloads)
