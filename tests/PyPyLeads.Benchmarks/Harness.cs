@@ -50,6 +50,8 @@ public static class Harness
         var log = Console.Out;
         log.WriteLine($"PyPyLeads benchmarks, {size.Name} data, in {work}");
         log.WriteLine(results.Machine);
+        results.ProbeQuietMs = Enumerable.Range(0, 20).Min(_ => MachineProbe.WalkMs());
+        log.WriteLine($"Machine probe: fastest walk {results.ProbeQuietMs:F0} ms");
 
         if (only.Contains("data") || !File.Exists(Path.Combine(data, "pypyleads.db")))
         {

@@ -13,7 +13,8 @@ public sealed record Workload(string Name, string Path, string Cookie, Func<long
 }
 
 /// <summary>Max requests/s at a fixed concurrency, and latency at a fixed lower rate.</summary>
-public sealed record LoadFigures(double MaxRequestsPerSecond, double[] MaxRuns, double Rate, double P50Ms, double P99Ms, double[] P99Runs, long Errors);
+/// <param name="ProbeMs">The machine probe's walk (median) before each latency run: how contended the machine's memory was.</param>
+public sealed record LoadFigures(double MaxRequestsPerSecond, double[] MaxRuns, double Rate, double P50Ms, double P99Ms, double[] P99Runs, long Errors, double[] ProbeMs);
 
 /// <summary>
 /// Drives one workload. The maximum comes from wrk (Debian's package: a C load generator cheap enough that the app's
@@ -49,15 +50,17 @@ public sealed class Load(Uri baseAddress, TextWriter log)
         var rate = Math.Max(1, maxMedian * LatencyShare);
         var p50 = new List<double>();
         var p99 = new List<double>();
+        var probe = new List<double>();
         for (var i = 0; i < Runs; i++)
         {
+            probe.Add(MachineProbe.MedianWalkMs());
             var (runP50, runP99, bad) = await OpenLoopAsync(workload, rate, RunLength);
             p50.Add(runP50);
             p99.Add(runP99);
             errors += bad;
         }
-        var figures = new LoadFigures(maxMedian, [.. max], rate, Median(p50), Median(p99), [.. p99], errors);
-        log.WriteLine($"  {workload.Name,-28} max {figures.MaxRequestsPerSecond,8:F0} req/s   at {rate,6:F0} req/s: p50 {figures.P50Ms,6:F2} ms  p99 {figures.P99Ms,6:F2} ms   errors {errors}");
+        var figures = new LoadFigures(maxMedian, [.. max], rate, Median(p50), Median(p99), [.. p99], errors, [.. probe]);
+        log.WriteLine($"  {workload.Name,-28} max {figures.MaxRequestsPerSecond,8:F0} req/s   at {rate,6:F0} req/s: p50 {figures.P50Ms,6:F2} ms  p99 {figures.P99Ms,6:F2} ms   errors {errors}   probe {string.Join("/", probe.Select(x => x.ToString("F0", CultureInfo.InvariantCulture)))} ms");
         return figures;
     }
 

@@ -17,6 +17,9 @@ public sealed class Results(DataSize size, string machine)
     public PageFigures? Pages { get; set; }
     public ReminderResults? Reminders { get; set; }
 
+    /// <summary>The machine probe's fastest walk of the run (see <see cref="MachineProbe"/>), measured at the start.</summary>
+    public double ProbeQuietMs { get; set; }
+
     /// <summary>The results file of a data size, in the benchmark project's folder of the repository.</summary>
     public static string FileFor(DataSize size)
     {
@@ -107,12 +110,15 @@ public sealed class Results(DataSize size, string machine)
             Line($"Max: wrk, 1 thread, {Load.Connections} connections, {Load.RunLength.TotalSeconds} s per run. Latency: open-loop schedule at {Load.LatencyShare * 100}% of that max, " +
                  "each request timed from its planned send instant (no coordinated omission). Signed in as the admin (sees both consultancies).");
             Line();
-            Line("| workload | path | max req/s | the three runs | latency at req/s | p50 ms | p99 ms | p99 of each run | page KB | errors |");
-            Line("|---|---|---:|---|---:|---:|---:|---|---:|---:|");
+            Line($"Machine probe: a fixed memory-bound walk (32 MB, 4 M steps) timed just before each latency run ({F(ProbeQuietMs, "F0")} ms at its fastest, when the harness started); " +
+                 "a larger figure means the virtual machine's neighbours were contending for its memory during that run, and latencies grow with it.");
+            Line();
+            Line("| workload | path | max req/s | the three runs | latency at req/s | p50 ms | p99 ms | p99 of each run | probe ms, each run | page KB | errors |");
+            Line("|---|---|---:|---|---:|---:|---:|---|---|---:|---:|");
             foreach (var (name, f) in pages.App)
             {
                 Line($"| {name} | `{Shorten(pages.Paths[name])}` | {F(f.MaxRequestsPerSecond, "F0")} | {string.Join(" / ", f.MaxRuns.Select(x => F(x, "F0")))} | {F(f.Rate, "F0")} | " +
-                     $"{F(f.P50Ms, "F2")} | {F(f.P99Ms, "F2")} | {string.Join(" / ", f.P99Runs.Select(x => F(x, "F1")))} | {F(pages.Bytes.GetValueOrDefault(name) / 1024.0, "F0")} | {f.Errors} |");
+                     $"{F(f.P50Ms, "F2")} | {F(f.P99Ms, "F2")} | {string.Join(" / ", f.P99Runs.Select(x => F(x, "F1")))} | {string.Join(" / ", f.ProbeMs.Select(x => F(x, "F0")))} | {F(pages.Bytes.GetValueOrDefault(name) / 1024.0, "F0")} | {f.Errors} |");
             }
             Line();
             Line("### Baseline");
