@@ -62,7 +62,9 @@ public sealed class FollowUpReconciler(
     private async Task<int> ReplaceLostJobsAsync(DateTime dueBy, CancellationToken cancellationToken)
     {
         var waiting = await db.FollowUps.AsNoTracking()
-            .Where(f => f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc > dueBy && f.NextAttemptAtUtc <= dueBy + JobCheckAhead)
+            // One with no job at all gets one now, however far off: knowing that costs no Hangfire lookup.
+            .Where(f => f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc > dueBy
+                && (f.HangfireJobId == null || f.NextAttemptAtUtc <= dueBy + JobCheckAhead))
             .Select(f => new { f.Id, f.HangfireJobId, f.NextAttemptAtUtc })
             .ToListAsync(cancellationToken);
         if (waiting.Count == 0)

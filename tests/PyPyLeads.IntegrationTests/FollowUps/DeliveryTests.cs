@@ -350,6 +350,13 @@ public sealed class DeliveryTests
         Assert.Equal("Scheduled", rig.JobState(replaced));
         Assert.Equal(0, (await rig.ReconcileAsync()).JobsReplaced);
 
+        // One that has no job at all (Hangfire was down when it was made) gets one at once, however far off.
+        var later = await rig.NewFollowUpAsync(company, TimeSpan.FromDays(5));
+        await rig.InScopeAsync(sp => sp.GetRequiredService<LeadsDbContext>().FollowUps.Where(f => f.Id == later)
+            .ExecuteUpdateAsync(u => u.SetProperty(f => f.HangfireJobId, (string?)null)));
+        Assert.Equal(1, (await rig.ReconcileAsync()).JobsReplaced);
+        Assert.Equal("Scheduled", rig.JobState((await rig.FollowUpAsync(later)).HangfireJobId));
+
         // Due: the new job and the reconciler both try; one e-mail.
         rig.Clock.Advance(FollowUpReconciler.JobCheckAhead);
         Assert.Equal(DeliveryOutcome.Sent, await rig.RunJobAsync(id));
