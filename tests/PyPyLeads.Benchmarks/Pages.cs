@@ -45,7 +45,14 @@ public static class Pages
                 {
                     bytes[workload.Name] = (await GetAsync(client, workload)).Length;
                 }
+                var linesBefore = app.LineCount;
                 figures[workload.Name] = await load.MeasureAsync(workload, work);
+                // Warnings the app wrote meanwhile (Kestrel's "heartbeat ... thread pool starvation", failed requests).
+                var lines = app.LinesSince(linesBefore);
+                foreach (var i in Enumerable.Range(0, lines.Count).Where(i => lines[i].StartsWith("warn", StringComparison.Ordinal) || lines[i].StartsWith("fail", StringComparison.Ordinal)).Take(5))
+                {
+                    log.WriteLine($"    app: {lines[i]} {(i + 1 < lines.Count ? lines[i + 1].Trim() : "")}");
+                }
             }
             foreach (var workload in workloads.Where(w => w.Name is Workloads.ListPage1 or Workloads.Dashboard))
             {
@@ -55,6 +62,10 @@ public static class Pages
 
         var baseline = new Dictionary<string, LoadFigures>();
         var statements = new Dictionary<string, int>();
+        if (served.Count == 0)
+        {
+            return new PageFigures(figures, baseline, paths, bytes, statements);
+        }
         log.WriteLine("Baseline (bare endpoint on core 0):");
         var pages = served.Select(s => new BaselinePage(paths[s.Key], s.Value, sql[s.Key].Commands)).ToList();
         await using (var server = await Baseline.StartAsync(Path.Combine(data, "pypyleads.db"), pages, work))

@@ -44,7 +44,7 @@ public static class Database
             if (provider == DatabaseProvider.Sqlite)
             {
                 // A list of ids (ids.Contains(c.Id)) goes as one JSON parameter read with json_each: EF 10's default,
-                // a parameter per id, makes EF write the SQL again on every execution (a tenth of the company list's
+                // a parameter per id, makes EF write the SQL again on every execution (a sixth of the company list's
                 // allocations); one parameter keeps one cached SQL text, and SQLite has no plan cache to spoil.
                 options.UseSqlite(connectionString, x => x.MigrationsAssembly(LeadsDbContext.SqliteMigrationsAssembly)
                     .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
