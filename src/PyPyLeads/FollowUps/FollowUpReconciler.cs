@@ -35,7 +35,11 @@ public sealed class FollowUpReconciler(
     /// </summary>
     public static readonly TimeSpan JobCheckAhead = TimeSpan.FromMinutes(15);
 
-    public async Task<ReconcileReport> ReconcileAsync(CancellationToken cancellationToken)
+    /// <param name="everyJob">
+    /// Check the job of every waiting follow-up, however far off: once at start-up, so a hangfire.db deleted or
+    /// replaced while the app was down is made whole at once, not follow-up by follow-up as each comes close.
+    /// </param>
+    public async Task<ReconcileReport> ReconcileAsync(CancellationToken cancellationToken, bool everyJob = false)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var dueBy = now;
@@ -49,7 +53,7 @@ public sealed class FollowUpReconciler(
         var delivered = due > 0 ? await delivery.DrainAsync(TimeSpan.Zero, waitForTurn: true, cancellationToken) : 0;
         db.ChangeTracker.Clear();
 
-        var replaced = await ReplaceLostJobsAsync(dueBy, cancellationToken);
+        var replaced = await ReplaceLostJobsAsync(dueBy, everyJob ? DateTime.MaxValue : dueBy + JobCheckAhead, cancellationToken);
         var flagged = await FlagAfterEndAsync(now, cancellationToken);
         if (due > 0 || replaced > 0 || flagged > 0)
         {
@@ -59,12 +63,13 @@ public sealed class FollowUpReconciler(
         return new ReconcileReport(due, delivered, replaced, flagged);
     }
 
-    private async Task<int> ReplaceLostJobsAsync(DateTime dueBy, CancellationToken cancellationToken)
+    /// <summary>Gives a new job to each waiting follow-up due by <paramref name="checkBefore"/> whose job is gone, and to each without one.</summary>
+    private async Task<int> ReplaceLostJobsAsync(DateTime dueBy, DateTime checkBefore, CancellationToken cancellationToken)
     {
         var waiting = await db.FollowUps.AsNoTracking()
             // One with no job at all gets one now, however far off: knowing that costs no Hangfire lookup.
             .Where(f => f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc > dueBy
-                && (f.HangfireJobId == null || f.NextAttemptAtUtc <= dueBy + JobCheckAhead))
+                && (f.HangfireJobId == null || f.NextAttemptAtUtc <= checkBefore))
             .Select(f => new { f.Id, f.HangfireJobId, f.NextAttemptAtUtc })
             .ToListAsync(cancellationToken);
         if (waiting.Count == 0)

@@ -366,6 +366,22 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task Starting_the_app_replaces_every_lost_job_however_far_off()
+    {
+        await using var rig = await ReminderRig.StartAsync();
+        var company = await rig.CompanyAsync("Mozilla");
+        var id = await rig.NewFollowUpAsync(company, TimeSpan.FromDays(30));
+        var job = (await rig.FollowUpAsync(id)).HangfireJobId!;
+        rig.App.Services.GetRequiredService<IBackgroundJobClient>().Delete(job);
+        Assert.Equal(0, (await rig.ReconcileAsync()).JobsReplaced); // the minutely run leaves it for later
+
+        // As after hangfire.db was deleted while the app was down: the start-up reconcile checks every job.
+        await rig.RestartAsync();
+        await WaitUntilAsync(async () => (await rig.FollowUpAsync(id)).HangfireJobId != job);
+        Assert.Equal("Scheduled", rig.JobState((await rig.FollowUpAsync(id)).HangfireJobId));
+    }
+
+    [Fact]
     public async Task A_job_that_wakes_early_puts_itself_back_for_the_rest_of_the_wait()
     {
         await using var rig = await ReminderRig.StartAsync();

@@ -77,7 +77,7 @@ public sealed class FollowUpsStartup(IServiceScopeFactory scopes, IOptions<Follo
         }, stoppingToken);
         if (options.Value.ReconcileOnStart)
         {
-            await RunAsync("reconcile at start-up", sp => sp.GetRequiredService<FollowUpReconciler>().ReconcileAsync(stoppingToken), stoppingToken);
+            await RunAsync("reconcile at start-up", sp => sp.GetRequiredService<FollowUpReconciler>().ReconcileAsync(stoppingToken, everyJob: true), stoppingToken);
         }
         if (options.Value.WatchdogSeconds <= 0)
         {
