@@ -155,8 +155,9 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
         {
             Company = company, People = peopleRows, PeopleCount = peopleCount, Viewer = viewer, OlderCursor = olderCursor, MergedInto = mergedInto,
             Timeline = entries.Take(TimelinePageSize).Select(e => new TimelineRow(e, viewer.Time(e.AtUtc))).ToList(),
-            Consultancy = await db.Consultancies.Where(c => c.Id == company.ConsultancyId).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken),
-            SourceStop = await db.TourStops.Where(s => s.Id == company.SourceTourStopId).Select(s => s.Name).SingleOrDefaultAsync(cancellationToken),
+            // Reference data, as on the list: the migrations seed these rows from the same lists and nothing edits them.
+            Consultancy = ReferenceData.Consultancies.FirstOrDefault(c => c.Id == company.ConsultancyId)?.Name,
+            SourceStop = ReferenceData.TourStops.FirstOrDefault(s => s.Id == company.SourceTourStopId)?.Name,
             DeletedBy = company.DeletedByUserId is null ? null
                 : await db.Users.Where(u => u.Id == company.DeletedByUserId).Select(u => u.DisplayName).SingleOrDefaultAsync(cancellationToken),
         });
