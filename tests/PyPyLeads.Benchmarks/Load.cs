@@ -16,6 +16,12 @@ public sealed record Workload(string Name, string Path, string Cookie, Func<long
 /// <param name="ProbeMs">The machine probe's walk (median) before each latency run: how contended the machine's memory was.</param>
 public sealed record LoadFigures(double MaxRequestsPerSecond, double[] MaxRuns, double Rate, double P50Ms, double P99Ms, double[] P99Runs, long Errors, double[] ProbeMs);
 
+/// <summary>The app's and the baseline's max requests/s, run in turns; the ratio is the median of each pair's ratio.</summary>
+public sealed record PairedMax(double[] AppRuns, double[] BaselineRuns)
+{
+    public double Ratio => Load.Median(AppRuns.Zip(BaselineRuns, (app, baseline) => app / baseline));
+}
+
 /// <summary>
 /// Drives one workload. The maximum comes from wrk (Debian's package: a C load generator cheap enough that the app's
 /// core, not the generator, is the limit), at <see cref="Connections"/> connections. The latency comes from an open-loop
@@ -62,6 +68,28 @@ public sealed class Load(Uri baseAddress, TextWriter log)
         var figures = new LoadFigures(maxMedian, [.. max], rate, Median(p50), Median(p99), [.. p99], errors, [.. probe]);
         log.WriteLine($"  {workload.Name,-28} max {figures.MaxRequestsPerSecond,8:F0} req/s   at {rate,6:F0} req/s: p50 {figures.P50Ms,6:F2} ms  p99 {figures.P99Ms,6:F2} ms   errors {errors}   probe {string.Join("/", probe.Select(x => x.ToString("F0", CultureInfo.InvariantCulture)))} ms");
         return figures;
+    }
+
+    /// <summary>
+    /// Max requests/s of two servers measured in turns (a run of this one, then a run of the other, three times), so each
+    /// pair ran under the same machine conditions. This virtual machine's speed drifts by 2–3× within minutes, so maxima
+    /// measured minutes apart can't be divided; the ratio of each pair can.
+    /// </summary>
+    public async Task<PairedMax> PairedMaxAsync(Workload workload, Load other, Workload otherWorkload, string workFolder)
+    {
+        await WrkAsync(workload, workFolder, TimeSpan.FromSeconds(3));
+        await other.WrkAsync(otherWorkload, workFolder, TimeSpan.FromSeconds(3));
+        var mine = new List<double>();
+        var theirs = new List<double>();
+        for (var i = 0; i < Runs; i++)
+        {
+            mine.Add((await WrkAsync(workload, workFolder, RunLength)).Rps);
+            theirs.Add((await other.WrkAsync(otherWorkload, workFolder, RunLength)).Rps);
+        }
+        var paired = new PairedMax([.. mine], [.. theirs]);
+        log.WriteLine($"  {workload.Name,-28} in turns: app {string.Join("/", paired.AppRuns.Select(x => x.ToString("F0", CultureInfo.InvariantCulture)))} req/s, " +
+                      $"baseline {string.Join("/", paired.BaselineRuns.Select(x => x.ToString("F0", CultureInfo.InvariantCulture)))} req/s, app/baseline {paired.Ratio:F2}");
+        return paired;
     }
 
     /// <summary>Runs wrk pinned to this process's core; returns requests/s and the count of failed or non-2xx/3xx answers.</summary>

@@ -5,9 +5,13 @@ public sealed record PageFigures(
     Dictionary<string, LoadFigures> Baseline,
     Dictionary<string, string> Paths,
     Dictionary<string, long> Bytes,
-    Dictionary<string, int> BaselineStatements);
+    Dictionary<string, int> BaselineStatements,
+    Dictionary<string, PairedMax> Paired);
 
-/// <summary>The HTTP workloads against the app, then the bare baseline for the list and the dashboard.</summary>
+/// <summary>
+/// The HTTP workloads against the app, then the bare baseline for the list and the dashboard: its own latency, and its
+/// max requests/s in turns with the app's (both servers up, each idle while the other is measured).
+/// </summary>
 public static class Pages
 {
     public static async Task<PageFigures> MeasureAsync(string work, string data, IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, SqlProfile> sql, TextWriter log)
@@ -23,6 +27,9 @@ public static class Pages
         }
 
         var figures = new Dictionary<string, LoadFigures>();
+        var baseline = new Dictionary<string, LoadFigures>();
+        var paired = new Dictionary<string, PairedMax>();
+        var statements = new Dictionary<string, int>();
         var paths = new Dictionary<string, string>();
         var bytes = new Dictionary<string, long>();
         var served = new Dictionary<string, byte[]>();
@@ -54,30 +61,27 @@ public static class Pages
                     log.WriteLine($"    app: {lines[i]} {(i + 1 < lines.Count ? lines[i + 1].Trim() : "")}");
                 }
             }
-            foreach (var workload in workloads.Where(w => w.Name is Workloads.ListPage1 or Workloads.Dashboard))
+            var compared = workloads.Where(w => w.Name is Workloads.ListPage1 or Workloads.Dashboard).ToList();
+            foreach (var workload in compared)
             {
                 served[workload.Name] = await GetAsync(client, workload);
             }
-        }
-
-        var baseline = new Dictionary<string, LoadFigures>();
-        var statements = new Dictionary<string, int>();
-        if (served.Count == 0)
-        {
-            return new PageFigures(figures, baseline, paths, bytes, statements);
-        }
-        log.WriteLine("Baseline (bare endpoint on core 0):");
-        var pages = served.Select(s => new BaselinePage(paths[s.Key], s.Value, sql[s.Key].Commands)).ToList();
-        await using (var server = await Baseline.StartAsync(Path.Combine(data, "pypyleads.db"), pages, work))
-        {
-            var load = new Load(server.BaseAddress, log);
-            foreach (var (name, _) in served)
+            if (compared.Count > 0)
             {
-                statements[name] = sql[name].Statements;
-                baseline[name] = await load.MeasureAsync(new Workload(name, paths[name], ""), work);
+                log.WriteLine("Baseline (bare endpoint on core 0):");
+                var pages = compared.Select(w => new BaselinePage(w.Path, served[w.Name], sql[w.Name].Commands)).ToList();
+                await using var server = await Baseline.StartAsync(Path.Combine(data, "pypyleads.db"), pages, work);
+                var bare = new Load(server.BaseAddress, log);
+                foreach (var workload in compared)
+                {
+                    var bareWorkload = new Workload(workload.Name, workload.Path, "");
+                    statements[workload.Name] = sql[workload.Name].Statements;
+                    baseline[workload.Name] = await bare.MeasureAsync(bareWorkload, work);
+                    paired[workload.Name] = await load.PairedMaxAsync(workload, bare, bareWorkload, work);
+                }
             }
         }
-        return new PageFigures(figures, baseline, paths, bytes, statements);
+        return new PageFigures(figures, baseline, paths, bytes, statements, paired);
     }
 
     private static async Task<byte[]> GetAsync(HttpClient client, Workload workload)
