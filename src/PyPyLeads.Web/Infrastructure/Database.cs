@@ -51,7 +51,8 @@ public static class Database
                 // The model compiled ahead of time (migrations/add-migration.sh regenerates it; a test fails when it is
                 // out of step): building it from the configurations cost about 0.3 s of CPU on every start.
                 options.UseModel(PyPyLeads.Migrations.Sqlite.CompiledModel.LeadsDbContextModel.Instance);
-                options.AddInterceptors(new SqlitePragmas());
+                var gate = SqliteWriteGate.For(connectionString);
+                options.AddInterceptors(new SqlitePragmas(), new SqliteWriteGate.Transactions(gate), new SqliteWriteGate.Connections(gate));
             }
             else
             {

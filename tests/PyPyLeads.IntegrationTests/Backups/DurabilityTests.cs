@@ -48,6 +48,54 @@ public sealed class DurabilityTests : IDisposable
         Assert.Equal(["Google", "Mozilla"], await check.ServiceProvider.GetRequiredService<LeadsDbContext>().Companies.OrderBy(c => c.Name).Select(c => c.Name).ToListAsync());
     }
 
+    [Fact]
+    public async Task A_write_transaction_left_without_commit_lets_the_next_writer_in_once_its_request_ends()
+    {
+        _ = _app.Services;
+        await using (var request = _app.Services.CreateAsyncScope())
+        {
+            var db = request.ServiceProvider.GetRequiredService<LeadsDbContext>();
+            await db.Database.OpenConnectionAsync(); // as every page request does (OneConnectionPerRequest)
+            await using (var transaction = await db.Database.BeginTransactionAsync())
+            {
+                db.Companies.Add(new Company { Name = "Lost", NameKey = "lost", CreatedAtUtc = new DateTime(2011, 3, 7, 19, 30, 0, DateTimeKind.Utc) });
+                await db.SaveChangesAsync();
+                // no commit: an exception left the block; SQLite rolls back, no EF transaction event is raised
+            }
+        } // the request's context goes back to the pool and its connection closes
+
+        // Were the write gate's turn lost, this would wait 30 s and fail.
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var next = _app.Services.CreateAsyncScope();
+        var writer = next.ServiceProvider.GetRequiredService<LeadsDbContext>();
+        await writer.InTransactionAsync(ct =>
+        {
+            writer.Companies.Add(new Company { Name = "Mozilla", NameKey = "mozilla", CreatedAtUtc = new DateTime(2011, 3, 7, 22, 30, 0, DateTimeKind.Utc) });
+            return writer.SaveChangesAsync(ct);
+        }, cancel.Token);
+
+        Assert.Equal(["Mozilla"], await writer.Companies.Select(c => c.Name).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_write_transactions_all_commit()
+    {
+        _ = _app.Services;
+        await Task.WhenAll(Enumerable.Range(1, 20).Select(i => Task.Run(async () =>
+        {
+            await using var scope = _app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<LeadsDbContext>();
+            await db.InTransactionAsync(async ct =>
+            {
+                db.Companies.Add(new Company { Name = $"Company {i:D2}", NameKey = $"company {i:D2}", CreatedAtUtc = new DateTime(2011, 3, 7, 19, 30, 0, DateTimeKind.Utc) });
+                return await db.SaveChangesAsync(ct);
+            });
+        })));
+
+        await using var check = _app.Services.CreateAsyncScope();
+        Assert.Equal(20, await check.ServiceProvider.GetRequiredService<LeadsDbContext>().Companies.CountAsync());
+    }
+
     private static async Task<string> Pragma(LeadsDbContext db, string name)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
