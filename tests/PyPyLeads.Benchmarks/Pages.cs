@@ -58,9 +58,13 @@ public static class Pages
                 var lines = app.LinesSince(linesBefore);
                 foreach (var i in Enumerable.Range(0, lines.Count).Where(i => lines[i].StartsWith("warn", StringComparison.Ordinal) || lines[i].StartsWith("fail", StringComparison.Ordinal)).Take(5))
                 {
-                    log.WriteLine($"    app: {lines[i]} {(i + 1 < lines.Count ? lines[i + 1].Trim() : "")}");
+                    // The line after the category carries the message; a failure's exception follows it.
+                    var detail = lines.Skip(i + 1).Take(lines[i].StartsWith("fail", StringComparison.Ordinal) ? 3 : 1).Select(l => l.Trim());
+                    log.WriteLine($"    app: {lines[i]} {string.Join(" | ", detail)}");
                 }
             }
+            // The app's whole log beside the data, for the stack traces the summary lines above leave out.
+            await File.WriteAllTextAsync(Path.Combine(work, "app-pages.log"), app.Output);
             var compared = workloads.Where(w => w.Name is Workloads.ListPage1 or Workloads.Dashboard).ToList();
             foreach (var workload in compared)
             {
