@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using PyPyLeads.Data;
 using PyPyLeads.Users;
 
@@ -44,6 +46,15 @@ public static class Authentication
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.SlidingExpiration = true;
             options.ExpireTimeSpan = TimeSpan.FromDays(14);
+            options.Events.OnValidatePrincipal = context =>
+            {
+                // Identity's validator is built (SignInManager, UserManager, their store) on every request just to find
+                // that the stamp is not due; the same test, made first, leaves it to the requests where it is.
+                var stamps = context.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityStampValidatorOptions>>().Value;
+                return context.Properties.IssuedUtc is { } issued && (stamps.TimeProvider ?? TimeProvider.System).GetUtcNow() - issued <= stamps.ValidationInterval
+                    ? Task.CompletedTask
+                    : SecurityStampValidator.ValidatePrincipalAsync(context);
+            };
             options.Events.OnRedirectToAccessDenied = context =>
             {
                 // A refusal is a 403 answer, not a redirect, and it is logged.
@@ -55,10 +66,25 @@ public static class Authentication
             };
         });
 
+        // After the cookie handler's own post-configuration, which creates the format this wraps.
+        services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, RememberDecryptedCookies>();
+
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, p => p.RequireRole(Roles.Admin))
             // Every endpoint requires sign-in unless it says [AllowAnonymous].
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return services;
+    }
+
+    /// <summary>Puts <see cref="CachedTicketFormat"/> in front of the sign-in cookie's format.</summary>
+    private sealed class RememberDecryptedCookies : IPostConfigureOptions<CookieAuthenticationOptions>
+    {
+        public void PostConfigure(string? name, CookieAuthenticationOptions options)
+        {
+            if (name == IdentityConstants.ApplicationScheme && options.TicketDataFormat is { } format and not CachedTicketFormat)
+            {
+                options.TicketDataFormat = new CachedTicketFormat(format, options.TimeProvider ?? TimeProvider.System);
+            }
+        }
     }
 }
