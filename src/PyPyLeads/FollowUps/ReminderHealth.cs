@@ -37,13 +37,10 @@ public sealed record ReminderHealthReport(bool JobServerRunning, int FailedDeliv
 }
 
 /// <summary>Whether reminders are going out: a live Hangfire server, no failed deliveries, nothing late.</summary>
-public sealed class ReminderHealth(LeadsDbContext db, JobStorage storage, TimeProvider clock, IOptions<FollowUpOptions> options)
+public sealed class ReminderHealth(LeadsDbContext db, JobServerLiveness servers, TimeProvider clock, IOptions<FollowUpOptions> options)
 {
     /// <summary>A reminder still waiting this long after its time is late (the reconciler runs every minute).</summary>
     public static readonly TimeSpan LateAfter = TimeSpan.FromMinutes(3);
-
-    /// <summary>Hangfire servers beat every 30 s; one silent for longer than this is taken for dead.</summary>
-    public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromMinutes(2);
 
     public async Task<ReminderHealthReport> CheckAsync(CancellationToken cancellationToken)
     {
@@ -53,7 +50,7 @@ public sealed class ReminderHealth(LeadsDbContext db, JobStorage storage, TimePr
         var failed = await FailedQuery(db, cancellationToken);
         var late = await LateQuery(db, lateBefore, staleBefore, cancellationToken);
         var failedDigests = await FailedDigestsQuery(db, DateOnly.FromDateTime(now).AddDays(-2), cancellationToken);
-        return new ReminderHealthReport(JobServerAlive(), failed, late, failedDigests);
+        return new ReminderHealthReport(servers.AnyAlive(), failed, late, failedDigests);
     }
 
     // The admins' banner runs these on every page: compiled once, they skip EF's translation each time.
@@ -67,19 +64,46 @@ public sealed class ReminderHealth(LeadsDbContext db, JobStorage storage, TimePr
 
     private static readonly Func<LeadsDbContext, DateOnly, CancellationToken, Task<int>> FailedDigestsQuery = EF.CompileAsyncQuery(
         (LeadsDbContext db, DateOnly recentDays, CancellationToken _) => db.Digests.Count(d => d.State == DigestState.Failed && d.LocalDate >= recentDays));
+}
 
-    private bool JobServerAlive()
+/// <summary>
+/// Whether a Hangfire server has beaten recently. Asking Hangfire reads and deserialises every server's record, and the
+/// admins' banner asks on every page; a server seen alive is taken as alive while its last beat is younger than the timeout,
+/// and for at most <see cref="Remember"/> (so a server stopped and removed is reported at most that much later). A missing server is never remembered:
+/// the next page asks again. One per app (a singleton), as the storage it asks is.
+/// </summary>
+public sealed class JobServerLiveness(JobStorage storage)
+{
+    /// <summary>Hangfire servers beat every 30 s; one silent for longer than this is taken for dead.</summary>
+    public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromMinutes(2);
+
+    public static readonly TimeSpan Remember = TimeSpan.FromSeconds(12);
+
+    private long _aliveUntilTicks;
+
+    public bool AnyAlive()
     {
+        // Heartbeats are stamped with the real clock, whatever the app clock says.
+        var realNow = TimeProvider.System.GetUtcNow().UtcDateTime;
+        if (realNow.Ticks < Interlocked.Read(ref _aliveUntilTicks))
+        {
+            return true;
+        }
+        DateTime? freshest;
         try
         {
-            // Hangfire's heartbeats are stamped with the real clock, whatever the app clock says.
-            var realNow = TimeProvider.System.GetUtcNow().UtcDateTime;
-            return storage.GetMonitoringApi().Servers()
-                .Any(s => s.Heartbeat is { } beat && realNow - DateTime.SpecifyKind(beat, DateTimeKind.Utc) < HeartbeatTimeout);
+            freshest = storage.GetMonitoringApi().Servers().Max(s => s.Heartbeat is { } beat ? DateTime.SpecifyKind(beat, DateTimeKind.Utc) : (DateTime?)null);
         }
         catch (Exception)
         {
             return false;
         }
+        if (freshest is not { } last || realNow - last >= HeartbeatTimeout)
+        {
+            return false;
+        }
+        // Alive by its beat until that beat is HeartbeatTimeout old; asked again sooner, in case it was stopped.
+        Interlocked.Exchange(ref _aliveUntilTicks, Math.Min((last + HeartbeatTimeout).Ticks, (realNow + Remember).Ticks));
+        return true;
     }
 }

@@ -36,6 +36,7 @@ public static class FollowUpsSetup
         services.AddScoped<DailyDigest>();
         services.AddScoped<FollowUpJobs>();
         services.AddScoped<ReminderHealth>();
+        services.AddSingleton<JobServerLiveness>();
         services.AddHostedService<FollowUpsStartup>();
         services.AddHealthChecks().AddCheck<ReminderHealthCheck>("reminders");
         return services;
