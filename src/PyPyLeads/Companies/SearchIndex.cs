@@ -91,7 +91,8 @@ public static class SearchIndex
         var counts = new List<(string Term, int Count)>();
         foreach (var term in terms)
         {
-            counts.Add((term, await Range(db, term).Take(DriveLimit).CountAsync(cancellationToken)));
+            // Ordered as the primary key already walks the range (same plan): a bare Take made EF warn at every start.
+            counts.Add((term, await Range(db, term).OrderBy(t => t.Term).Take(DriveLimit).CountAsync(cancellationToken)));
         }
         var rarest = counts.MinBy(c => c.Count);
         if (rarest.Count == 0)
