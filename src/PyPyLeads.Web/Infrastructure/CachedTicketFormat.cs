@@ -42,6 +42,7 @@ public sealed class CachedTicketFormat(ISecureDataFormat<AuthenticationTicket> i
         if (ticket is not null)
         {
             // The stored copy is never handed out: the handler and the stamp validator change the ticket they get.
+            // Until follows the cookie handler's clock; the cache's own expiry only frees the memory.
             _tickets.Set(protectedText, new Remembered(ticket.Clone(), now + Lifetime), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Lifetime });
         }
         return ticket;

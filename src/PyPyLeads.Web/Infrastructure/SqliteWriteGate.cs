@@ -178,28 +178,22 @@ public sealed class SqliteWriteGate
     /// <summary>A connection closed mid-transaction ends the transaction: its turn comes back.</summary>
     public sealed class Connections(SqliteWriteGate gate) : DbConnectionInterceptor
     {
-        public override InterceptionResult ConnectionClosing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+        public override InterceptionResult ConnectionClosing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result) =>
+            Leave(eventData, result);
+
+        public override ValueTask<InterceptionResult> ConnectionClosingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result) =>
+            ValueTask.FromResult(Leave(eventData, result));
+
+        public override InterceptionResult ConnectionDisposing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result) =>
+            Leave(eventData, result);
+
+        public override ValueTask<InterceptionResult> ConnectionDisposingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result) =>
+            ValueTask.FromResult(Leave(eventData, result));
+
+        private InterceptionResult Leave(ConnectionEventData eventData, InterceptionResult result)
         {
             gate.Leave(eventData.ConnectionId);
             return result;
-        }
-
-        public override ValueTask<InterceptionResult> ConnectionClosingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
-        {
-            gate.Leave(eventData.ConnectionId);
-            return ValueTask.FromResult(result);
-        }
-
-        public override InterceptionResult ConnectionDisposing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
-        {
-            gate.Leave(eventData.ConnectionId);
-            return result;
-        }
-
-        public override ValueTask<InterceptionResult> ConnectionDisposingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
-        {
-            gate.Leave(eventData.ConnectionId);
-            return ValueTask.FromResult(result);
         }
     }
 }
