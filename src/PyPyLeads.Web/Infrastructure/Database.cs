@@ -51,6 +51,7 @@ public static class Database
                 // The model compiled ahead of time (migrations/add-migration.sh regenerates it; a test fails when it is
                 // out of step): building it from the configurations cost about 0.3 s of CPU on every start.
                 options.UseModel(PyPyLeads.Migrations.Sqlite.CompiledModel.LeadsDbContextModel.Instance);
+                KeptOpenSqliteConnection.Use(options);
                 var gate = SqliteWriteGate.For(connectionString);
                 options.AddInterceptors(new SqlitePragmas(), new SqliteWriteGate.Transactions(gate), new SqliteWriteGate.Connections(gate));
             }
@@ -61,7 +62,7 @@ public static class Database
                 // retries when SQL Server in the cloud needs them.
                 options.UseSqlServer(connectionString, x => x.MigrationsAssembly(LeadsDbContext.SqlServerMigrationsAssembly));
             }
-        });
+        }, poolSize: provider == DatabaseProvider.Sqlite ? KeptOpenSqliteConnection.PoolSize : 1024);
         return services;
     }
 
