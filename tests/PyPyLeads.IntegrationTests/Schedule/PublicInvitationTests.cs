@@ -42,6 +42,46 @@ public sealed class PublicInvitationTests : IDisposable
         Assert.Contains("Yelp", Assert.Single(found.QuerySelectorAll("[data-testid=company-row]")).TextContent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Past_99_waiting_requests_the_badge_says_99_plus()
+    {
+        var admin = _app.Client();
+        await People.SetUpAsync(admin);
+        People.Expect(await _app.Client().PostFormAsync("/invite", Invitation()), HttpStatusCode.Redirect, "/invite/thanks");
+
+        // 99 more of the same request, copied in SQL (posting them would take the test a while).
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_app.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            var columns = new List<string>();
+            await using (var info = connection.CreateCommand())
+            {
+                info.CommandText = "SELECT name FROM pragma_table_info('PresentationRequests') WHERE name <> 'Id'";
+                await using var reader = await info.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    columns.Add($"\"{reader.GetString(0)}\"");
+                }
+            }
+            await using var copy = connection.CreateCommand();
+            copy.CommandText = $"""
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @copies)
+                INSERT INTO "PresentationRequests" ({string.Join(", ", columns)}) SELECT {string.Join(", ", columns)} FROM "PresentationRequests", n
+                """;
+            copy.Parameters.AddWithValue("@copies", 98);
+            Assert.Equal(98, await copy.ExecuteNonQueryAsync());
+        }
+        var badge = (await admin.GetPageAsync("/")).QuerySelector("[data-testid=requested-count]")!;
+        Assert.Equal("99", badge.TextContent);
+        Assert.Equal("Requests waiting for an answer", badge.GetAttribute("title"));
+
+        // The hundredth, through the form.
+        People.Expect(await _app.Client().PostFormAsync("/invite", Invitation("Mozilla", "mozilla.org")), HttpStatusCode.Redirect, "/invite/thanks");
+        badge = (await admin.GetPageAsync("/")).QuerySelector("[data-testid=requested-count]")!;
+        Assert.Equal("99+", badge.TextContent);
+        Assert.Equal("More than 99 requests waiting for an answer", badge.GetAttribute("title"));
+    }
+
     [Theory]
     [InlineData("yelp, inc.", null)]
     [InlineData("YELP Inc", null)]
