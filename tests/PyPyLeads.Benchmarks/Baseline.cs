@@ -44,6 +44,10 @@ public sealed class Baseline : IAsyncDisposable
         {
             info.ArgumentList.Add(arg);
         }
+        foreach (var (key, value) in AppProcess.RuntimeSettings)
+        {
+            info.Environment[key] = value;
+        }
         var process = Process.Start(info)!;
         var baseline = new Baseline(process, new Uri($"http://127.0.0.1:{port}/"));
         using var client = new HttpClient();

@@ -6,7 +6,8 @@ public sealed record PageFigures(
     Dictionary<string, string> Paths,
     Dictionary<string, long> Bytes,
     Dictionary<string, int> BaselineStatements,
-    Dictionary<string, PairedMax> Paired);
+    Dictionary<string, PairedMax> Paired,
+    TimeSpan SettledAfter);
 
 /// <summary>
 /// The HTTP workloads against the app, then the bare baseline for the list and the dashboard: its own latency, and its
@@ -34,8 +35,11 @@ public static class Pages
         var bytes = new Dictionary<string, long>();
         var served = new Dictionary<string, byte[]>();
         log.WriteLine("Pages (app on core 0):");
+        var settledAfter = TimeSpan.Zero;
         await using (var app = await AppProcess.StartAsync(data, settings))
         {
+            settledAfter = await app.WaitUntilSettledAsync(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(3));
+            log.WriteLine($"  app idle {settledAfter.TotalSeconds:F0} s after /health answered (its start-up work done)");
             var workloads = await Workloads.BuildAsync(app.BaseAddress, data);
             // PYPYLEADS_BENCHMARK_WORKLOADS="company list, page 1;dashboard": measure only these (to study one page quickly).
             if (Environment.GetEnvironmentVariable("PYPYLEADS_BENCHMARK_WORKLOADS") is { Length: > 0 } only)
@@ -85,7 +89,7 @@ public static class Pages
                 }
             }
         }
-        return new PageFigures(figures, baseline, paths, bytes, statements, paired);
+        return new PageFigures(figures, baseline, paths, bytes, statements, paired, settledAfter);
     }
 
     private static async Task<byte[]> GetAsync(HttpClient client, Workload workload)

@@ -42,8 +42,9 @@ public sealed class Results(DataSize size, string machine)
         Line();
         Line($"Written by `bash tests/PyPyLeads.Benchmarks/run.sh {Size.Name}` on {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", Invariant)} UTC; every run rewrites this file.");
         Line($"Machine: {Machine}.");
-        Line("The app is src/PyPyLeads.Web published as for production (`dotnet publish -c Release`, ReadyToRun) in its own process (Production environment, SQLite, Hangfire server on), pinned to core 0;");
-        Line("the harness and wrk run on core 1. Every figure below is the median of three runs after a warm-up.");
+        Line("The app is src/PyPyLeads.Web published as for production (`dotnet publish -c Release`, ReadyToRun) in its own process (Production environment, SQLite, Hangfire server on), pinned to core 0, " +
+             $"with {string.Join(" ", AppProcess.RuntimeSettings.Select(kv => $"`{kv.Key}={kv.Value}`"))} as README \"Running in production\" gives it (the baseline too);");
+        Line("the harness and wrk run on core 1. Every figure below is the median of three runs after a warm-up (3 s bursts of wrk until one is no more than 5 % faster than the one before).");
         Line();
 
         if (Data is { } d)
@@ -107,7 +108,9 @@ public sealed class Results(DataSize size, string machine)
             Line("## Pages");
             Line();
             Line($"Max: wrk, 1 thread, {Load.Connections} connections, {Load.RunLength.TotalSeconds} s per run. Latency: open-loop schedule at {Load.LatencyShare * 100}% of that max, " +
-                 "each request timed from its planned send instant (no coordinated omission). Signed in as the admin (sees both consultancies).");
+                 "each request timed from its planned send instant (no coordinated omission). Signed in as the admin (sees both consultancies). " +
+                 $"Measuring starts once the app has sat idle for 2 s ({F(pages.SettledAfter.TotalSeconds, "F0")} s after /health first answered): its start-up work, " +
+                 "such as the nightly backup Hangfire finds missed on a copy of the generated data, runs before, not during, the first workload.");
             Line();
             Line($"Machine probe: a fixed memory-bound walk (32 MB, 4 M steps) timed just before each latency run ({F(ProbeQuietMs, "F0")} ms at its fastest, when the harness started); " +
                  "a larger figure means the virtual machine's neighbours were contending for its memory during that run, and latencies grow with it.");
