@@ -22,7 +22,7 @@ public sealed class SqliteWriteGate
     // One gate per database file: every context (requests, Hangfire jobs, the reconciler) on that file shares it.
     private static readonly ConcurrentDictionary<string, SqliteWriteGate> Gates = new(StringComparer.Ordinal);
 
-    // How often a waiter checks that the holder's transaction has not ended unseen.
+    // How often, while writers wait, the gate checks that the holder's transaction has not ended unseen.
     private static readonly TimeSpan Recheck = TimeSpan.FromMilliseconds(100);
 
     private readonly SemaphoreSlim _turn = new(1, 1);
@@ -30,32 +30,71 @@ public sealed class SqliteWriteGate
     private Guid? _holder; // EF's id of the connection holding the turn
     private DbTransaction? _holderTransaction; // null between taking the turn and BEGIN's end
     private long _heldSince;
+    private int _waiting;
+    private Timer? _watch; // runs only while someone waits
 
     public static SqliteWriteGate For(string connectionString) =>
         Gates.GetOrAdd(Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource), _ => new SqliteWriteGate());
 
+    // Waiters stay in the semaphore's queue, so turns go in the order writers came. They used to wake every 100 ms to
+    // look for a lost turn and queue again at the back: with a few hundred form posts waiting, the waking alone took
+    // the core, and a writer could lose its place again and again (the benchmark's POST p99 reached seconds).
     private async ValueTask EnterAsync(CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(Timeout.TotalSeconds * Stopwatch.Frequency);
-        while (!await _turn.WaitAsync(Recheck, cancellationToken))
+        if (_turn.Wait(0))
         {
-            TakeBackLostTurn();
-            if (Stopwatch.GetTimestamp() > deadline)
+            return;
+        }
+        Watch(1);
+        try
+        {
+            if (!await _turn.WaitAsync(Timeout, cancellationToken))
             {
-                throw new TimeoutException($"Another write held the database for more than {Timeout.TotalSeconds:F0} s.");
+                throw TimedOut();
             }
+        }
+        finally
+        {
+            Watch(-1);
         }
     }
 
     private void Enter()
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(Timeout.TotalSeconds * Stopwatch.Frequency);
-        while (!_turn.Wait(Recheck))
+        if (_turn.Wait(0))
         {
-            TakeBackLostTurn();
-            if (Stopwatch.GetTimestamp() > deadline)
+            return;
+        }
+        Watch(1);
+        try
+        {
+            if (!_turn.Wait(Timeout))
             {
-                throw new TimeoutException($"Another write held the database for more than {Timeout.TotalSeconds:F0} s.");
+                throw TimedOut();
+            }
+        }
+        finally
+        {
+            Watch(-1);
+        }
+    }
+
+    private static TimeoutException TimedOut() => new($"Another write held the database for more than {Timeout.TotalSeconds:F0} s.");
+
+    /// <summary>One timer per gate, not one wake-up per waiter: it looks for a lost turn while anyone waits.</summary>
+    private void Watch(int waiters)
+    {
+        lock (_sync)
+        {
+            _waiting += waiters;
+            if (_waiting == 1 && waiters > 0)
+            {
+                _watch ??= new Timer(static gate => ((SqliteWriteGate)gate!).TakeBackLostTurn(), this, System.Threading.Timeout.InfiniteTimeSpan, System.Threading.Timeout.InfiniteTimeSpan);
+                _watch.Change(Recheck, Recheck);
+            }
+            else if (_waiting == 0)
+            {
+                _watch?.Change(System.Threading.Timeout.InfiniteTimeSpan, System.Threading.Timeout.InfiniteTimeSpan);
             }
         }
     }
@@ -97,7 +136,7 @@ public sealed class SqliteWriteGate
     }
 
     /// <summary>
-    /// Two ends raise no EF event, and a waiter that finds either takes the turn back. A transaction disposed without
+    /// Two ends raise no EF event, and the watch finds either and takes the turn back. A transaction disposed without
     /// commit or rollback (an exception inside <c>await using</c>): SQLite rolls it back and the transaction forgets
     /// its connection. A BEGIN that failed: no transaction ever came, and SQLite's own wait for BEGIN is over.
     /// </summary>

@@ -96,6 +96,52 @@ public sealed class DurabilityTests : IDisposable
         Assert.Equal(20, await check.ServiceProvider.GetRequiredService<LeadsDbContext>().Companies.CountAsync());
     }
 
+    [Fact]
+    public async Task Writers_that_wait_get_their_turns_in_the_order_they_came()
+    {
+        _ = _app.Services;
+        var scopes = Enumerable.Range(0, 6).Select(_ => _app.Services.CreateAsyncScope()).ToList();
+        try
+        {
+            var contexts = scopes.Select(s => s.ServiceProvider.GetRequiredService<LeadsDbContext>()).ToList();
+            foreach (var db in contexts)
+            {
+                await db.Database.OpenConnectionAsync(); // as every request does; the waiters then go straight to the gate
+            }
+            var holder = contexts[0];
+            await using var held = await holder.Database.BeginTransactionAsync();
+
+            // Five writers come 50 ms apart and wait longer than the gate's 100 ms recheck; each notes its turn.
+            var turns = new System.Collections.Concurrent.ConcurrentQueue<int>();
+            var writers = new List<Task>();
+            for (var i = 1; i <= 5; i++)
+            {
+                var (db, n) = (contexts[i], i);
+                writers.Add(Task.Run(async () =>
+                {
+                    await using var transaction = await db.Database.BeginTransactionAsync();
+                    turns.Enqueue(n);
+                    db.Companies.Add(new Company { Name = $"Writer {n}", NameKey = $"writer {n}", CreatedAtUtc = new DateTime(2011, 3, 7, 19, 30, 0, DateTimeKind.Utc) });
+                    await db.SaveChangesAsync();
+                    await transaction.CommitAsync();
+                }));
+                await Task.Delay(50);
+            }
+            await Task.Delay(150);
+            await held.CommitAsync();
+            await Task.WhenAll(writers);
+
+            Assert.Equal([1, 2, 3, 4, 5], turns.ToArray());
+        }
+        finally
+        {
+            foreach (var scope in scopes)
+            {
+                await scope.DisposeAsync();
+            }
+        }
+    }
+
     private static async Task<string> Pragma(LeadsDbContext db, string name)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
