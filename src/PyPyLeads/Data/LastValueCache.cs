@@ -12,6 +12,8 @@ public abstract class LastValueCache<TKey, TValue> where TKey : IEquatable<TKey>
     private sealed record Entry(TKey Key, TValue Value);
 
     private volatile Entry? _last;
+    private readonly Lock _computing = new();
+    private (TKey Key, TaskCompletionSource<TValue> Completion)? _pending;
 
     public bool TryGet(TKey key, [MaybeNullWhen(false)] out TValue value)
     {
@@ -25,6 +27,65 @@ public abstract class LastValueCache<TKey, TValue> where TKey : IEquatable<TKey>
     }
 
     public void Set(TKey key, TValue value) => _last = new Entry(key, value);
+
+    /// <summary>
+    /// The value for <paramref name="key"/>: the last one if it holds, else computed by <paramref name="compute"/> once,
+    /// however many requests ask meanwhile; they wait for that one result. Without this, every request that came while
+    /// the key was new (a minute turning, a deal saved) computed the same value again, side by side on one core.
+    /// <paramref name="compute"/> should not depend on the first caller's cancellation: others wait for its result.
+    /// </summary>
+    public async Task<TValue> GetOrComputeAsync(TKey key, Func<Task<TValue>> compute, CancellationToken cancellationToken)
+    {
+        if (TryGet(key, out var value))
+        {
+            return value;
+        }
+        Task<TValue>? theirs = null;
+        TaskCompletionSource<TValue>? mine = null;
+        lock (_computing)
+        {
+            if (TryGet(key, out value))
+            {
+                return value;
+            }
+            if (_pending is { } pending && pending.Key.Equals(key))
+            {
+                theirs = pending.Completion.Task;
+            }
+            else
+            {
+                mine = new TaskCompletionSource<TValue>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _pending = (key, mine);
+            }
+        }
+        if (theirs is not null)
+        {
+            return await theirs.WaitAsync(cancellationToken);
+        }
+        try
+        {
+            var fresh = await compute();
+            Set(key, fresh);
+            mine!.SetResult(fresh);
+            return fresh;
+        }
+        catch (Exception e)
+        {
+            mine!.SetException(e);
+            _ = mine.Task.Exception; // observed here: the waiters, if any, get it too
+            throw;
+        }
+        finally
+        {
+            lock (_computing)
+            {
+                if (_pending is { } pending && ReferenceEquals(pending.Completion, mine))
+                {
+                    _pending = null;
+                }
+            }
+        }
+    }
 }
 
 /// <summary>

@@ -68,13 +68,8 @@ public sealed class PipelineFigures(LeadsDbContext db, IOptions<ReportingOptions
         var stamp = await ChangeStamp.ReadAsync(db, ChangeStamp.Pipeline, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var minute = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
-        if (cache.TryGet((stamp, minute), out var cached))
-        {
-            return cached;
-        }
-        var figures = await ComputeFreshAsync(cancellationToken);
-        cache.Set((stamp, minute), figures);
-        return figures;
+        // Computed by one request; the others that come meanwhile wait for its result (so not cancelled with that one).
+        return await cache.GetOrComputeAsync((stamp, minute), () => ComputeFreshAsync(CancellationToken.None), cancellationToken);
     }
 
     private async Task<DashboardFigures> ComputeFreshAsync(CancellationToken cancellationToken)

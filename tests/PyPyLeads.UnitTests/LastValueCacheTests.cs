@@ -1,0 +1,73 @@
+using PyPyLeads.Data;
+
+namespace PyPyLeads.UnitTests;
+
+public sealed class LastValueCacheTests
+{
+    private sealed class Figures : LastValueCache<int, string>;
+
+    [Fact]
+    public async Task Requests_that_ask_while_a_value_is_computed_wait_for_it_instead_of_computing_it_again()
+    {
+        var cache = new Figures();
+        var computations = 0;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task<string> Compute()
+        {
+            Interlocked.Increment(ref computations);
+            await release.Task;
+            return "figures for minute 1";
+        }
+
+        var askers = Enumerable.Range(0, 20).Select(_ => Task.Run(() => cache.GetOrComputeAsync(1, Compute, CancellationToken.None))).ToList();
+        await Task.Delay(200);
+        Assert.Equal(1, computations);
+        release.SetResult();
+
+        Assert.All(await Task.WhenAll(askers), value => Assert.Equal("figures for minute 1", value));
+        Assert.Equal(1, computations);
+        Assert.Equal("figures for minute 1", await cache.GetOrComputeAsync(1, () => throw new InvalidOperationException("not asked again"), CancellationToken.None));
+
+        // Another key computes again.
+        Assert.Equal("minute 2", await cache.GetOrComputeAsync(2, () => Task.FromResult("minute 2"), CancellationToken.None));
+        Assert.True(cache.TryGet(2, out var last) && last == "minute 2");
+    }
+
+    [Fact]
+    public async Task A_failed_computation_fails_its_waiters_and_is_tried_again_by_the_next_request()
+    {
+        var cache = new Figures();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task<string> Broken()
+        {
+            await release.Task;
+            throw new InvalidOperationException("database is locked");
+        }
+
+        var first = Task.Run(() => cache.GetOrComputeAsync(1, Broken, CancellationToken.None));
+        await Task.Delay(100);
+        var waiter = cache.GetOrComputeAsync(1, () => Task.FromResult("not run"), CancellationToken.None);
+        release.SetResult();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => first);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => waiter);
+
+        Assert.Equal("second try", await cache.GetOrComputeAsync(1, () => Task.FromResult("second try"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_waiter_that_gives_up_leaves_the_computation_to_finish_for_the_others()
+    {
+        var cache = new Figures();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var owner = Task.Run(() => cache.GetOrComputeAsync(1, async () => { await release.Task; return "done"; }, CancellationToken.None));
+        await Task.Delay(100);
+        using var leaving = new CancellationTokenSource();
+        var waiter = cache.GetOrComputeAsync(1, () => Task.FromResult("not run"), leaving.Token);
+        await leaving.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiter);
+
+        release.SetResult();
+        Assert.Equal("done", await owner);
+        Assert.True(cache.TryGet(1, out var value) && value == "done");
+    }
+}
