@@ -38,6 +38,7 @@ public sealed class Load(Uri baseAddress, TextWriter log)
 
     private static readonly Regex RequestsPerSecond = new(@"Requests/sec:\s+([0-9.]+)", RegexOptions.Compiled);
     private static readonly Regex NonSuccess = new(@"Non-2xx or 3xx responses:\s+(\d+)", RegexOptions.Compiled);
+    private static readonly Regex UnexpectedAnswers = new(@"Unexpected answers: (\d+)", RegexOptions.Compiled);
     private static readonly Regex SocketErrors = new(@"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", RegexOptions.Compiled);
 
     public async Task<LoadFigures> MeasureAsync(Workload workload, string workFolder)
@@ -136,6 +137,10 @@ public sealed class Load(Uri baseAddress, TextWriter log)
             {
                 errors += long.Parse(bad.Groups[1].Value, CultureInfo.InvariantCulture);
             }
+            if (UnexpectedAnswers.Match(output) is { Success: true } unexpected)
+            {
+                errors += long.Parse(unexpected.Groups[1].Value, CultureInfo.InvariantCulture);
+            }
             if (SocketErrors.Match(output) is { Success: true } socket)
             {
                 errors += Enumerable.Range(1, 4).Sum(g => long.Parse(socket.Groups[g].Value, CultureInfo.InvariantCulture));
@@ -148,7 +153,13 @@ public sealed class Load(Uri baseAddress, TextWriter log)
         }
     }
 
-    /// <summary>wrk's request: the cookie header, and for a form a body built per request (unique names, so each post creates).</summary>
+    /// <summary>
+    /// wrk's request: the cookie header, and for a form a body built per request (unique names, so each post creates).
+    /// The run's tag comes from here, not from Lua's math.random: wrk never seeds it, so every run drew the same tag, every
+    /// run after the first posted names that already existed, and the app answered with its "already here" form (a 200
+    /// that writes nothing): the POST maxima measured re-rendered forms. A form post succeeds with a redirect; wrk's Lua
+    /// counts any other answer, and the harness reports it as an error.
+    /// </summary>
     private static string LuaScript(Workload workload)
     {
         var script = new StringBuilder();
@@ -160,11 +171,22 @@ public sealed class Load(Uri baseAddress, TextWriter log)
             script.AppendLine("wrk.method = \"POST\"");
             script.AppendLine("wrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"");
             script.AppendLine("local n = 0");
-            script.AppendLine("local run = tostring(math.random(100000000))");
+            script.AppendLine(CultureInfo.InvariantCulture, $"local run = \"{Guid.NewGuid():N}\"");
             script.AppendLine("request = function()");
             script.AppendLine("  n = n + 1");
             script.AppendLine($"  local body = {string.Join(" .. run .. \"-\" .. n .. ", template.Select(Lua))}");
             script.AppendLine("  return wrk.format(nil, nil, nil, body)");
+            script.AppendLine("end");
+            script.AppendLine("unexpected = 0");
+            script.AppendLine("response = function(status, headers, body)");
+            script.AppendLine("  if status ~= 302 then unexpected = unexpected + 1 end");
+            script.AppendLine("end");
+            script.AppendLine("local threads = {}");
+            script.AppendLine("function setup(thread) table.insert(threads, thread) end");
+            script.AppendLine("function done(summary, latency, requests)");
+            script.AppendLine("  local total = 0");
+            script.AppendLine("  for _, thread in ipairs(threads) do total = total + thread:get(\"unexpected\") end");
+            script.AppendLine("  io.write(\"Unexpected answers: \" .. total .. \"\\n\")");
             script.AppendLine("end");
         }
         return script.ToString();
@@ -218,7 +240,8 @@ public sealed class Load(Uri baseAddress, TextWriter log)
                                 Encoding.ASCII, "application/x-www-form-urlencoded");
                         }
                         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
-                        if ((int)response.StatusCode >= 400)
+                        // A form post that saved redirects; a 200 is the form again (refused), not a success.
+                        if (workload.IsPost ? response.StatusCode != HttpStatusCode.Redirect : (int)response.StatusCode >= 400)
                         {
                             Interlocked.Increment(ref errors);
                         }
