@@ -5,7 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if ! command -v wrk >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then apt-get install -y wrk >/dev/null; else echo "Install wrk first: sudo apt-get install -y wrk" >&2; exit 2; fi
+  if [ "$(id -u)" = 0 ]; then
+    # A fresh machine has no package lists yet: without the update, apt-get cannot find wrk.
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+  else
+    echo "Install wrk first: sudo apt-get install -y wrk" >&2; exit 2
+  fi
 fi
 dotnet build -c Release tests/PyPyLeads.Benchmarks -v quiet -nologo
 # The app runs as users run it in production (README "Running in production"): published (ReadyToRun), not the build output.
