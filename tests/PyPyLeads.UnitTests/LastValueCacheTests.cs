@@ -70,4 +70,35 @@ public sealed class LastValueCacheTests
         Assert.Equal("done", await owner);
         Assert.True(cache.TryGet(1, out var value) && value == "done");
     }
+
+    [Fact]
+    public async Task A_refresh_runs_once_however_often_it_is_asked_for_and_its_result_becomes_the_last_value()
+    {
+        var cache = new Figures();
+        cache.Set(1, "minute 1");
+        var computations = 0;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task<string> Compute()
+        {
+            Interlocked.Increment(ref computations);
+            await release.Task;
+            return "minute 2";
+        }
+
+        var refresh = cache.StartRefresh(2, Compute);
+        Assert.NotNull(refresh);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Volatile.Read(ref computations) == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+        Assert.Null(cache.StartRefresh(2, Compute)); // already under way
+        Assert.True(cache.TryGetLast(out var key, out var value) && key == 1 && value == "minute 1"); // still served meanwhile
+
+        release.SetResult();
+        Assert.Equal("minute 2", await refresh);
+        Assert.Equal(1, computations);
+        Assert.True(cache.TryGetLast(out key, out value) && key == 2 && value == "minute 2");
+        Assert.True(cache.TryGet(2, out _));
+    }
 }

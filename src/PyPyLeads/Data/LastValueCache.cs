@@ -28,6 +28,36 @@ public abstract class LastValueCache<TKey, TValue> where TKey : IEquatable<TKey>
 
     public void Set(TKey key, TValue value) => _last = new Entry(key, value);
 
+    /// <summary>The last value, whatever key it holds for.</summary>
+    public bool TryGetLast([MaybeNullWhen(false)] out TKey key, [MaybeNullWhen(false)] out TValue value)
+    {
+        if (_last is { } entry)
+        {
+            (key, value) = (entry.Key, entry.Value);
+            return true;
+        }
+        (key, value) = (default, default);
+        return false;
+    }
+
+    /// <summary>
+    /// Starts computing <paramref name="key"/>'s value on the thread pool, unless that is already under way; the result
+    /// becomes the last value. The task is null when nothing was started. The caller does not wait: it serves an
+    /// older value meanwhile.
+    /// </summary>
+    public Task<TValue>? StartRefresh(TKey key, Func<Task<TValue>> compute)
+    {
+        lock (_computing)
+        {
+            if (_pending is { } pending && pending.Key.Equals(key))
+            {
+                return null;
+            }
+        }
+        // On the pool: SQLite's "async" calls complete synchronously, so the caller would otherwise run the whole of it.
+        return Task.Run(() => GetOrComputeAsync(key, compute, CancellationToken.None));
+    }
+
     /// <summary>
     /// The value for <paramref name="key"/>: the last one if it holds, else computed by <paramref name="compute"/> once,
     /// however many requests ask meanwhile; they wait for that one result. Without this, every request that came while
