@@ -54,8 +54,11 @@ public abstract class LastValueCache<TKey, TValue> where TKey : IEquatable<TKey>
                 return null;
             }
         }
-        // On the pool: SQLite's "async" calls complete synchronously, so the caller would otherwise run the whole of it.
-        return Task.Run(() => GetOrComputeAsync(key, compute, CancellationToken.None));
+        // On a thread of its own, waited for there: SQLite's "async" calls complete synchronously, so on the caller's thread
+        // the caller would run the whole of it, and on the thread pool it would hold one of the very few workers of a
+        // one-core host for its whole run while pages queue behind it.
+        return Task.Factory.StartNew(() => GetOrComputeAsync(key, compute, CancellationToken.None).GetAwaiter().GetResult(),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>
