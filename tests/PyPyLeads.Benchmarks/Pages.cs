@@ -49,6 +49,7 @@ public static class Pages
             }
             using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
             var load = new Load(app.BaseAddress, log);
+            await load.WarmUpAllAsync(workloads, work);
             foreach (var workload in workloads)
             {
                 paths[workload.Name] = workload.Path;

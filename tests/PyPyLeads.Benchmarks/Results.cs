@@ -44,7 +44,7 @@ public sealed class Results(DataSize size, string machine)
         Line($"Machine: {Machine}.");
         Line("The app is src/PyPyLeads.Web published as for production (`dotnet publish -c Release`, ReadyToRun) in its own process (Production environment, SQLite, Hangfire server on), pinned to core 0, " +
              $"with {string.Join(" ", AppProcess.RuntimeSettings.Select(kv => $"`{kv.Key}={kv.Value}`"))} as README \"Running in production\" gives it (the baseline too);");
-        Line("the harness and wrk run on core 1. Every figure below is the median of three runs after a warm-up (3 s bursts of wrk until one is no more than 5 % faster than the one before).");
+        Line("the harness and wrk run on core 1. Every figure below is the median of three runs after a warm-up (first every page workload for 3 s, twice over; then, before each workload, 3 s bursts of wrk until two in a row are no more than 5 % faster than the best before them).");
         Line();
 
         if (Data is { } d)
