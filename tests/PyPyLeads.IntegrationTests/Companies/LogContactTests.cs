@@ -181,5 +181,36 @@ public sealed class LogContactFollowUpTests : IDisposable
         Assert.True(await _app.DbAsync(db => db.Timeline.AnyAsync(t => t.CompanyId == companyId && t.Kind == "followup.scheduled")));
     }
 
+    [Theory]
+    [InlineData("Encounters")] // inside the contact's transaction
+    [InlineData("FollowUps")] // after the contact's commit, while the follow-up is written
+    public async Task A_contact_whose_phone_loses_the_connection_while_it_is_saved_is_kept_whole_with_its_follow_up(string table)
+    {
+        using var app = NewApp();
+        var drop = DroppedConnection.OnFirstInsertInto(app, table);
+        var admin = app.Client();
+        await People.SetUpAsync(admin);
+        var adminId = await app.UserIdAsync(People.AdminEmail);
+        var page = await admin.GetPageAsync("/log-contact");
+        var token = page.QuerySelector("main form input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+
+        // The connection drops mid-save: the client gets no answer.
+        await Assert.ThrowsAnyAsync<Exception>(() => admin.PostAsync("/log-contact", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["TourStopId"] = "2", ["CompanyName"] = "Yelp", ["PersonName"] = "Jane Doe", ["MetBy"] = adminId,
+            ["FollowUp.Wanted"] = "true", ["FollowUp.OwnerUserId"] = adminId, ["FollowUp.DueLocal"] = "2011-03-10T09:00",
+            ["FollowUp.TimeZoneId"] = "America/Los_Angeles", ["FollowUp.Note"] = "Send the JIT numbers",
+        })));
+        Assert.True(drop.Dropped);
+
+        // The client was answered by the drop at once; the server goes on saving.
+        var saved = await DroppedConnection.SettledAsync((1, 1, 1), () => app.DbAsync(async db => (
+            await db.Companies.CountAsync(c => c.Name == "Yelp"),
+            await db.Encounters.CountAsync(),
+            await db.FollowUps.CountAsync(f => f.Note == "Send the JIT numbers" && f.HangfireJobId != null))));
+        Assert.Equal((1, 1, 1), saved);
+    }
+
     public void Dispose() => _app.Dispose();
 }

@@ -43,6 +43,19 @@ public sealed class PublicInvitationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_request_whose_sender_loses_the_connection_while_it_is_saved_is_kept()
+    {
+        using var app = new LeadsApp().With("PublicForm:PermitsPerHour", "1000");
+        var drop = DroppedConnection.OnFirstInsertInto(app, "PresentationRequests");
+        await Assert.ThrowsAnyAsync<Exception>(() => app.Client().PostFormAsync("/invite", Invitation()));
+        Assert.True(drop.Dropped);
+
+        var saved = await DroppedConnection.SettledAsync((1, 1), () => Task.FromResult(Db(app, db =>
+            (db.Companies.Count(c => c.Name == "Yelp"), db.PresentationRequests.Count(p => p.ContactEmail == "jane@yelp.com")))));
+        Assert.Equal((1, 1), saved);
+    }
+
+    [Fact]
     public async Task Past_99_waiting_requests_the_badge_says_99_plus()
     {
         var admin = _app.Client();

@@ -43,7 +43,8 @@ public sealed class InviteController(LeadsDbContext db, TimeProvider clock, ILog
         {
             try
             {
-                await SaveAsync(form, cancellationToken);
+                // Not cancelled by a dropped connection: the request arrived whole, so it is kept.
+                await SaveAsync(form, CancellationToken.None);
                 break;
             }
             catch (DbUpdateException) when (attempt < 3)

@@ -127,14 +127,18 @@ public sealed class LogContactController(LeadsDbContext db, TimeProvider clock, 
             }
         }
 
+        // Once checked, the contact is saved whole, follow-up included, even if the phone that sent it loses its connection
+        // meanwhile: with the request's token a dropped connection rolled the contact back, or, between the two steps,
+        // kept the contact and silently dropped the follow-up asked for with it.
+        var saving = CancellationToken.None;
         try
         {
-            var (savedCompanyId, summary) = await db.InTransactionAsync(ct => SaveAsync(form, viewer, ct), cancellationToken);
+            var (savedCompanyId, summary) = await db.InTransactionAsync(ct => SaveAsync(form, viewer, ct), saving);
             if (form.FollowUp is { Wanted: true } f && f.DueUtc() is { } due)
             {
                 try
                 {
-                    await followUps.CreateAsync(new PyPyLeads.FollowUps.NewFollowUp(savedCompanyId, f.OwnerUserId!, due, f.Note), new PyPyLeads.FollowUps.Actor(viewer.UserId, viewer.Name), cancellationToken);
+                    await followUps.CreateAsync(new PyPyLeads.FollowUps.NewFollowUp(savedCompanyId, f.OwnerUserId!, due, f.Note), new PyPyLeads.FollowUps.Actor(viewer.UserId, viewer.Name), saving);
                     summary += " A follow-up is scheduled.";
                 }
                 catch (PyPyLeads.FollowUps.FollowUpRuleException ex)
