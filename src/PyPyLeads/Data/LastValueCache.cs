@@ -41,9 +41,9 @@ public abstract class LastValueCache<TKey, TValue> where TKey : IEquatable<TKey>
     }
 
     /// <summary>
-    /// Starts computing <paramref name="key"/>'s value on the thread pool, unless that is already under way; the result
-    /// becomes the last value. The task is null when nothing was started. The caller does not wait: it serves an
-    /// older value meanwhile.
+    /// Starts computing <paramref name="key"/>'s value in the background, unless that is already under way (a second
+    /// caller racing the first joins its computation); the result becomes the last value. The task is null when nothing
+    /// was started. The caller does not wait: it serves an older value meanwhile.
     /// </summary>
     public Task<TValue>? StartRefresh(TKey key, Func<Task<TValue>> compute)
     {
