@@ -6,26 +6,36 @@ public sealed class LastValueCacheTests
 {
     private sealed class Figures : LastValueCache<int, string>;
 
+    /// <summary>A computation that counts its runs and does not finish until released.</summary>
+    private sealed class HeldComputation(string result)
+    {
+        private int _runs;
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Runs => Volatile.Read(ref _runs);
+
+        public async Task<string> RunAsync()
+        {
+            Interlocked.Increment(ref _runs);
+            await Release.Task;
+            return result;
+        }
+    }
+
     [Fact]
     public async Task Requests_that_ask_while_a_value_is_computed_wait_for_it_instead_of_computing_it_again()
     {
         var cache = new Figures();
-        var computations = 0;
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        async Task<string> Compute()
-        {
-            Interlocked.Increment(ref computations);
-            await release.Task;
-            return "figures for minute 1";
-        }
+        var computation = new HeldComputation("figures for minute 1");
 
-        var askers = Enumerable.Range(0, 20).Select(_ => Task.Run(() => cache.GetOrComputeAsync(1, Compute, CancellationToken.None))).ToList();
+        var askers = Enumerable.Range(0, 20).Select(_ => Task.Run(() => cache.GetOrComputeAsync(1, computation.RunAsync, CancellationToken.None))).ToList();
         await Task.Delay(200);
-        Assert.Equal(1, computations);
-        release.SetResult();
+        Assert.Equal(1, computation.Runs);
+        computation.Release.SetResult();
 
         Assert.All(await Task.WhenAll(askers), value => Assert.Equal("figures for minute 1", value));
-        Assert.Equal(1, computations);
+        Assert.Equal(1, computation.Runs);
         Assert.Equal("figures for minute 1", await cache.GetOrComputeAsync(1, () => throw new InvalidOperationException("not asked again"), CancellationToken.None));
 
         // Another key computes again.
@@ -76,28 +86,21 @@ public sealed class LastValueCacheTests
     {
         var cache = new Figures();
         cache.Set(1, "minute 1");
-        var computations = 0;
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        async Task<string> Compute()
-        {
-            Interlocked.Increment(ref computations);
-            await release.Task;
-            return "minute 2";
-        }
+        var computation = new HeldComputation("minute 2");
 
-        var refresh = cache.StartRefresh(2, Compute);
+        var refresh = cache.StartRefresh(2, computation.RunAsync);
         Assert.NotNull(refresh);
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (Volatile.Read(ref computations) == 0 && DateTime.UtcNow < deadline)
+        while (computation.Runs == 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(10);
         }
-        Assert.Null(cache.StartRefresh(2, Compute)); // already under way
+        Assert.Null(cache.StartRefresh(2, computation.RunAsync)); // already under way
         Assert.True(cache.TryGetLast(out var key, out var value) && key == 1 && value == "minute 1"); // still served meanwhile
 
-        release.SetResult();
+        computation.Release.SetResult();
         Assert.Equal("minute 2", await refresh);
-        Assert.Equal(1, computations);
+        Assert.Equal(1, computation.Runs);
         Assert.True(cache.TryGetLast(out key, out value) && key == 2 && value == "minute 2");
         Assert.True(cache.TryGet(2, out _));
     }
