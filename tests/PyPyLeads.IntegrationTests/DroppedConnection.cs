@@ -36,20 +36,6 @@ public sealed class DroppedConnection : DbCommandInterceptor
         return drop;
     }
 
-    /// <summary>The client is answered by the drop at once while the server goes on: reads until it shows <paramref name="expected"/> (15 s at most).</summary>
-    public static async Task<T> SettledAsync<T>(T expected, Func<Task<T>> read)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        T value;
-        do
-        {
-            await Task.Delay(100);
-            value = await read();
-        }
-        while (!EqualityComparer<T>.Default.Equals(value, expected) && DateTime.UtcNow < deadline);
-        return value;
-    }
-
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
         InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {

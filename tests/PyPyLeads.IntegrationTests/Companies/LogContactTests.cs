@@ -205,7 +205,7 @@ public sealed class LogContactFollowUpTests : IDisposable
         Assert.True(drop.Dropped);
 
         // The client was answered by the drop at once; the server goes on saving.
-        var saved = await DroppedConnection.SettledAsync((1, 1, 1), () => app.DbAsync(async db => (
+        var saved = await Eventually.EqualAsync((1, 1, 1), () => app.DbAsync(async db => (
             await db.Companies.CountAsync(c => c.Name == "Yelp"),
             await db.Encounters.CountAsync(),
             await db.FollowUps.CountAsync(f => f.Note == "Send the JIT numbers" && f.HangfireJobId != null))));

@@ -50,7 +50,7 @@ public sealed class PublicInvitationTests : IDisposable
         await Assert.ThrowsAnyAsync<Exception>(() => app.Client().PostFormAsync("/invite", Invitation()));
         Assert.True(drop.Dropped);
 
-        var saved = await DroppedConnection.SettledAsync((1, 1), () => Task.FromResult(Db(app, db =>
+        var saved = await Eventually.EqualAsync((1, 1), () => Task.FromResult(Db(app, db =>
             (db.Companies.Count(c => c.Name == "Yelp"), db.PresentationRequests.Count(p => p.ContactEmail == "jane@yelp.com")))));
         Assert.Equal((1, 1), saved);
     }
