@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Hangfire;
+using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PyPyLeads.Data;
@@ -412,6 +413,85 @@ public sealed class DeliveryTests
         await WaitUntilAsync(async () => (await rig.FollowUpAsync(id)).State == FollowUpState.Reminded);
         // The watchdog also sends the owner's daily digest (it is past 08:00 in Stockholm): one reminder is what counts.
         Assert.Single(rig.Smtp.Received, m => m.Message.Headers["X-PyPyLeads-FollowUp"] is not null);
+    }
+
+    [Fact]
+    public async Task The_watchdog_leaves_its_turn_to_a_hangfire_sweep_that_completed_since_its_last_and_takes_over_when_they_stop()
+    {
+        await using var rig = await ReminderRig.StartAsync(configure: app => app.With("FollowUps:WatchdogSeconds", "1"));
+        var company = await rig.CompanyAsync("Yelp");
+        var id = await rig.NewFollowUpAsync(company, TimeSpan.FromMinutes(1));
+        var sweeps = rig.App.Services.GetRequiredService<FollowUpSweeps>();
+        using var stop = new CancellationTokenSource();
+        // Hangfire's sweep completing every 200 ms, as its minutely job does between two watchdog turns.
+        var sweeping = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                sweeps.Completed();
+                await Task.Delay(200);
+            }
+        });
+        rig.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        // Three watchdog turns, each finding a sweep since the last: the reminder (and the owner's digest) wait for it.
+        await Task.Delay(3500);
+        Assert.Empty(rig.Smtp.Received);
+        Assert.Equal(FollowUpState.Scheduled, (await rig.FollowUpAsync(id)).State);
+
+        await stop.CancelAsync();
+        await sweeping;
+        await rig.Smtp.WaitForAsync(1);
+        await WaitUntilAsync(async () => (await rig.FollowUpAsync(id)).State == FollowUpState.Reminded);
+    }
+
+    [Fact]
+    public async Task The_minutely_sweep_reconciles_then_sends_the_digests_and_counts_itself_done()
+    {
+        await using var rig = await ReminderRig.StartAsync();
+        var company = await rig.CompanyAsync("Yelp");
+        var id = await rig.NewFollowUpAsync(company, TimeSpan.FromMinutes(1));
+        rig.Clock.Advance(TimeSpan.FromMinutes(2));
+        var sweeps = rig.App.Services.GetRequiredService<FollowUpSweeps>();
+        var before = sweeps.Count;
+
+        await rig.InScopeAsync(async sp =>
+        {
+            await sp.GetRequiredService<FollowUpJobs>().SweepAsync(CancellationToken.None);
+            return true;
+        });
+
+        Assert.Equal(FollowUpState.Reminded, (await rig.FollowUpAsync(id)).State);
+        // The reminder, and the owner's digest (it is past 08:00 in Stockholm).
+        Assert.Single(rig.Smtp.Received, m => m.Message.Headers["X-PyPyLeads-FollowUp"] is not null);
+        Assert.Equal(2, rig.Smtp.Received.Count);
+        Assert.Equal(before + 1, sweeps.Count);
+    }
+
+    [Fact]
+    public async Task Start_up_registers_the_one_minutely_sweep_and_removes_the_two_jobs_it_replaced()
+    {
+        await using var rig = await ReminderRig.StartAsync();
+        var recurring = rig.App.Services.GetRequiredService<IRecurringJobManager>();
+        // A Hangfire store written by the version before the sweep.
+        foreach (var retired in FollowUpJobs.RetiredJobIds)
+        {
+            recurring.AddOrUpdate<FollowUpJobs>(retired, j => j.ReconcileAsync(CancellationToken.None), Cron.Minutely());
+        }
+
+        await rig.RestartAsync();
+
+        var storage = rig.App.Services.GetRequiredService<JobStorage>();
+        string Ids()
+        {
+            using var connection = storage.GetConnection();
+            return string.Join(", ", connection.GetRecurringJobs().Select(j => j.Id).Where(i => i.StartsWith("followups:", StringComparison.Ordinal)).Order());
+        }
+        Assert.Equal(FollowUpJobs.SweepJobId, await Eventually.EqualAsync(FollowUpJobs.SweepJobId, () => Task.FromResult(Ids())));
+        using var connection = storage.GetConnection();
+        var sweep = Assert.Single(connection.GetRecurringJobs([FollowUpJobs.SweepJobId]));
+        Assert.Equal("* * * * *", sweep.Cron);
+        Assert.Equal(nameof(FollowUpJobs.SweepAsync), sweep.Job.Method.Name);
     }
 
     internal static async Task WaitUntilAsync(Func<Task<bool>> condition, int seconds = 20)

@@ -35,6 +35,7 @@ public static class FollowUpsSetup
         services.AddScoped<FollowUpReconciler>();
         services.AddScoped<DailyDigest>();
         services.AddScoped<FollowUpJobs>();
+        services.AddSingleton<FollowUpSweeps>();
         services.AddScoped<ReminderHealth>();
         services.AddSingleton<JobServerLiveness>();
         services.AddHostedService<FollowUpsStartup>();
@@ -58,13 +59,14 @@ public static class FollowUpsSetup
 }
 
 /// <summary>
-/// At start-up: registers the every-minute reconciler and digest jobs with Hangfire, then reconciles once, so whatever
-/// fell due while the app was down goes out now rather than at the next minute. Then, as a watchdog, runs the
-/// reconciler and the digest itself every <see cref="FollowUpOptions.WatchdogSeconds"/>: Hangfire.Storage.SQLite can
-/// get stuck (a corrupted hangfire.db, an orphaned lock), and reminders must not depend on it. Racing Hangfire's
-/// runs of the same work is safe: every delivery and digest is claimed in the database first.
+/// At start-up: registers the every-minute sweep (reconciler, then digests) with Hangfire, then reconciles once, so
+/// whatever fell due while the app was down goes out now rather than at the next minute. Then, as a watchdog, runs the
+/// reconciler and the digest itself every <see cref="FollowUpOptions.WatchdogSeconds"/> unless a Hangfire sweep
+/// completed in this process since its last turn: Hangfire.Storage.SQLite can get stuck (a corrupted hangfire.db, an
+/// orphaned lock), and reminders must not depend on it. Racing Hangfire's runs of the same work is safe: every
+/// delivery and digest is claimed in the database first.
 /// </summary>
-public sealed class FollowUpsStartup(IServiceScopeFactory scopes, IOptions<FollowUpOptions> options, ILogger<FollowUpsStartup> logger) : BackgroundService
+public sealed class FollowUpsStartup(IServiceScopeFactory scopes, FollowUpSweeps sweeps, IOptions<FollowUpOptions> options, ILogger<FollowUpsStartup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -72,8 +74,11 @@ public sealed class FollowUpsStartup(IServiceScopeFactory scopes, IOptions<Follo
         await RunAsync("register the recurring jobs", sp =>
         {
             var recurring = sp.GetRequiredService<IRecurringJobManager>();
-            recurring.AddOrUpdate<FollowUpJobs>(FollowUpJobs.ReconcileJobId, j => j.ReconcileAsync(CancellationToken.None), Cron.Minutely());
-            recurring.AddOrUpdate<FollowUpJobs>(FollowUpJobs.DigestJobId, j => j.SendDigestsAsync(CancellationToken.None), Cron.Minutely());
+            foreach (var retired in FollowUpJobs.RetiredJobIds)
+            {
+                recurring.RemoveIfExists(retired);
+            }
+            recurring.AddOrUpdate<FollowUpJobs>(FollowUpJobs.SweepJobId, j => j.SweepAsync(CancellationToken.None), Cron.Minutely());
             return Task.CompletedTask;
         }, stoppingToken);
         if (options.Value.ReconcileOnStart)
@@ -86,8 +91,15 @@ public sealed class FollowUpsStartup(IServiceScopeFactory scopes, IOptions<Follo
         }
         // Real time paces the watchdog: it is a polling interval, not a time in the story.
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.WatchdogSeconds), TimeProvider.System);
+        var sweptBefore = sweeps.Count;
         while (await WaitAsync(timer, stoppingToken))
         {
+            var swept = sweeps.Count;
+            if (swept != sweptBefore)
+            {
+                sweptBefore = swept;
+                continue;
+            }
             await RunAsync("reconcile", sp => sp.GetRequiredService<FollowUpReconciler>().ReconcileAsync(stoppingToken), stoppingToken);
             await RunAsync("send the digests", sp => sp.GetRequiredService<DailyDigest>().SendDueDigestsAsync(stoppingToken), stoppingToken);
         }
