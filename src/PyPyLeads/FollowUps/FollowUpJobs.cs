@@ -67,8 +67,8 @@ public sealed class FollowUpJobs(FollowUpDelivery delivery, FollowUpReconciler r
 
 /// <summary>
 /// How many of Hangfire's minutely sweeps completed in this process. The in-process watchdog skips a turn when one
-/// completed since its last: the same work three times a minute (two Hangfire jobs and the watchdog) cost a stall of
-/// 50-350 ms on every page at the minute's turn on a one-core host. It still runs whenever Hangfire's sweep does not.
+/// completed since its last: it ran the same work a third time each minute, which on a one-core host showed as a
+/// 40-180 ms stall on every page at its own second of the minute. It still runs whenever Hangfire's sweep does not.
 /// </summary>
 public sealed class FollowUpSweeps
 {
