@@ -24,8 +24,6 @@ public sealed record LoadFigures(double MaxRequestsPerSecond, double[] MaxRuns, 
 /// </summary>
 public sealed record SlowRequests(int OverTarget, double SlowestSentAtSecond)
 {
-    public const double TargetMs = 25;
-
     public override string ToString() =>
         $"{OverTarget} @ :{SlowestSentAtSecond.ToString("00.0", CultureInfo.InvariantCulture)}";
 }
@@ -48,6 +46,9 @@ public sealed class Load(Uri baseAddress, TextWriter log)
     public const int Connections = 8;
     public static readonly TimeSpan RunLength = TimeSpan.FromSeconds(5);
     public const double LatencyShare = 0.6;
+
+    /// <summary>The issue's target for every page's p99, in ms.</summary>
+    public const double P99TargetMs = 25;
     private const int Runs = 3;
 
     private static readonly Regex RequestsPerSecond = new(@"Requests/sec:\s+([0-9.]+)", RegexOptions.Compiled);
@@ -82,7 +83,7 @@ public sealed class Load(Uri baseAddress, TextWriter log)
             errors += bad;
         }
         var figures = new LoadFigures(maxMedian, [.. max], rate, Median(p50), Median(p99), [.. p99], errors, [.. probe], [.. slow]);
-        log.WriteLine($"  {workload.Name,-28} max {figures.MaxRequestsPerSecond,8:F0} req/s   at {rate,6:F0} req/s: p50 {figures.P50Ms,6:F2} ms  p99 {figures.P99Ms,6:F2} ms   errors {errors}   probe {string.Join("/", probe.Select(x => x.ToString("F0", CultureInfo.InvariantCulture)))} ms   over {SlowRequests.TargetMs} ms {string.Join(" / ", slow)}");
+        log.WriteLine($"  {workload.Name,-28} max {figures.MaxRequestsPerSecond,8:F0} req/s   at {rate,6:F0} req/s: p50 {figures.P50Ms,6:F2} ms  p99 {figures.P99Ms,6:F2} ms   errors {errors}   probe {string.Join("/", probe.Select(x => x.ToString("F0", CultureInfo.InvariantCulture)))} ms   over {P99TargetMs} ms {string.Join(" / ", slow)}");
         return figures;
     }
 
@@ -291,7 +292,7 @@ public sealed class Load(Uri baseAddress, TextWriter log)
         await Task.WhenAll(tasks);
         var slowest = Array.IndexOf(latencies, latencies.Max());
         var slowestSentAt = startedAt.AddSeconds(slowest / rate);
-        var slow = new SlowRequests(latencies.Count(l => l > SlowRequests.TargetMs), slowestSentAt.Second + slowestSentAt.Millisecond / 1000.0);
+        var slow = new SlowRequests(latencies.Count(l => l > P99TargetMs), slowestSentAt.Second + slowestSentAt.Millisecond / 1000.0);
         Array.Sort(latencies);
         return (Percentile(latencies, 0.50), Percentile(latencies, 0.99), errors, slow);
     }
