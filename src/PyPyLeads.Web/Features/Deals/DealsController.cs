@@ -46,12 +46,20 @@ public sealed class DealsController(
                 .ToListAsync(cancellationToken);
             sumsCache.Set(stamp, filter.Query(), sums);
         }
+        // Every column's first cards in one statement (UNION ALL of one bounded, indexed query per stage), not one per column.
+        IQueryable<Deal>? firstCards = null;
+        foreach (var stage in DealStages.Open)
+        {
+            var column = open.Where(d => d.Stage == stage).OrderBy(d => d.ExpectedCloseOn).ThenBy(d => d.Id).Take(limit);
+            firstCards = firstCards is null ? column : firstCards.Concat(column);
+        }
+        var cardsByStage = (await Cards(firstCards!, cancellationToken)).OrderBy(c => c.ExpectedCloseOn).ThenBy(c => c.Id).ToLookup(c => c.Stage);
         var columns = new List<BoardColumn>();
         foreach (var stage in DealStages.Open)
         {
             var mine = sums.Where(s => s.Stage == stage).ToList();
             var convertible = mine.Where(s => _reporting.RateOf(s.Currency) is not null).ToList();
-            var cards = await Cards(open.Where(d => d.Stage == stage).OrderBy(d => d.ExpectedCloseOn).ThenBy(d => d.Id).Take(limit), cancellationToken);
+            var cards = cardsByStage[stage].ToList();
             columns.Add(new BoardColumn(stage, mine.Sum(s => s.Count),
                 convertible.Sum(s => Convert(s.Weighted, s.Currency) / 100m), convertible.Sum(s => Convert(s.Value, s.Currency)),
                 mine.Where(s => _reporting.RateOf(s.Currency) is null).Sum(s => s.Count), cards));
