@@ -14,6 +14,7 @@ public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _stampedOutput = new();
     private readonly object _gate = new();
     private int _lines;
 
@@ -73,6 +74,21 @@ public sealed class AppProcess : IAsyncDisposable
             lock (_gate)
             {
                 return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The same lines, each after the wall-clock time (UTC) this process read it, so that a slow run in the results can be
+    /// matched to what the app logged then (the app's own console lines carry no time).
+    /// </summary>
+    public string StampedOutput
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stampedOutput.ToString();
             }
         }
     }
@@ -237,6 +253,7 @@ public sealed class AppProcess : IAsyncDisposable
         lock (_gate)
         {
             _output.Append(line).Append('\n');
+            _stampedOutput.Append(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:HH:mm:ss.fff} ").Append(line).Append('\n');
             _lines++;
         }
     }

@@ -68,8 +68,9 @@ public static class Pages
                     log.WriteLine($"    app: {lines[i]} {string.Join(" | ", detail)}");
                 }
             }
-            // The app's whole log beside the data, for the stack traces the summary lines above leave out.
-            await File.WriteAllTextAsync(Path.Combine(work, "app-pages.log"), app.Output);
+            // The app's whole log beside the data, for the stack traces the summary lines above leave out; each line carries
+            // the time it was read, to match a slow run to what the app logged then.
+            await File.WriteAllTextAsync(Path.Combine(work, "app-pages.log"), app.StampedOutput);
             var compared = workloads.Where(w => w.Name is Workloads.ListPage1 or Workloads.Dashboard).ToList();
             foreach (var workload in compared)
             {
