@@ -53,6 +53,7 @@ public sealed class DealsController(
             var column = open.Where(d => d.Stage == stage).OrderBy(d => d.ExpectedCloseOn).ThenBy(d => d.Id).Take(limit);
             firstCards = firstCards is null ? column : firstCards.Concat(column);
         }
+        // A UNION promises no order, so each column is put back in the order its query took them in.
         var cardsByStage = (await Cards(firstCards!, cancellationToken)).OrderBy(c => c.ExpectedCloseOn).ThenBy(c => c.Id).ToLookup(c => c.Stage);
         var columns = new List<BoardColumn>();
         foreach (var stage in DealStages.Open)
