@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace PyPyLeads.Benchmarks;
 
@@ -13,10 +12,9 @@ namespace PyPyLeads.Benchmarks;
 public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
-    private readonly StringBuilder _stampedOutput = new();
+    // Each line with the wall-clock time (UTC) this process read it.
+    private readonly List<(DateTime At, string Text)> _lines = [];
     private readonly object _gate = new();
-    private int _lines;
 
     private AppProcess(Process process, Uri baseAddress)
     {
@@ -62,7 +60,7 @@ public sealed class AppProcess : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _lines;
+                return _lines.Count;
             }
         }
     }
@@ -73,7 +71,7 @@ public sealed class AppProcess : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _output.ToString();
+                return string.Concat(_lines.Select(l => l.Text + "\n"));
             }
         }
     }
@@ -88,7 +86,7 @@ public sealed class AppProcess : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _stampedOutput.ToString();
+                return string.Concat(_lines.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.At:HH:mm:ss.fff} {l.Text}\n")));
             }
         }
     }
@@ -218,7 +216,7 @@ public sealed class AppProcess : IAsyncDisposable
     {
         lock (_gate)
         {
-            return _output.ToString().Split('\n').Skip(from).Where(l => l.Length > 0).ToList();
+            return _lines.Skip(from).Select(l => l.Text).Where(l => l.Length > 0).ToList();
         }
     }
 
@@ -252,9 +250,7 @@ public sealed class AppProcess : IAsyncDisposable
         }
         lock (_gate)
         {
-            _output.Append(line).Append('\n');
-            _stampedOutput.Append(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:HH:mm:ss.fff} ").Append(line).Append('\n');
-            _lines++;
+            _lines.Add((DateTime.UtcNow, line));
         }
     }
 
