@@ -98,18 +98,18 @@ public sealed class BoardTests : IAsyncLifetime
     {
         var yelp = await _w.CompanyAsync("Yelp", Consultancy.OpenEndId);
         // Entered latest-closing first, so that the ids run against the dates; two share the soonest date (the lower id first).
-        var ids = new List<(DateOnly Closes, int Id)>();
+        var entered = new List<(DateOnly Closes, int Id)>();
         for (var i = 8; i >= 0; i--)
         {
             var closes = new DateOnly(2011, 5, 1).AddDays(Math.Max(i, 1));
-            ids.Add((closes, await _w.DealAsync(yelp, Consultancy.OpenEndId, "jacob@openend.se", DealStage.Proposal, 100, closesOn: closes)));
+            entered.Add((closes, await _w.DealAsync(yelp, Consultancy.OpenEndId, "jacob@openend.se", DealStage.Proposal, 100, closesOn: closes)));
         }
         // A column beside it, so that the cards of several stages come back together.
         var qualified = await _w.DealAsync(yelp, Consultancy.OpenEndId, "jacob@openend.se", DealStage.Qualified, 100, closesOn: new DateOnly(2011, 4, 1));
 
         var board = await _w.Admin.GetPageAsync("/deals");
         var shown = board.QuerySelectorAll("[data-testid=column-Proposal] [data-testid=deal-card]").Select(c => int.Parse(c.GetAttribute("data-deal-id")!)).ToList();
-        Assert.Equal(ids.OrderBy(d => d.Closes).ThenBy(d => d.Id).Take(5).Select(d => d.Id).ToList(), shown);
+        Assert.Equal(entered.OrderBy(d => d.Closes).ThenBy(d => d.Id).Take(5).Select(d => d.Id).ToList(), shown);
         Assert.Equal([qualified], board.QuerySelectorAll("[data-testid=column-Qualified] [data-testid=deal-card]").Select(c => int.Parse(c.GetAttribute("data-deal-id")!)));
     }
 
