@@ -1,3 +1,4 @@
+using PyPyLeads.Leads;
 using FluentValidation;
 using Hangfire;
 using Microsoft.AspNetCore.DataProtection;
@@ -44,6 +45,9 @@ builder.Services.AddBackups(builder.Configuration, data);
 builder.Services.AddFollowUps(builder.Configuration, data);
 builder.Services.AddHealthChecks().AddDbContextCheck<LeadsDbContext>("database");
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped);
+// The use cases, one line per feature; their validators (nested in each use case) are found in the domain assembly.
+builder.Services.AddValidatorsFromAssemblyContaining<LeadsDbContext>(ServiceLifetime.Scoped);
+builder.Services.AddLeadsUseCases();
 
 builder.Services.AddControllersWithViews(options =>
 {

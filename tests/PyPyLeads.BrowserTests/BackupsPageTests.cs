@@ -24,7 +24,7 @@ public sealed class BackupsPageTests(Browser browser) : IClassFixture<Browser>, 
         await Pages.AssertFitsTheScreenAsync(page);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Back up now" }).ClickAsync();
-        await Expect(page.GetByTestId("message")).ToContainTextAsync("passed SQLite's integrity check");
+        await Expect(page.GetByTestId("flash")).ToContainTextAsync("passed SQLite's integrity check");
         await Expect(page.GetByTestId("backup")).ToHaveCountAsync(1);
         await Expect(page.GetByTestId("backup-check")).ToHaveTextAsync("ok");
         await Expect(page.GetByTestId("backup-time")).ToHaveTextAsync(new Regex(" (CET|CEST)$"));

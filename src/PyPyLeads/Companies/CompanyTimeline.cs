@@ -22,20 +22,6 @@ public static class CompanyTimeline
     // An audit line keeps this much of each value (notes can be long); Details holds 8,000 characters.
     private const int MaxValueInAudit = 1500;
 
-    public static TimelineEntry Entry(int companyId, string kind, string summary, string? details, Actor actor, DateTime atUtc,
-        string? subjectType = null, long? subjectId = null) => new()
-    {
-        CompanyId = companyId,
-        Kind = kind,
-        Summary = summary.Length > 500 ? summary[..499] + "…" : summary,
-        Details = details is { Length: > 8000 } ? details[..7999] + "…" : details,
-        ActorUserId = actor.UserId,
-        ActorName = actor.Name,
-        AtUtc = atUtc,
-        SubjectType = subjectType,
-        SubjectId = subjectId,
-    };
-
     /// <summary>Compares old and new values field by field; only real changes are listed.</summary>
     public static List<FieldChange> Changes(params (string Field, string? From, string? To)[] fields) =>
         fields.Where(f => !string.Equals(f.From ?? "", f.To ?? "", StringComparison.Ordinal))

@@ -149,7 +149,7 @@ public sealed class CsvImportJob(LeadsDbContext db, TimeProvider clock, ILogger<
         }
         var import = await db.CsvImports.AsNoTracking().SingleAsync(i => i.Id == importId, cancellationToken);
         var file = CompanyCsv.Read(import.Content);
-        var actor = new Actor(import.UploadedByUserId, import.UploadedByName);
+        var actor = new Actor(import.UploadedByUserId, import.UploadedByName ?? Actor.System.Name);
         try
         {
             var done = import.ProcessedRows;
@@ -292,12 +292,12 @@ public sealed class CsvImportJob(LeadsDbContext db, TimeProvider clock, ILogger<
 
         foreach (var (company, row) in created)
         {
-            db.Timeline.Add(CompanyTimeline.Entry(company.Id, CompanyTimeline.CompanyCreated,
+            db.Timeline.Add(TimelineEntry.For(company.Id, CompanyTimeline.CompanyCreated,
                 $"{actor.Name} added this company by CSV import", $"From “{fileName}”, row {row.ToString(CultureInfo.InvariantCulture)}.", actor, now, "Company", company.Id));
         }
         foreach (var (person, row) in createdPeople)
         {
-            db.Timeline.Add(CompanyTimeline.Entry(person.CompanyId, CompanyTimeline.PersonAdded,
+            db.Timeline.Add(TimelineEntry.For(person.CompanyId, CompanyTimeline.PersonAdded,
                 $"{actor.Name} added {person.Name}{(person.Role is null ? "" : " (" + person.Role + ")")} by CSV import",
                 $"From “{fileName}”, row {row.ToString(CultureInfo.InvariantCulture)}.", actor, now, "Person", person.Id));
         }

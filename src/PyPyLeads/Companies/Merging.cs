@@ -91,7 +91,7 @@ public static class Merging
             details.Append("\nTaken over from the merged company:\n").Append(CompanyTimeline.Describe(takenOver));
         }
         details.Append("\nThe merged company was: ").Append(otherDetails);
-        db.Timeline.Add(CompanyTimeline.Entry(survivor.Id, CompanyTimeline.CompanyMerged,
+        db.Timeline.Add(TimelineEntry.For(survivor.Id, CompanyTimeline.CompanyMerged,
             $"{actor.Name} merged “{other.Name}” into this company", details.ToString(), actor, nowUtc, "Company", other.Id));
         await db.SaveChangesAsync(cancellationToken);
 
@@ -185,7 +185,7 @@ public static class Merging
         var details = $"Moved to {survivor.Name}: {encounters} encounters." +
                       (takenOver.Count > 0 ? "\nTaken over:\n" + CompanyTimeline.Describe(takenOver) : "") +
                       "\nThe merged person was: " + otherDetails;
-        db.Timeline.Add(CompanyTimeline.Entry(survivor.CompanyId, CompanyTimeline.PersonMerged,
+        db.Timeline.Add(TimelineEntry.For(survivor.CompanyId, CompanyTimeline.PersonMerged,
             $"{actor.Name} merged the person “{other.Name}” into “{survivor.Name}”", details, actor, nowUtc, "Person", survivor.Id));
         return (encounters, takenOver);
     }

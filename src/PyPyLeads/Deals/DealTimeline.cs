@@ -18,11 +18,7 @@ public static class DealTimeline
         (string.IsNullOrEmpty(deal.Title) ? "" : $" “{Shorten(deal.Title, 120)}”");
 
     public static TimelineEntry Entry(int companyId, DateTime atUtc, string kind, string summary, string? details, string userId, string userName,
-        string subjectType, long subjectId) => new()
-    {
-        CompanyId = companyId, AtUtc = atUtc, Kind = kind, Summary = Shorten(summary, 500), Details = details is null ? null : Shorten(details, 8000),
-        ActorUserId = userId, ActorName = userName, SubjectType = subjectType, SubjectId = subjectId,
-    };
+        string subjectType, long subjectId) => TimelineEntry.For(companyId, kind, summary, details, new Actor(userId, userName), atUtc, subjectType, subjectId);
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }

@@ -552,17 +552,7 @@ public sealed class FollowUpDelivery(
     }
 
     private void AddTimeline(FollowUp followUp, string kind, string summary, string? details, DateTime now) =>
-        db.Timeline.Add(new TimelineEntry
-        {
-            CompanyId = followUp.CompanyId,
-            AtUtc = now,
-            Kind = kind,
-            Summary = Shorten(summary, 500),
-            Details = details,
-            ActorName = Actor.System.Name,
-            SubjectType = "FollowUp",
-            SubjectId = followUp.Id,
-        });
+        db.Timeline.Add(TimelineEntry.For(followUp.CompanyId, kind, summary, details, Actor.Reminders, now, "FollowUp", followUp.Id));
 
     private static string Describe(Exception ex) => ex switch
     {

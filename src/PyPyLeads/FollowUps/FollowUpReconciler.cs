@@ -137,16 +137,8 @@ public sealed class FollowUpReconciler(
                     Body = "Move it earlier, or cancel it if it no longer matters.",
                     Url = $"/followups/{f.Id}",
                 });
-                db.Timeline.Add(new TimelineEntry
-                {
-                    CompanyId = f.CompanyId,
-                    AtUtc = now,
-                    Kind = "followup.after-end",
-                    Summary = $"Follow-up now falls after the Eurostars end ({endsOn})",
-                    ActorName = Actor.System.Name,
-                    SubjectType = "FollowUp",
-                    SubjectId = f.Id,
-                });
+                db.Timeline.Add(TimelineEntry.For(f.CompanyId, "followup.after-end", $"Follow-up now falls after the Eurostars end ({endsOn})",
+                    null, Actor.Reminders, now, "FollowUp", f.Id));
                 await db.SaveChangesAsync(cancellationToken);
                 return true;
             }, cancellationToken);

@@ -6,12 +6,6 @@ using PyPyLeads.Timeline;
 
 namespace PyPyLeads.FollowUps;
 
-/// <summary>Who did something, for the timeline. The reminder machinery itself acts as <see cref="System"/>.</summary>
-public sealed record Actor(string? UserId, string Name)
-{
-    public static readonly Actor System = new(null, "PyPyLeads reminders");
-}
-
 /// <summary>What a form asks for when it schedules a follow-up.</summary>
 public sealed record NewFollowUp(int CompanyId, string OwnerUserId, DateTime DueAtUtc, string? Note, string? SubjectType = null, int? SubjectId = null);
 
@@ -294,17 +288,7 @@ public sealed class FollowUpScheduler(LeadsDbContext db, ReminderJobs jobs, Foll
 
     private void AddTimeline(FollowUp followUp, Actor actor, string kind, string summary, string? details)
     {
-        var entry = new TimelineEntry
-        {
-            CompanyId = followUp.CompanyId,
-            AtUtc = Now,
-            Kind = kind,
-            Summary = summary.Length <= 500 ? summary : summary[..499] + "…",
-            Details = details,
-            ActorUserId = actor.UserId,
-            ActorName = actor.Name,
-            SubjectType = "FollowUp",
-        };
+        var entry = TimelineEntry.For(followUp.CompanyId, kind, summary, details, actor, Now, "FollowUp");
         db.Timeline.Add(entry);
         if (followUp.Id != 0)
         {

@@ -22,4 +22,27 @@ public sealed class TimelineEntry
     /// <summary>What the entry is about, e.g. ("FollowUp", 42), for a link.</summary>
     public string? SubjectType { get; set; }
     public long? SubjectId { get; set; }
+
+    /// <summary>The longest summary and details kept; longer text is cut with "…" (the columns hold this much).</summary>
+    public const int MaxSummary = 500, MaxDetails = 8000;
+
+    /// <summary>
+    /// The one way to write a timeline line: the actor's display name, and one truncation rule for every feature.
+    /// Add it to the context in the same save as the change it records.
+    /// </summary>
+    public static TimelineEntry For(int companyId, string kind, string summary, string? details, Actor actor, DateTime atUtc,
+        string? subjectType = null, long? subjectId = null) => new()
+    {
+        CompanyId = companyId,
+        Kind = kind,
+        Summary = Cut(summary, MaxSummary),
+        Details = details is null ? null : Cut(details, MaxDetails),
+        ActorUserId = actor.UserId,
+        ActorName = actor.Name,
+        AtUtc = atUtc,
+        SubjectType = subjectType,
+        SubjectId = subjectId,
+    };
+
+    private static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }

@@ -161,7 +161,7 @@ public sealed class BackupTests : IDisposable
         var posted = await admin.PostFormAsync("/backups", new Dictionary<string, string>(), "/backups/now");
         People.Expect(posted, HttpStatusCode.Redirect, "/backups");
         var page = await admin.GetPageAsync("/backups");
-        Assert.Contains("passed SQLite's integrity check", page.QuerySelector("[data-testid=message]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("passed SQLite's integrity check", page.QuerySelector("[data-testid=flash]")!.TextContent, StringComparison.Ordinal);
         var row = Assert.Single(page.QuerySelectorAll("[data-testid=backup]"));
         var backup = Assert.Single(Backups.List());
         Assert.Equal(backup.Name, row.QuerySelector("[data-testid=backup-name]")!.TextContent.Trim());

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using PyPyLeads.Timeline;
 using PyPyLeads.Data;
 using PyPyLeads.FollowUps;
 
@@ -210,7 +211,7 @@ public sealed class DrainTests
         var created = new List<int>();
         for (var i = 0; i < count; i++)
         {
-            created.Add((await scheduler.CreateAsync(new NewFollowUp(company, owner, due, $"Follow-up {i}"), Actor.System, CancellationToken.None)).Id);
+            created.Add((await scheduler.CreateAsync(new NewFollowUp(company, owner, due, $"Follow-up {i}"), Actor.Reminders, CancellationToken.None)).Id);
         }
         return created;
     });

@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using PyPyLeads.Timeline;
 using PyPyLeads.Data;
 using PyPyLeads.FollowUps;
 
@@ -23,7 +24,7 @@ public sealed class TwoServersTests
             for (var i = 0; i < 20; i++)
             {
                 var due = rig.Clock.GetUtcNow().UtcDateTime.AddMinutes(5);
-                created.Add((await scheduler.CreateAsync(new NewFollowUp(company, laura, due, $"Follow-up {i}"), Actor.System, CancellationToken.None)).Id);
+                created.Add((await scheduler.CreateAsync(new NewFollowUp(company, laura, due, $"Follow-up {i}"), Actor.Reminders, CancellationToken.None)).Id);
             }
             return created;
         });

@@ -99,7 +99,7 @@ public sealed class AccountController(
         user!.EmailConfirmed = true;
         await users.UpdateAsync(user);
         logger.LogInformation("Invitation accepted by {Email} from {ClientAddress}", user.Email, ClientAddress.Of(HttpContext));
-        TempData["Message"] = "Your password is set. Sign in with it.";
+        TempData.Done("Your password is set. Sign in with it.");
         return Redirect("/account/signin");
     }
 }

@@ -26,14 +26,12 @@ public sealed class BackupsController(IServiceProvider services, BackupOptions o
         var backups = Backups;
         if (backups is null)
         {
-            return View(new BackupsPage(OnSqlite: false, options.Schedule, options.TimeZone, NextRun: null, options.Keep, Folder: "", [],
-                TempData["Message"] as string, TempData["Error"] as string));
+            return View(new BackupsPage(OnSqlite: false, options.Schedule, options.TimeZone, NextRun: null, options.Keep, Folder: "", []));
         }
         var rows = backups.List().Select(b => new BackupRow(
             b.Name, When(b.TakenAtUtc, zone), Size(b.SizeBytes), b.Passed, b.Check,
             b.Trigger == "scheduled" ? "scheduled" : b.TakenBy is null ? b.Trigger : $"by {b.TakenBy}")).ToList();
-        return View(new BackupsPage(OnSqlite: true, options.Schedule, options.TimeZone, NextRun(zone), backups.Keep, backups.Folder, rows,
-            TempData["Message"] as string, TempData["Error"] as string));
+        return View(new BackupsPage(OnSqlite: true, options.Schedule, options.TimeZone, NextRun(zone), backups.Keep, backups.Folder, rows));
     }
 
     [HttpPost("now")]
@@ -41,7 +39,7 @@ public sealed class BackupsController(IServiceProvider services, BackupOptions o
     {
         if (Backups is not { } backups)
         {
-            TempData["Error"] = "This app runs on SQL Server: backups are taken by the database administrator.";
+            TempData.Problem("This app runs on SQL Server: backups are taken by the database administrator.");
             return Redirect("/backups");
         }
         var by = (await users.GetUserAsync(User))?.DisplayName ?? User.Identity?.Name;
@@ -51,21 +49,21 @@ public sealed class BackupsController(IServiceProvider services, BackupOptions o
             var backup = await backups.TakeAsync("now", by, jobId: null, TimeSpan.FromSeconds(30), cancellationToken);
             if (backup.Passed == true)
             {
-                TempData["Message"] = $"Backup {backup.Name} taken ({Size(backup.SizeBytes)}), and it passed SQLite's integrity check.";
+                TempData.Done($"Backup {backup.Name} taken ({Size(backup.SizeBytes)}), and it passed SQLite's integrity check.");
             }
             else
             {
-                TempData["Error"] = $"Backup {backup.Name} was taken but FAILED its check: {backup.Check}";
+                TempData.Problem($"Backup {backup.Name} was taken but FAILED its check: {backup.Check}");
             }
         }
         catch (BackupBusyException)
         {
-            TempData["Error"] = "Another backup is being taken right now. Try again in a minute.";
+            TempData.Problem("Another backup is being taken right now. Try again in a minute.");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
         {
             logger.LogError(ex, "Backup asked for by {User} failed", by);
-            TempData["Error"] = $"The backup failed: {ex.Message}";
+            TempData.Problem($"The backup failed: {ex.Message}");
         }
         return Redirect("/backups");
     }
@@ -102,6 +100,6 @@ public sealed class BackupsController(IServiceProvider services, BackupOptions o
 }
 
 public sealed record BackupsPage(bool OnSqlite, string Schedule, string ScheduleZone, string? NextRun, int Keep, string Folder,
-    IReadOnlyList<BackupRow> Backups, string? Message, string? Error);
+    IReadOnlyList<BackupRow> Backups);
 
 public sealed record BackupRow(string Name, string TakenAt, string Size, bool? Passed, string Check, string How);

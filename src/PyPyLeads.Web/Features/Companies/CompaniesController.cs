@@ -214,7 +214,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
             ("Tour stop", company.SourceTourStopId is { } s1 ? stops.GetValueOrDefault(s1) : null, sourceStop is { } s2 ? stops.GetValueOrDefault(s2) : null));
         if (changes.Count == 0)
         {
-            TempData["Message"] = "Nothing changed.";
+            TempData.Done("Nothing changed.");
             return Redirect($"/companies/{id}");
         }
         company.Name = form.Name!.Trim();
@@ -230,7 +230,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
         // The version the user saw, not the one just read: the database refuses the save if anyone saved in between.
         db.Entry(company).Property(c => c.Version).OriginalValue = form.Version;
         var now = clock.GetUtcNow().UtcDateTime;
-        db.Timeline.Add(CompanyTimeline.Entry(id, CompanyTimeline.CompanyEdited,
+        db.Timeline.Add(TimelineEntry.For(id, CompanyTimeline.CompanyEdited,
             $"{viewer.Name} changed {CompanyTimeline.ListFields(changes)}", CompanyTimeline.Describe(changes), viewer.Actor, now, "Company", id));
         try
         {
@@ -256,7 +256,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
             ModelState.AddModelError(nameof(form.Name), "Someone else has just saved another company with this name or web domain. Merge the two instead.");
             return View(await EditPageAsync(current, form, cancellationToken, matches));
         }
-        TempData["Message"] = $"Saved: {CompanyTimeline.ListFields(changes)} changed.";
+        TempData.Done($"Saved: {CompanyTimeline.ListFields(changes)} changed.");
         return Redirect($"/companies/{id}");
     }
 
@@ -279,7 +279,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
                 .SetProperty(c => c.DeletedAtUtc, now).SetProperty(c => c.DeletedByUserId, viewer.UserId).SetProperty(c => c.Version, c => c.Version + 1), ct);
             if (count == 1)
             {
-                db.Timeline.Add(CompanyTimeline.Entry(id, CompanyTimeline.CompanyDeleted, $"{viewer.Name} deleted this company",
+                db.Timeline.Add(TimelineEntry.For(id, CompanyTimeline.CompanyDeleted, $"{viewer.Name} deleted this company",
                     "It left the lists and search; an admin can restore it.", viewer.Actor, now, "Company", id));
                 await db.SaveChangesAsync(ct);
             }
@@ -290,7 +290,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
             return NotFound();
         }
         logger.LogInformation("{User} deleted company {CompanyId}", viewer.Name, id);
-        TempData["Message"] = "Deleted. It no longer shows in the list or in search; an admin can restore it.";
+        TempData.Done("Deleted. It no longer shows in the list or in search; an admin can restore it.");
         return Redirect("/companies");
     }
 
@@ -319,7 +319,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
         }
         if (company.MergedIntoCompanyId is not null)
         {
-            TempData["Error"] = "This company was merged into another one; its people and history are there now, so it cannot be restored.";
+            TempData.Problem("This company was merged into another one; its people and history are there now, so it cannot be restored.");
             return Redirect($"/companies/{id}");
         }
         var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
@@ -332,7 +332,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
                     .SetProperty(c => c.DeletedAtUtc, (DateTime?)null).SetProperty(c => c.DeletedByUserId, (string?)null).SetProperty(c => c.Version, c => c.Version + 1), ct);
                 if (count == 1)
                 {
-                    db.Timeline.Add(CompanyTimeline.Entry(id, CompanyTimeline.CompanyRestored, $"{viewer.Name} restored this company", null, viewer.Actor, now, "Company", id));
+                    db.Timeline.Add(TimelineEntry.For(id, CompanyTimeline.CompanyRestored, $"{viewer.Name} restored this company", null, viewer.Actor, now, "Company", id));
                     await db.SaveChangesAsync(ct);
                 }
                 return count;
@@ -341,10 +341,10 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
         catch (Exception ex) when (DbErrors.IsUniqueViolation(ex))
         {
             var other = await CompanyMatching.FindAsync(db, company.Name, company.WebDomain, exceptId: id, cancellationToken);
-            TempData["Error"] = $"It cannot be restored: “{other.FirstOrDefault()?.Name}” now has the same {other.FirstOrDefault()?.Reason.Replace("same ", "", StringComparison.Ordinal) ?? "name"}. Restore is refused so as not to make a duplicate.";
+            TempData.Problem($"It cannot be restored: “{other.FirstOrDefault()?.Name}” now has the same {other.FirstOrDefault()?.Reason.Replace("same ", "", StringComparison.Ordinal) ?? "name"}. Restore is refused so as not to make a duplicate.");
             return Redirect($"/companies/{id}");
         }
-        TempData["Message"] = "Restored.";
+        TempData.Done("Restored.");
         return Redirect($"/companies/{id}");
     }
 
@@ -387,7 +387,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
         {
             var result = await db.InTransactionAsync(ct => Merging.MergeCompaniesAsync(db, keep, other, viewer.Actor, clock.GetUtcNow().UtcDateTime, ct), cancellationToken);
             logger.LogInformation("{User} merged company {Other} into {Keep}", viewer.Name, other, keep);
-            TempData["Message"] = $"Merged. Everything attached to the other company is here now ({result.Encounters} encounters, {result.TimelineEntries} timeline entries).";
+            TempData.Done($"Merged. Everything attached to the other company is here now ({result.Encounters} encounters, {result.TimelineEntries} timeline entries).");
             return Redirect($"/companies/{keep}");
         }
         catch (Exception ex) when (ex is MergeRefusedException || DbErrors.IsUniqueViolation(ex))
@@ -438,7 +438,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
                 };
                 db.People.Add(person);
                 await db.SaveChangesAsync(ct);
-                db.Timeline.Add(CompanyTimeline.Entry(id, CompanyTimeline.PersonAdded,
+                db.Timeline.Add(TimelineEntry.For(id, CompanyTimeline.PersonAdded,
                     $"{viewer.Name} added {person.Name}{(person.Role is null ? "" : " (" + person.Role + ")")}", null, viewer.Actor, now, "Person", person.Id));
                 await db.SaveChangesAsync(ct);
                 await SearchIndex.RefreshAsync(db, [id], ct);
@@ -450,7 +450,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
             ModelState.AddModelError(nameof(form.Email), "Someone else has just added a person with this e-mail address here.");
             return View("~/Features/People/Edit.cshtml", page);
         }
-        TempData["Message"] = $"Added {form.Name!.Trim()}.";
+        TempData.Done($"Added {form.Name!.Trim()}.");
         return Redirect($"/companies/{id}");
     }
 

@@ -1,3 +1,4 @@
+using PyPyLeads.UseCases;
 using System.Globalization;
 using System.Text;
 using FluentValidation;

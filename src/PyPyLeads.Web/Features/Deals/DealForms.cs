@@ -1,3 +1,4 @@
+using PyPyLeads.UseCases;
 using System.Globalization;
 using FluentValidation;
 using Microsoft.Extensions.Options;

@@ -78,7 +78,7 @@ public sealed record BoardColumn(DealStage Stage, int Count, decimal Weighted, d
 public sealed record OwnerChoice(string Id, string Name, int? ConsultancyId, bool IsAdmin);
 
 public sealed record BoardPage(DealFilter Filter, IReadOnlyList<BoardColumn> Columns, IReadOnlyList<OwnerChoice> Owners, Viewer Viewer,
-    string Currency, int Limit, DateOnly EurostarsEndsOn, string ReturnUrl, string? Message);
+    string Currency, int Limit, DateOnly EurostarsEndsOn, string ReturnUrl);
 
 public sealed record DealListPage(DealListFilter Filter, string Heading, IReadOnlyList<DealCard> Rows, int Total, int Page, int PageCount,
     IReadOnlyList<OwnerChoice> Owners, Viewer Viewer, DateOnly EurostarsEndsOn);
@@ -89,7 +89,7 @@ public sealed record DealView(int Id, int CompanyId, string Company, int? Compan
 
 public sealed record HistoryLine(string When, string Who, DealStage? From, DealStage To, string? Reason);
 
-public sealed record DealPage(DealView Deal, IReadOnlyList<HistoryLine> History, bool CanEdit, MoveDealForm Move, string? Conflict, string? Message,
+public sealed record DealPage(DealView Deal, IReadOnlyList<HistoryLine> History, bool CanEdit, MoveDealForm Move, string? Conflict,
     DateOnly EurostarsEndsOn);
 
 public sealed record CompanyChoice(int Id, string Name, int? ConsultancyId);

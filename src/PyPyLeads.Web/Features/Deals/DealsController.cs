@@ -8,6 +8,7 @@ using PyPyLeads.Deals;
 using PyPyLeads.Time;
 using PyPyLeads.Tour;
 using PyPyLeads.Users;
+using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.Deals;
 
@@ -26,7 +27,6 @@ public sealed class DealsController(
     ILogger<DealsController> logger) : Controller
 {
     private const int ListPageSize = 50;
-    private const string FlashKey = "DealMessage";
     private readonly ReportingOptions _reporting = reporting.Value;
 
     [HttpGet("")]
@@ -66,7 +66,7 @@ public sealed class DealsController(
                 mine.Where(s => _reporting.RateOf(s.Currency) is null).Sum(s => s.Count), cards));
         }
         return View(new BoardPage(filter, columns, await Owners(cancellationToken), viewer, _reporting.Currency.ToUpperInvariant(), limit, eurostars.EndsOn,
-            "/deals" + filter.Query(), TempData[FlashKey] as string));
+            "/deals" + filter.Query()));
     }
 
     [HttpGet("list")]
@@ -160,7 +160,7 @@ public sealed class DealsController(
             return await MoveConflictAsync((await LoadAsync(id, tracked: false, cancellationToken))!, viewer, form, cancellationToken);
         }
         logger.LogInformation("{User} moved deal {DealId} from {From} to {To}", viewer.Name, deal.Id, from, deal.Stage);
-        TempData[FlashKey] = $"Deal #{deal.Id} ({deal.Company!.Name}) moved from {from} to {deal.Stage}.";
+        TempData.Done($"Deal #{deal.Id} ({deal.Company!.Name}) moved from {from} to {deal.Stage}.");
         return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl! : $"/deals/{deal.Id}");
     }
 
@@ -251,7 +251,7 @@ public sealed class DealsController(
             return deal.Id;
         });
         logger.LogInformation("{User} created deal {DealId} for company {CompanyId}", viewer.Name, dealId, company.Id);
-        TempData[FlashKey] = $"Deal #{dealId} created.";
+        TempData.Done($"Deal #{dealId} created.");
         return Redirect($"/deals/{dealId}");
     }
 
@@ -333,7 +333,7 @@ public sealed class DealsController(
         var changes = before.Keys.Where(k => before[k] != after[k]).Select(k => $"{k}: {before[k]} → {after[k]}").ToList();
         if (changes.Count == 0)
         {
-            TempData[FlashKey] = "Nothing changed.";
+            TempData.Done("Nothing changed.");
             return Redirect($"/deals/{deal.Id}");
         }
         var now = clock.GetUtcNow().UtcDateTime;
@@ -354,7 +354,7 @@ public sealed class DealsController(
             return await EditConflictAsync((await LoadAsync(id, tracked: false, cancellationToken))!, form, viewer, cancellationToken);
         }
         logger.LogInformation("{User} edited deal {DealId}: {Changes}", viewer.Name, deal.Id, string.Join("; ", changes));
-        TempData[FlashKey] = $"Deal #{deal.Id} saved.";
+        TempData.Done($"Deal #{deal.Id} saved.");
         return Redirect($"/deals/{deal.Id}");
     }
 
@@ -480,7 +480,7 @@ public sealed class DealsController(
             deal.Currency, deal.Probability, deal.ProbabilityOverridden, deal.ExpectedCloseOn, deal.Owner!.DisplayName, deal.ConsultancyId, deal.Notes,
             deal.LostReason, viewer.Time(deal.CreatedAtUtc), viewer.Time(deal.LastActivityAtUtc), deal.Version, deal.WeightedValue);
         return new DealPage(view, history.Select(h => new HistoryLine(viewer.Time(h.AtUtc), h.ByName, h.FromStage, h.ToStage, h.Reason)).ToList(),
-            viewer.CanEdit(deal.ConsultancyId), move, conflict, TempData[FlashKey] as string, eurostars.EndsOn);
+            viewer.CanEdit(deal.ConsultancyId), move, conflict, eurostars.EndsOn);
     }
 
     /// <summary>Who last changed the deal and when, from its timeline lines.</summary>

@@ -36,13 +36,7 @@ public static class Show
 
     public static string Value(long? minor, string currency) => minor is { } m ? PyPyLeads.Deals.Money.FormatMinor(m, currency) : "no value yet";
 
-    public static string Consultancy(int? id) => id switch
-    {
-        PyPyLeads.Tour.Consultancy.OpenEndId => "Open End",
-        PyPyLeads.Tour.Consultancy.MerlinuxId => "merlinux",
-        null => "not assigned",
-        _ => "consultancy " + id.Value.ToString(CultureInfo.InvariantCulture),
-    };
+    public static string Consultancy(int? id) => PyPyLeads.Tour.Consultancy.Describe(id);
 
     /// <summary>A CSS class per consultancy, for the chart's bars and the cards' edge.</summary>
     public static string ConsultancyClass(int id) => id switch

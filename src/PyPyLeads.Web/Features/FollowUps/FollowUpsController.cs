@@ -1,9 +1,11 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using PyPyLeads.Timeline;
 using PyPyLeads.Data;
 using PyPyLeads.FollowUps;
 using PyPyLeads.Users;
+using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.FollowUps;
 
@@ -78,7 +80,7 @@ public sealed class FollowUpsController(
                 var followUp = await scheduler.CreateAsync(
                     new NewFollowUp(form.CompanyId, form.FollowUp.OwnerUserId!, form.FollowUp.DueUtc()!.Value, form.FollowUp.Note, form.SubjectType, form.SubjectId),
                     await ActorAsync(cancellationToken), cancellationToken);
-                TempData["Flash"] = "Follow-up scheduled.";
+                TempData.Done("Follow-up scheduled.");
                 return Redirect(LocalOrNull(form.ReturnUrl) ?? $"/followups/{followUp.Id}");
             }
             catch (FollowUpRuleException ex)
@@ -122,7 +124,7 @@ public sealed class FollowUpsController(
                         ?? throw new FollowUpRuleException("", "Choose how long to snooze: 15 minutes, an hour, or until tomorrow morning.");
             await scheduler.SnoozeAsync(f, until.UntilUtc, until.Label, actor, cancellationToken);
             var viewerZone = (await ViewerAsync(cancellationToken)).TimeZoneId;
-            TempData["Flash"] = $"Snoozed {until.Label}: due {ReminderMail.FormatTime(until.UntilUtc, viewerZone)}.";
+            TempData.Done($"Snoozed {until.Label}: due {ReminderMail.FormatTime(until.UntilUtc, viewerZone)}.");
         }, cancellationToken);
 
     [HttpGet("{id:int}/edit")]
@@ -185,7 +187,7 @@ public sealed class FollowUpsController(
             ModelState.AddModelError("FollowUp." + ex.Field, ex.Message);
             return View(await EditPage(followUp, form, null, cancellationToken));
         }
-        TempData["Flash"] = "Follow-up saved.";
+        TempData.Done("Follow-up saved.");
         return Redirect(LocalOrNull(form.ReturnUrl) ?? $"/followups/{id}");
     }
 
@@ -205,16 +207,16 @@ public sealed class FollowUpsController(
             await change(followUp, await ActorAsync(cancellationToken));
             if (flash is not null)
             {
-                TempData["Flash"] = flash;
+                TempData.Done(flash);
             }
         }
         catch (FollowUpRuleException ex)
         {
-            TempData["FlashError"] = ex.Message;
+            TempData.Problem(ex.Message);
         }
         catch (DbUpdateConcurrencyException)
         {
-            TempData["FlashError"] = "Someone else changed this follow-up a moment ago. Here it is as it stands now.";
+            TempData.Problem("Someone else changed this follow-up a moment ago. Here it is as it stands now.");
         }
         return Redirect(LocalOrNull(returnUrl) ?? $"/followups/{id}");
     }

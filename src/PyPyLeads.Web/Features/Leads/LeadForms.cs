@@ -1,3 +1,4 @@
+using PyPyLeads.UseCases;
 using FluentValidation;
 using PyPyLeads.Tour;
 using PyPyLeads.Web.Features.Deals;
@@ -14,19 +15,9 @@ public sealed class AssignLeadForm
     public string? ReturnUrl { get; set; }
 }
 
-public sealed class AssignLeadFormValidator : AbstractValidator<AssignLeadForm>
-{
-    public AssignLeadFormValidator()
-    {
-        RuleFor(x => x.ConsultancyId).Must(id => id is null or Consultancy.OpenEndId or Consultancy.MerlinuxId)
-            .WithMessage("Choose Open End, merlinux or not assigned.");
-        RuleFor(x => x.Reason).NotEmpty().WithMessage("Say why: it goes on the company's timeline.").SingleLine(500);
-    }
-}
-
 public sealed record UnassignedRow(int Id, string Name, string? Place, string Source, string Created);
 
-public sealed record UnassignedPage(IReadOnlyList<UnassignedRow> Rows, int Total, int Page, int PageCount, bool CanAssign, string? Message);
+public sealed record UnassignedPage(IReadOnlyList<UnassignedRow> Rows, int Total, int Page, int PageCount, bool CanAssign);
 
 public sealed record AssignmentLine(string When, string Who, string Summary, string? Why);
 

@@ -4,6 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Companies;
 using PyPyLeads.Data;
 using PyPyLeads.Deals;
+using PyPyLeads.Leads;
+using PyPyLeads.UseCases;
 using PyPyLeads.Web.Features.Deals;
 using PyPyLeads.Web.Infrastructure;
 
@@ -14,7 +16,7 @@ namespace PyPyLeads.Web.Features.Leads;
 /// admins (the coordinators) assign or reassign, always with a reason that goes on the company's timeline.
 /// </summary>
 [Route("leads")]
-public sealed class LeadsController(LeadsDbContext db, TimeProvider clock, ILogger<LeadsController> logger) : Controller
+public sealed class LeadsController(LeadsDbContext db, AssignLead assignLead) : Controller
 {
     private const int PageSize = 50;
 
@@ -33,7 +35,7 @@ public sealed class LeadsController(LeadsDbContext db, TimeProvider clock, ILogg
         return View(new UnassignedPage(
             rows.Select(c => new UnassignedRow(c.Id, c.Name, string.Join(", ", new[] { c.City, c.Country }.Where(p => !string.IsNullOrWhiteSpace(p))) is { Length: > 0 } place ? place : null,
                 c.Source.ToString(), viewer.Time(c.CreatedAtUtc))).ToList(),
-            total, page, pageCount, viewer.IsAdmin, TempData["LeadMessage"] as string));
+            total, page, pageCount, viewer.IsAdmin));
     }
 
     [HttpGet("{companyId:int}/assign")]
@@ -53,62 +55,36 @@ public sealed class LeadsController(LeadsDbContext db, TimeProvider clock, ILogg
     [HttpPost("{companyId:int}/assign")]
     public async Task<IActionResult> Assign(int companyId, AssignLeadForm form, CancellationToken cancellationToken)
     {
-        var company = await db.Companies.SingleOrDefaultAsync(c => c.Id == companyId && c.DeletedAtUtc == null, cancellationToken);
+        var caller = await User.CallerAsync(db, cancellationToken);
+        var outcome = await assignLead.RunAsync(new AssignLead.Input(companyId, form.ConsultancyId, form.Reason, form.Version), caller, cancellationToken);
+        switch (outcome)
+        {
+            case Done<AssignLead.Assigned> done:
+                TempData.Done(done.Value.Message);
+                return Url.IsLocalUrl(form.ReturnUrl) ? LocalRedirect(form.ReturnUrl!) : RedirectToAction(nameof(Assign), new { companyId });
+            case Invalid invalid:
+                ModelState.AddErrors(invalid);
+                return await FormAsync(companyId, form, conflict: null, cancellationToken);
+            case Conflict<AssignLead.Current> conflict:
+                // Nothing saved: the form again on the current version, with what changed.
+                ModelState.Clear();
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return await FormAsync(companyId, new AssignLeadForm { ConsultancyId = form.ConsultancyId, Reason = form.Reason, Version = conflict.Current.Version, ReturnUrl = form.ReturnUrl },
+                    conflict.Message, cancellationToken);
+            default:
+                return this.Refused(outcome);
+        }
+    }
+
+    private async Task<IActionResult> FormAsync(int companyId, AssignLeadForm form, string? conflict, CancellationToken cancellationToken)
+    {
+        var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == companyId && c.DeletedAtUtc == null, cancellationToken);
         if (company is null)
         {
             return NotFound();
         }
         var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
-        if (company.Version != form.Version)
-        {
-            return await ConflictAsync(company, form, viewer, cancellationToken);
-        }
-        if (ModelState.IsValid && company.ConsultancyId == form.ConsultancyId)
-        {
-            ModelState.AddModelError(nameof(form.ConsultancyId), company.ConsultancyId is null ? "It is not assigned already." : $"It is already assigned to {Show.Consultancy(company.ConsultancyId)}.");
-        }
-        if (!ModelState.IsValid)
-        {
-            return View(await Page(company, form, viewer, conflict: null, cancellationToken));
-        }
-
-        var from = company.ConsultancyId;
-        var now = clock.GetUtcNow().UtcDateTime;
-        company.ConsultancyId = form.ConsultancyId;
-        var summary = (from, form.ConsultancyId) switch
-        {
-            (null, { } to) => $"Assigned to {Show.Consultancy(to)}",
-            ({ } was, null) => $"Unassigned (was {Show.Consultancy(was)})",
-            _ => $"Reassigned from {Show.Consultancy(from)} to {Show.Consultancy(form.ConsultancyId)}",
-        };
-        db.Timeline.Add(DealTimeline.Entry(company.Id, now, DealTimeline.Assigned, summary, form.Reason, viewer.Id, viewer.Name,
-            DealTimeline.CompanySubjectType, company.Id));
-        db.Entry(company).Property(c => c.Version).OriginalValue = form.Version;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            var current = await db.Companies.SingleAsync(c => c.Id == companyId, cancellationToken);
-            return await ConflictAsync(current, form, viewer, cancellationToken);
-        }
-        logger.LogInformation("{User} {Summary} company {CompanyId}", viewer.Name, summary, company.Id);
-        TempData["LeadMessage"] = $"{company.Name}: {summary}.";
-        return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl! : $"/leads/{company.Id}/assign");
-    }
-
-    /// <summary>Someone changed the company since the form was shown: nothing is saved, the current state is shown.</summary>
-    private async Task<IActionResult> ConflictAsync(Company company, AssignLeadForm form, Viewer viewer, CancellationToken cancellationToken)
-    {
-        ModelState.Clear();
-        var fresh = new AssignLeadForm { ConsultancyId = form.ConsultancyId, Reason = form.Reason, Version = company.Version, ReturnUrl = form.ReturnUrl };
-        var page = await Page(company, fresh, viewer,
-            $"Someone changed this company while you were looking: it is now {Show.Consultancy(company.ConsultancyId)}. Nothing was saved; check and send again.",
-            cancellationToken);
-        Response.StatusCode = StatusCodes.Status409Conflict;
-        return View("Assign", page);
+        return View(nameof(Assign), await Page(company, form, viewer, conflict, cancellationToken));
     }
 
     private async Task<AssignPage> Page(Company company, AssignLeadForm form, Viewer viewer, string? conflict, CancellationToken cancellationToken)

@@ -2,10 +2,12 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
+using PyPyLeads.Timeline;
 using PyPyLeads.Companies;
 using PyPyLeads.Data;
 using PyPyLeads.Tour;
 using PyPyLeads.Web.Features.Companies;
+using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.LogContact;
 
@@ -138,7 +140,7 @@ public sealed class LogContactController(LeadsDbContext db, TimeProvider clock, 
             {
                 try
                 {
-                    await followUps.CreateAsync(new PyPyLeads.FollowUps.NewFollowUp(savedCompanyId, f.OwnerUserId!, due, f.Note), new PyPyLeads.FollowUps.Actor(viewer.UserId, viewer.Name), saving);
+                    await followUps.CreateAsync(new PyPyLeads.FollowUps.NewFollowUp(savedCompanyId, f.OwnerUserId!, due, f.Note), new PyPyLeads.Timeline.Actor(viewer.UserId, viewer.Name), saving);
                     summary += " A follow-up is scheduled.";
                 }
                 catch (PyPyLeads.FollowUps.FollowUpRuleException ex)
@@ -147,7 +149,7 @@ public sealed class LogContactController(LeadsDbContext db, TimeProvider clock, 
                     summary += " The follow-up was not scheduled: " + ex.Message;
                 }
             }
-            TempData["Message"] = summary;
+            TempData.Done(summary);
             return Redirect($"/companies/{savedCompanyId.ToString(CultureInfo.InvariantCulture)}");
         }
         catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
@@ -235,19 +237,19 @@ public sealed class LogContactController(LeadsDbContext db, TimeProvider clock, 
 
         if (companyIsNew)
         {
-            db.Timeline.Add(CompanyTimeline.Entry(company.Id, CompanyTimeline.CompanyCreated,
+            db.Timeline.Add(TimelineEntry.For(company.Id, CompanyTimeline.CompanyCreated,
                 $"{actor.Name} added this company", stop is null ? "While logging a contact." : $"While logging a contact at the {stop.Name}.", actor, now, "Company", company.Id));
         }
         if (personChanges.Count > 0)
         {
-            db.Timeline.Add(CompanyTimeline.Entry(company.Id, CompanyTimeline.PersonEdited,
+            db.Timeline.Add(TimelineEntry.For(company.Id, CompanyTimeline.PersonEdited,
                 $"{actor.Name} added {CompanyTimeline.ListFields(personChanges)} for {person!.Name}", CompanyTimeline.Describe(personChanges), actor, now, "Person", person.Id));
         }
         var metBy = await db.Users.AsNoTracking().Where(u => form.MetBy.Contains(u.Id)).OrderBy(u => u.DisplayName).Select(u => u.DisplayName).ToListAsync(cancellationToken);
         var who = person is null ? $"someone from {company.Name}" : person.Name + (person.Role is null ? "" : $" ({person.Role})") + (personIsNew ? ", new contact," : "");
         var where = stop is null ? "(not at a tour stop)" : $"at the {stop.Name}";
         var details = $"Met by {string.Join(", ", metBy)}\nInterested in: {InterestNames.Describe(interests)}" + (encounter.Note is null ? "" : "\n\n" + encounter.Note);
-        db.Timeline.Add(CompanyTimeline.Entry(company.Id, CompanyTimeline.Encounter, $"Met {who} {where}", details, actor, now, "Encounter", encounter.Id));
+        db.Timeline.Add(TimelineEntry.For(company.Id, CompanyTimeline.Encounter, $"Met {who} {where}", details, actor, now, "Encounter", encounter.Id));
         await db.SaveChangesAsync(cancellationToken);
         await SearchIndex.RefreshAsync(db, [company.Id], cancellationToken);
         return (company.Id, $"Logged: met {who.TrimEnd(',')} {where}.");

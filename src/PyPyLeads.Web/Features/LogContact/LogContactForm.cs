@@ -1,3 +1,4 @@
+using PyPyLeads.UseCases;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using PyPyLeads.Companies;

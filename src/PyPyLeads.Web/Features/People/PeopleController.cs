@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using PyPyLeads.Timeline;
 using PyPyLeads.Companies;
 using PyPyLeads.Data;
 using PyPyLeads.Web.Features.Companies;
+using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.People;
 
@@ -47,7 +49,7 @@ public sealed class PeopleController(LeadsDbContext db, TimeProvider clock) : Co
             ("Phone", person.Phone, CompanyRules.Clean(form.Phone)));
         if (changes.Count == 0)
         {
-            TempData["Message"] = "Nothing changed.";
+            TempData.Done("Nothing changed.");
             return Redirect($"/companies/{person.CompanyId}");
         }
         var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
@@ -58,7 +60,7 @@ public sealed class PeopleController(LeadsDbContext db, TimeProvider clock) : Co
         person.EmailKey = emailKey;
         person.Phone = CompanyRules.Clean(form.Phone);
         db.Entry(person).Property(p => p.Version).OriginalValue = form.Version;
-        db.Timeline.Add(CompanyTimeline.Entry(person.CompanyId, CompanyTimeline.PersonEdited,
+        db.Timeline.Add(TimelineEntry.For(person.CompanyId, CompanyTimeline.PersonEdited,
             $"{viewer.Name} changed {CompanyTimeline.ListFields(changes)} of {oldName}", CompanyTimeline.Describe(changes), viewer.Actor,
             clock.GetUtcNow().UtcDateTime, "Person", person.Id));
         try
@@ -84,7 +86,7 @@ public sealed class PeopleController(LeadsDbContext db, TimeProvider clock) : Co
             var current = await db.People.AsNoTracking().SingleAsync(p => p.Id == id, cancellationToken);
             return View(await PageAsync(current, form, cancellationToken));
         }
-        TempData["Message"] = $"Saved: {CompanyTimeline.ListFields(changes)} of {person.Name} changed.";
+        TempData.Done($"Saved: {CompanyTimeline.ListFields(changes)} of {person.Name} changed.");
         return Redirect($"/companies/{person.CompanyId}");
     }
 
@@ -118,7 +120,7 @@ public sealed class PeopleController(LeadsDbContext db, TimeProvider clock) : Co
             db.ChangeTracker.Clear();
             return View(await MergePageAsync(id, ex.Message, cancellationToken));
         }
-        TempData["Message"] = "Merged.";
+        TempData.Done("Merged.");
         return Redirect($"/companies/{person.CompanyId}");
     }
 

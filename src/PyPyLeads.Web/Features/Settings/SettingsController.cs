@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Data;
 using PyPyLeads.Time;
+using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.Settings;
 
@@ -28,7 +29,7 @@ public sealed class SettingsController(LeadsDbContext db) : Controller
             return View(form);
         }
         await db.Users.Where(u => u.Id == Me).ExecuteUpdateAsync(s => s.SetProperty(u => u.TimeZoneId, form.TimeZoneId!), cancellationToken);
-        TempData["Flash"] = "Saved: times are now shown in " + form.TimeZoneId + ".";
+        TempData.Done("Saved: times are now shown in " + form.TimeZoneId + ".");
         return Redirect("/settings");
     }
 }

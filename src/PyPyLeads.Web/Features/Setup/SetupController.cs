@@ -74,7 +74,7 @@ public sealed class SetupController(
 
     private IActionResult Refuse()
     {
-        TempData["Message"] = "PyPyLeads is already set up. Sign in, or ask an admin for an invitation.";
+        TempData.Done("PyPyLeads is already set up. Sign in, or ask an admin for an invitation.");
         return Redirect("/account/signin");
     }
 }

@@ -1,6 +1,6 @@
 using FluentValidation;
 
-namespace PyPyLeads.Web.Features.Deals;
+namespace PyPyLeads.UseCases;
 
 /// <summary>Free text is stored exactly as typed, except control characters, which are refused with a message.</summary>
 public static class TextRules

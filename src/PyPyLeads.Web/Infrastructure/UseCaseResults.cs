@@ -1,0 +1,54 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using PyPyLeads.Data;
+using PyPyLeads.UseCases;
+
+namespace PyPyLeads.Web.Infrastructure;
+
+/// <summary>What a controller needs to call a use case and map what it answers.</summary>
+public static class UseCaseResults
+{
+    /// <summary>The signed-in user as a use case's <see cref="Caller"/>; the role comes from the sign-in, as the policies read it.</summary>
+    public static async Task<Caller> CallerAsync(this ClaimsPrincipal user, LeadsDbContext db, CancellationToken cancellationToken)
+    {
+        var id = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not signed in.");
+        return await Caller.LoadAsync(db, id, user.IsInRole(PyPyLeads.Users.Roles.Admin), cancellationToken)
+               ?? throw new InvalidOperationException("The signed-in user no longer exists.");
+    }
+
+    /// <summary>
+    /// The answer to an outcome a page does not handle itself: 404 for <see cref="NotFound"/>, 403 for
+    /// <see cref="NotAllowed"/>. Any other outcome reaching here is a bug in the action's mapping.
+    /// </summary>
+    public static IActionResult Refused(this Controller controller, Outcome outcome) => outcome switch
+    {
+        NotFound => controller.NotFound(),
+        NotAllowed => controller.Forbid(),
+        _ => throw new InvalidOperationException($"The action does not map {outcome.GetType().Name}."),
+    };
+
+    /// <summary>Puts a use case's field errors beside the form's fields (the input's names are the form's names).</summary>
+    public static void AddErrors(this ModelStateDictionary modelState, Invalid invalid, string prefix = "")
+    {
+        foreach (var error in invalid.Errors)
+        {
+            modelState.AddModelError(prefix.Length == 0 ? error.Field : prefix + "." + error.Field, error.Message);
+        }
+    }
+}
+
+/// <summary>
+/// The one-line outcome of an action, shown at the top of the page it redirects to by the <c>_Flash</c> partial
+/// (the layout renders it): a confirmation, or a problem that stopped the action.
+/// </summary>
+public static class Flash
+{
+    public const string DoneKey = "flash.done";
+    public const string ProblemKey = "flash.problem";
+
+    public static void Done(this ITempDataDictionary tempData, string message) => tempData[DoneKey] = message;
+
+    public static void Problem(this ITempDataDictionary tempData, string message) => tempData[ProblemKey] = message;
+}
