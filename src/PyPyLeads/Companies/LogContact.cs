@@ -114,8 +114,11 @@ public sealed class LogContact(LeadsDbContext db, IValidator<LogContact.Input> v
             {
                 return new Invalid(nameof(Input.CompanyName), CompanyGone);
             }
-            // Without script the hidden id stays when the name is retyped; a different name means a different company.
-            if (input.UseCompanyId is null && !string.IsNullOrWhiteSpace(input.CompanyName) && CompanyKeys.Name(input.CompanyName) != company.NameKey)
+            // Without script the hidden id stays when the name is retyped; a different name (than the chosen company's,
+            // or than the one it was merged into since) means a different company.
+            if (input.UseCompanyId is null && !string.IsNullOrWhiteSpace(input.CompanyName) && CompanyKeys.Name(input.CompanyName) is var typed
+                && typed != company.NameKey
+                && typed != await db.Companies.Where(c => c.Id == chosenCompany).Select(c => c.NameKey).SingleAsync(cancellationToken))
             {
                 company = null;
             }
