@@ -95,7 +95,7 @@ public sealed class LogContact(LeadsDbContext db, IValidator<LogContact.Input> v
         }
     }
 
-    /// <summary>The users who met them, each once (a form sends empty values for unticked boxes on some browsers).</summary>
+    /// <summary>The users who met them, each once; an empty id is no one.</summary>
     private static List<string> MetBy(IEnumerable<string> ids) => ids.Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).ToList();
 
     public async Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
