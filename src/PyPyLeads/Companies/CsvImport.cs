@@ -1,3 +1,6 @@
+using System.Linq.Expressions;
+using PyPyLeads.UseCases;
+
 namespace PyPyLeads.Companies;
 
 public enum CsvImportState
@@ -37,4 +40,8 @@ public sealed class CsvImport
     public DateTime? ClaimedUntilUtc { get; set; }
     public DateTime? FinishedAtUtc { get; set; }
     public string? Error { get; set; }
+
+    /// <summary>An import is seen (previewed, confirmed, followed) by whoever uploaded it, and by admins.</summary>
+    public static Expression<Func<CsvImport, bool>> SeenBy(Caller caller) =>
+        caller.IsAdmin ? i => true : i => i.UploadedByUserId == caller.UserId;
 }

@@ -1,20 +1,20 @@
 using System.Text;
-using Hangfire;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Companies;
 using PyPyLeads.Data;
-using PyPyLeads.Web.Features.Companies;
+using PyPyLeads.UseCases;
+using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.CompanyImport;
 
 /// <summary>
-/// CSV import in three steps: upload (a malformed file is refused whole, with the reason), preview (per-row
-/// errors, rows matching existing companies), confirm (a Hangfire job imports it batch by batch while the
-/// page shows its progress).
+/// CSV import in three steps: upload (<see cref="UploadCompanyImport"/>: a malformed file is refused whole, with the
+/// reason), preview (per-row errors, rows matching existing companies), confirm (<see cref="ConfirmCompanyImport"/>:
+/// a Hangfire job imports it batch by batch while the page shows its progress).
 /// </summary>
 [Route("companies/import")]
-public sealed class CompanyImportController(LeadsDbContext db, TimeProvider clock, IBackgroundJobClient jobs, ILogger<CompanyImportController> logger) : Controller
+public sealed class CompanyImportController(LeadsDbContext db, UploadCompanyImport upload, ConfirmCompanyImport confirm) : Controller
 {
     public const long MaxFileBytes = 20 * 1024 * 1024;
     private const int ShownRows = 200;
@@ -27,50 +27,29 @@ public sealed class CompanyImportController(LeadsDbContext db, TimeProvider cloc
     [RequestFormLimits(MultipartBodyLengthLimit = MaxFileBytes + 64 * 1024)]
     public async Task<IActionResult> Upload(IFormFile? file, CancellationToken cancellationToken)
     {
-        if (file is null || file.Length == 0)
+        var (text, unreadable) = await ReadAsync(file, cancellationToken);
+        if (unreadable is not null)
         {
-            ModelState.AddModelError("file", "Choose a CSV file.");
+            ModelState.AddModelError("file", unreadable);
             return View();
         }
-        if (file.Length > MaxFileBytes)
+        var outcome = await upload.RunAsync(new UploadCompanyImport.Input(text, file?.FileName ?? ""), await User.CallerAsync(db, cancellationToken), cancellationToken);
+        switch (outcome)
         {
-            ModelState.AddModelError("file", "The file is larger than 20 MB; split it into smaller files.");
-            return View();
+            case Done<UploadCompanyImport.Uploaded> done:
+                return RedirectToAction(nameof(Show), new { id = done.Value.ImportId });
+            case Invalid invalid:
+                ModelState.AddErrors(invalid);
+                return View();
+            default:
+                return this.Refused(outcome);
         }
-        string content;
-        try
-        {
-            using var reader = new StreamReader(file.OpenReadStream(), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
-            content = await reader.ReadToEndAsync(cancellationToken);
-        }
-        catch (DecoderFallbackException)
-        {
-            ModelState.AddModelError("file", "The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8” and upload that.");
-            return View();
-        }
-        var parsed = CompanyCsv.Read(content);
-        if (parsed.Error is not null)
-        {
-            ModelState.AddModelError("file", parsed.Error);
-            return View();
-        }
-        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
-        var fileName = Path.GetFileName(file.FileName);
-        var import = new CsvImport
-        {
-            Id = Guid.NewGuid(), FileName = fileName.Length > 200 ? fileName[..200] : fileName, Content = content,
-            UploadedByUserId = viewer.UserId, UploadedByName = viewer.Name, UploadedAtUtc = clock.GetUtcNow().UtcDateTime,
-            State = CsvImportState.Previewed, TotalRows = parsed.Rows.Count,
-        };
-        db.CsvImports.Add(import);
-        await db.SaveChangesAsync(cancellationToken);
-        return Redirect($"/companies/import/{import.Id}");
     }
 
     [HttpGet("{id:guid}")]
     public async Task<IActionResult> Show(Guid id, CancellationToken cancellationToken)
     {
-        var import = await MineAsync(id, cancellationToken);
+        var import = await SeenAsync(id, cancellationToken);
         if (import is null)
         {
             return NotFound();
@@ -86,37 +65,43 @@ public sealed class CompanyImportController(LeadsDbContext db, TimeProvider cloc
     [HttpPost("{id:guid}/confirm")]
     public async Task<IActionResult> Confirm(Guid id, CancellationToken cancellationToken)
     {
-        var import = await MineAsync(id, cancellationToken);
-        if (import is null)
-        {
-            return NotFound();
-        }
-        // Only the first confirmation starts the job (two taps, two tabs).
-        var started = await db.CsvImports.Where(i => i.Id == id && i.State == CsvImportState.Previewed)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.State, CsvImportState.Importing), cancellationToken);
-        if (started == 1)
-        {
-            jobs.Enqueue<CsvImportJob>(job => job.RunAsync(id, CancellationToken.None));
-            logger.LogInformation("CSV import {ImportId} ({FileName}, {Rows} rows) confirmed", id, import.FileName, import.TotalRows);
-        }
-        return Redirect($"/companies/import/{id}");
+        var outcome = await confirm.RunAsync(new ConfirmCompanyImport.Input(id), await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return outcome is Done<ConfirmCompanyImport.Confirmed> ? RedirectToAction(nameof(Show), new { id }) : this.Refused(outcome);
     }
 
     [HttpGet("{id:guid}/progress")]
     public async Task<IActionResult> Progress(Guid id, CancellationToken cancellationToken)
     {
-        var import = await MineAsync(id, cancellationToken);
+        var import = await SeenAsync(id, cancellationToken);
         return import is null
             ? NotFound()
             : Json(new { state = import.State.ToString(), processed = import.ProcessedRows, total = import.TotalRows });
     }
 
-    /// <summary>An import is seen by whoever uploaded it, and by admins.</summary>
-    private async Task<CsvImport?> MineAsync(Guid id, CancellationToken cancellationToken)
+    private async Task<CsvImport?> SeenAsync(Guid id, CancellationToken cancellationToken) =>
+        await db.CsvImports.AsNoTracking().Where(CsvImport.SeenBy(await User.CallerAsync(db, cancellationToken)))
+            .SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
+
+    /// <summary>The uploaded file as text; null text without a problem when no file was chosen.</summary>
+    private static async Task<(string? Text, string? Problem)> ReadAsync(IFormFile? file, CancellationToken cancellationToken)
     {
-        var import = await db.CsvImports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
-        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
-        return import is not null && (import.UploadedByUserId == viewer.UserId || viewer.IsAdmin) ? import : null;
+        if (file is null || file.Length == 0)
+        {
+            return (null, null);
+        }
+        if (file.Length > MaxFileBytes)
+        {
+            return (null, "The file is larger than 20 MB; split it into smaller files.");
+        }
+        try
+        {
+            using var reader = new StreamReader(file.OpenReadStream(), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+            return (await reader.ReadToEndAsync(cancellationToken), null);
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, "The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8” and upload that.");
+        }
     }
 }
 

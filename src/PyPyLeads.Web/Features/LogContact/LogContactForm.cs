@@ -1,7 +1,7 @@
-using PyPyLeads.UseCases;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using PyPyLeads.Companies;
+using LogContactUseCase = PyPyLeads.Companies.LogContact;
 
 namespace PyPyLeads.Web.Features.LogContact;
 
@@ -30,33 +30,27 @@ public sealed class LogContactForm
     /// <summary>An optional follow-up, scheduled once the contact is saved.</summary>
     public PyPyLeads.Web.Features.FollowUps.FollowUpFields FollowUp { get; set; } = new() { Wanted = false };
 
-    public bool HasPerson => !string.IsNullOrWhiteSpace(PersonName) || PersonId is not null;
+    /// <summary>What the form asks the use case to do; the follow-up only when ticked and its time could be read.</summary>
+    public LogContactUseCase.Input ToInput() => new()
+    {
+        TourStopId = TourStopId, CompanyName = CompanyName, CompanyDomain = CompanyDomain, CompanyId = CompanyId, UseCompanyId = UseCompanyId,
+        PersonName = PersonName, PersonRole = PersonRole, PersonEmail = PersonEmail, PersonPhone = PersonPhone,
+        PersonId = PersonId, UsePersonId = UsePersonId, NewPerson = NewPerson, MetBy = MetBy, Interests = Interests, Note = Note,
+        FollowUp = FollowUp is { Wanted: true } f && f.DueUtc() is { } due ? new(f.OwnerUserId ?? "", due, f.Note) : null,
+    };
 }
 
+/// <summary>
+/// Reads the follow-up fields (a local time in a zone) the form embeds; every other rule is the use case's
+/// (<see cref="LogContactUseCase.Validator"/>).
+/// </summary>
 public sealed class LogContactFormValidator : AbstractValidator<LogContactForm>
 {
     public LogContactFormValidator(PyPyLeads.Web.Features.FollowUps.FollowUpFieldsValidator followUp)
     {
         RuleFor(x => x.FollowUp).SetValidator(followUp);
-        RuleFor(x => x.TourStopId).NotNull().WithMessage("Choose where you met them.");
-        RuleFor(x => x.CompanyName).NotEmpty().When(x => x.CompanyId is null && x.UseCompanyId is null)
-            .WithMessage("Enter the company's name.");
-        RuleFor(x => x.CompanyName).SingleLine("Company", CompanyRules.Name);
-        RuleFor(x => x.CompanyDomain).WebDomainShape();
-        RuleFor(x => x.PersonName).SingleLine("Name", CompanyRules.PersonName);
-        RuleFor(x => x.PersonName).NotEmpty()
-            .When(x => x.PersonId is null && x.UsePersonId is null &&
-                       (!string.IsNullOrWhiteSpace(x.PersonEmail) || !string.IsNullOrWhiteSpace(x.PersonRole) || !string.IsNullOrWhiteSpace(x.PersonPhone)))
-            .WithMessage("Enter the person's name too.");
-        RuleFor(x => x.PersonRole).SingleLine("Role", CompanyRules.Role);
-        RuleFor(x => x.PersonEmail).EmailShape();
-        RuleFor(x => x.PersonPhone).PhoneShape();
-        RuleFor(x => x.MetBy).Must(ids => ids.Any(id => !string.IsNullOrEmpty(id))).WithMessage("Choose who met them.");
-        RuleFor(x => x.Note).MultiLine("Note", CompanyRules.EncounterNote);
     }
 }
-
-public sealed record PersonMatch(int Id, string Name, string? Role, string? Email, bool ByEmail);
 
 public sealed class LogContactPage
 {
