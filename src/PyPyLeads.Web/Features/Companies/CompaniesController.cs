@@ -7,7 +7,6 @@ using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Companies;
 using PyPyLeads.Data;
 using PyPyLeads.Time;
-using PyPyLeads.Timeline;
 using PyPyLeads.Tour;
 using PyPyLeads.UseCases;
 using PyPyLeads.Web.Infrastructure;
