@@ -40,6 +40,7 @@ public sealed class AddPerson(LeadsDbContext db, IValidator<AddPerson.Input> val
 
     public async Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
     {
+        // A deleted company is not found whatever was typed (checked again in the transaction below).
         if (!await db.Companies.AnyAsync(c => c.Id == input.CompanyId && c.DeletedAtUtc == null, cancellationToken))
         {
             return new NotFound("That company does not exist, or it was deleted.");

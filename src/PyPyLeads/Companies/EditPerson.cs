@@ -48,6 +48,7 @@ public sealed class EditPerson(LeadsDbContext db, IValidator<EditPerson.Input> v
 
     public async Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
     {
+        // A merged or removed person is not found whatever was typed (checked again in the transaction below).
         if (!await db.People.AnyAsync(p => p.Id == input.PersonId && p.DeletedAtUtc == null, cancellationToken))
         {
             return new NotFound("That person does not exist, or was removed or merged.");

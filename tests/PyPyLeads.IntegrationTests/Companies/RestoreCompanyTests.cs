@@ -27,6 +27,10 @@ public sealed class RestoreCompanyTests : CompanyUseCaseTests
         Assert.Equal((null, null, 1L), (company.DeletedAtUtc, company.DeletedByUserId, company.Version));
         var entry = Assert.Single(await TimelineAsync(yelp));
         Assert.Equal((CompanyTimeline.CompanyRestored, "Laura Creighton restored this company", "Laura Creighton"), (entry.Kind, entry.Summary, entry.ActorName));
+        // Restoring it again (a second tab) changes nothing.
+        Assert.IsType<Done<RestoreCompany.Restored>>(await Restore(yelp, Laura));
+        Assert.Single(await TimelineAsync(yelp));
+        Assert.Equal(1L, (await CompanyRowAsync(yelp)).Version);
     }
 
     [Fact]
