@@ -1,11 +1,11 @@
-using PyPyLeads.Leads;
-using PyPyLeads.Companies;
 using FluentValidation;
 using Hangfire;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
+using PyPyLeads.Companies;
 using PyPyLeads.Data;
+using PyPyLeads.Leads;
 using PyPyLeads.Time;
 using PyPyLeads.Web.Features.Backups;
 using PyPyLeads.Web.Features.Deals;
@@ -49,7 +49,7 @@ builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Sc
 // The use cases, one line per feature; their validators (nested in each use case) are found in the domain assembly.
 builder.Services.AddValidatorsFromAssemblyContaining<LeadsDbContext>(ServiceLifetime.Scoped);
 builder.Services.AddLeadsUseCases();
-builder.Services.AddLogContactAndImportUseCases();
+builder.Services.AddCompaniesUseCases();
 
 builder.Services.AddControllersWithViews(options =>
 {

@@ -6,31 +6,20 @@ using PyPyLeads.Timeline;
 
 namespace PyPyLeads.Companies;
 
-/// <summary>A merge that cannot be done, with the reason to show.</summary>
-public sealed class MergeRefusedException(string message) : Exception(message);
-
 public sealed record MergeResult(int People, int PeopleMerged, int Encounters, int TimelineEntries, IReadOnlyList<FieldChange> TakenOver);
 
 /// <summary>
 /// Merging two companies or two people: everything attached to the one that goes moves to the one that stays,
 /// empty fields of the survivor are filled from the other, the other is soft-deleted with a pointer to the
 /// survivor, and a timeline entry on the survivor says what happened (including the other's old details, so
-/// nothing is lost). Callers run it inside <see cref="Transactions.InTransactionAsync{T}"/>.
+/// nothing is lost). The use cases (<see cref="MergeCompanies"/>, <see cref="MergePeople"/>) check who may merge
+/// what and run this inside their transaction.
 /// </summary>
 public static class Merging
 {
-    public static async Task<MergeResult> MergeCompaniesAsync(LeadsDbContext db, int survivorId, int otherId, Actor actor, DateTime nowUtc, CancellationToken cancellationToken = default)
+    /// <summary>Merges <paramref name="other"/> into <paramref name="survivor"/>: two live companies, loaded with their live people.</summary>
+    public static async Task<MergeResult> MergeCompaniesAsync(LeadsDbContext db, Company survivor, Company other, Actor actor, DateTime nowUtc, CancellationToken cancellationToken = default)
     {
-        if (survivorId == otherId)
-        {
-            throw new MergeRefusedException("Choose two different companies.");
-        }
-        var survivor = await db.Companies.Include(c => c.People.Where(p => p.DeletedAtUtc == null)).SingleOrDefaultAsync(c => c.Id == survivorId, cancellationToken);
-        var other = await db.Companies.Include(c => c.People.Where(p => p.DeletedAtUtc == null)).SingleOrDefaultAsync(c => c.Id == otherId, cancellationToken);
-        if (survivor is null || other is null || survivor.DeletedAtUtc is not null || other.DeletedAtUtc is not null)
-        {
-            throw new MergeRefusedException("One of the companies has been deleted or merged meanwhile.");
-        }
         var otherDetails = DescribeCompany(other);
 
         // The other company goes first, so that its name and domain keys are free for the survivor to take over.
@@ -100,22 +89,9 @@ public static class Merging
         return new MergeResult(movedPeople, mergedPeople, encounters, timeline, takenOver);
     }
 
-    public static async Task<MergeResult> MergePeopleAsync(LeadsDbContext db, int survivorId, int otherId, Actor actor, DateTime nowUtc, CancellationToken cancellationToken = default)
+    /// <summary>Merges <paramref name="other"/> into <paramref name="survivor"/>: two live people of the same company.</summary>
+    public static async Task<MergeResult> MergePeopleAsync(LeadsDbContext db, Person survivor, Person other, Actor actor, DateTime nowUtc, CancellationToken cancellationToken = default)
     {
-        if (survivorId == otherId)
-        {
-            throw new MergeRefusedException("Choose two different people.");
-        }
-        var survivor = await db.People.SingleOrDefaultAsync(p => p.Id == survivorId, cancellationToken);
-        var other = await db.People.SingleOrDefaultAsync(p => p.Id == otherId, cancellationToken);
-        if (survivor is null || other is null || survivor.DeletedAtUtc is not null || other.DeletedAtUtc is not null)
-        {
-            throw new MergeRefusedException("One of the two people has been removed or merged meanwhile.");
-        }
-        if (survivor.CompanyId != other.CompanyId)
-        {
-            throw new MergeRefusedException("Only people at the same company can be merged; merge the companies first.");
-        }
         var (encounters, takenOver) = await MergePeopleCoreAsync(db, survivor, other, actor, nowUtc, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await SearchIndex.RefreshAsync(db, [survivor.CompanyId], cancellationToken);

@@ -7,15 +7,16 @@ using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Companies;
 using PyPyLeads.Data;
 using PyPyLeads.Time;
-using PyPyLeads.Timeline;
 using PyPyLeads.Tour;
+using PyPyLeads.UseCases;
 using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.Companies;
 
 /// <summary>The company list (search, filters, keyset paging), the company page with its timeline, edit, delete and restore, merge, CSV export.</summary>
 [Route("companies")]
-public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, CompanyTotalCache totals, ILogger<CompaniesController> logger) : Controller
+public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, CompanyTotalCache totals,
+    EditCompany editCompany, DeleteCompany deleteCompany, RestoreCompany restoreCompany, MergeCompanies mergeCompanies, AddPerson addPerson) : Controller
 {
     public const int PageSize = 25;
     private const int TimelinePageSize = 50;
@@ -167,97 +168,35 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
     {
         var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id && c.DeletedAtUtc == null, cancellationToken);
-        return company is null ? NotFound() : View(await EditPageAsync(company, CompanyForm.From(company), cancellationToken));
+        return company is null ? NotFound() : View(EditPage(company.Id, company.Name, CompanyForm.From(company)));
     }
 
     [HttpPost("{id:int}/edit")]
     public async Task<IActionResult> Edit(int id, CompanyForm form, CancellationToken cancellationToken)
     {
-        var company = await db.Companies.SingleOrDefaultAsync(c => c.Id == id && c.DeletedAtUtc == null, cancellationToken);
-        if (company is null)
-        {
-            return NotFound();
-        }
-        if (form.SourceTourStopId is { } stopId && !await db.TourStops.AnyAsync(s => s.Id == stopId, cancellationToken))
-        {
-            ModelState.AddModelError(nameof(form.SourceTourStopId), "Choose a tour stop from the list.");
-        }
         if (!ModelState.IsValid)
         {
-            return View(await EditPageAsync(company, form, cancellationToken));
+            return await EditFormAsync(id, form, cancellationToken); // a field the form could not read (a version that is no number...)
         }
-        if (company.Version != form.Version)
+        var caller = await User.CallerAsync(db, cancellationToken);
+        var outcome = await editCompany.RunAsync(new EditCompany.Input(id, form.Name, form.WebDomain, form.City, form.Country, form.Industry, form.Notes,
+            form.Source, form.SourceTourStopId, form.Version), caller, cancellationToken);
+        switch (outcome)
         {
-            return View(await ConflictPageAsync(company, form, cancellationToken));
+            case Done<EditCompany.Saved> done:
+                TempData.Done(done.Value.Message);
+                return RedirectToAction(nameof(Show), new { id });
+            case Invalid invalid:
+                ModelState.AddErrors(invalid);
+                return await EditFormAsync(id, form, cancellationToken);
+            case DuplicatesFound<CompanyMatch> duplicates:
+                ModelState.AddModelError(duplicates.Field, duplicates.Message);
+                return await EditFormAsync(id, form, cancellationToken, duplicates.Matches);
+            case Conflict<EditCompany.Current> conflict:
+                return View(ConflictPage(id, conflict.Current, form));
+            default:
+                return this.Refused(outcome);
         }
-        var duplicates = await CompanyMatching.FindAsync(db, form.Name, form.WebDomain, exceptId: id, cancellationToken);
-        if (duplicates.Count > 0)
-        {
-            var byName = duplicates.FirstOrDefault(d => d.ByName);
-            ModelState.AddModelError(byName is not null ? nameof(form.Name) : nameof(form.WebDomain),
-                $"Another company, “{duplicates[0].Name}”, has the {(byName is not null ? "same name" : "same web domain")}. Merge the two instead.");
-            return View(await EditPageAsync(company, form, cancellationToken, duplicates));
-        }
-
-        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
-        var stops = await db.TourStops.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
-        var source = form.Source!.Value;
-        int? sourceStop = source == LeadSource.TourStop ? form.SourceTourStopId : null;
-        var changes = CompanyTimeline.Changes(
-            ("Name", company.Name, form.Name!.Trim()),
-            ("Web domain", company.WebDomain, CompanyRules.Clean(form.WebDomain)),
-            ("City", company.City, CompanyRules.Clean(form.City)),
-            ("Country", company.Country, CompanyRules.Clean(form.Country)),
-            ("Industry", company.Industry, CompanyRules.Clean(form.Industry)),
-            ("Notes", company.Notes, CompanyRules.Clean(form.Notes)),
-            ("Source", LeadSources.Label(company.Source), LeadSources.Label(source)),
-            ("Tour stop", company.SourceTourStopId is { } s1 ? stops.GetValueOrDefault(s1) : null, sourceStop is { } s2 ? stops.GetValueOrDefault(s2) : null));
-        if (changes.Count == 0)
-        {
-            TempData.Done("Nothing changed.");
-            return Redirect($"/companies/{id}");
-        }
-        company.Name = form.Name!.Trim();
-        company.NameKey = CompanyKeys.Name(company.Name);
-        company.WebDomain = CompanyRules.Clean(form.WebDomain);
-        company.DomainKey = CompanyKeys.Domain(company.WebDomain);
-        company.City = CompanyRules.Clean(form.City);
-        company.Country = CompanyRules.Clean(form.Country);
-        company.Industry = CompanyRules.Clean(form.Industry);
-        company.Notes = CompanyRules.Clean(form.Notes);
-        company.Source = source;
-        company.SourceTourStopId = sourceStop;
-        // The version the user saw, not the one just read: the database refuses the save if anyone saved in between.
-        db.Entry(company).Property(c => c.Version).OriginalValue = form.Version;
-        var now = clock.GetUtcNow().UtcDateTime;
-        db.Timeline.Add(TimelineEntry.For(id, CompanyTimeline.CompanyEdited,
-            $"{viewer.Name} changed {CompanyTimeline.ListFields(changes)}", CompanyTimeline.Describe(changes), viewer.Actor, now, "Company", id));
-        try
-        {
-            await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                await db.SaveChangesAsync(ct);
-                await SearchIndex.RefreshAsync(db, [id], ct);
-                await transaction.CommitAsync(ct);
-            }, cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            var current = await db.Companies.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken);
-            return View(await ConflictPageAsync(current, form, cancellationToken));
-        }
-        catch (Exception ex) when (DbErrors.IsUniqueViolation(ex))
-        {
-            db.ChangeTracker.Clear();
-            var current = await db.Companies.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken);
-            var matches = await CompanyMatching.FindAsync(db, form.Name, form.WebDomain, exceptId: id, cancellationToken);
-            ModelState.AddModelError(nameof(form.Name), "Someone else has just saved another company with this name or web domain. Merge the two instead.");
-            return View(await EditPageAsync(current, form, cancellationToken, matches));
-        }
-        TempData.Done($"Saved: {CompanyTimeline.ListFields(changes)} changed.");
-        return Redirect($"/companies/{id}");
     }
 
     [HttpGet("{id:int}/delete")]
@@ -270,28 +209,14 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     [HttpPost("{id:int}/delete")]
     public async Task<IActionResult> Delete(int id, string? confirm, CancellationToken cancellationToken)
     {
-        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
-        // A conditional update: deleting twice (two tabs, a double tap) deletes once and writes one timeline entry.
-        var deleted = await db.InTransactionAsync(async ct =>
+        var caller = await User.CallerAsync(db, cancellationToken);
+        var outcome = await deleteCompany.RunAsync(new DeleteCompany.Input(id), caller, cancellationToken);
+        if (outcome is not Done<DeleteCompany.Deleted> done)
         {
-            var count = await db.Companies.Where(c => c.Id == id && c.DeletedAtUtc == null).ExecuteUpdateAsync(s => s
-                .SetProperty(c => c.DeletedAtUtc, now).SetProperty(c => c.DeletedByUserId, viewer.UserId).SetProperty(c => c.Version, c => c.Version + 1), ct);
-            if (count == 1)
-            {
-                db.Timeline.Add(TimelineEntry.For(id, CompanyTimeline.CompanyDeleted, $"{viewer.Name} deleted this company",
-                    "It left the lists and search; an admin can restore it.", viewer.Actor, now, "Company", id));
-                await db.SaveChangesAsync(ct);
-            }
-            return count == 1;
-        }, cancellationToken);
-        if (!deleted)
-        {
-            return NotFound();
+            return this.Refused(outcome);
         }
-        logger.LogInformation("{User} deleted company {CompanyId}", viewer.Name, id);
-        TempData.Done("Deleted. It no longer shows in the list or in search; an admin can restore it.");
-        return Redirect("/companies");
+        TempData.Done(done.Value.Message);
+        return RedirectToAction(nameof(Index));
     }
 
     [Authorize(Policy = Authentication.AdminPolicy)]
@@ -312,40 +237,23 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     [HttpPost("{id:int}/restore")]
     public async Task<IActionResult> Restore(int id, CancellationToken cancellationToken)
     {
-        var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
-        if (company is null)
+        var caller = await User.CallerAsync(db, cancellationToken);
+        var outcome = await restoreCompany.RunAsync(new RestoreCompany.Input(id), caller, cancellationToken);
+        switch (outcome)
         {
-            return NotFound();
+            case Done<RestoreCompany.Restored> done:
+                TempData.Done(done.Value.Message);
+                break;
+            case Invalid invalid:
+                TempData.Problem(invalid.Errors[0].Message);
+                break;
+            case DuplicatesFound<CompanyMatch> taken:
+                TempData.Problem(taken.Message);
+                break;
+            default:
+                return this.Refused(outcome);
         }
-        if (company.MergedIntoCompanyId is not null)
-        {
-            TempData.Problem("This company was merged into another one; its people and history are there now, so it cannot be restored.");
-            return Redirect($"/companies/{id}");
-        }
-        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
-        try
-        {
-            await db.InTransactionAsync(async ct =>
-            {
-                var count = await db.Companies.Where(c => c.Id == id && c.DeletedAtUtc != null && c.MergedIntoCompanyId == null).ExecuteUpdateAsync(s => s
-                    .SetProperty(c => c.DeletedAtUtc, (DateTime?)null).SetProperty(c => c.DeletedByUserId, (string?)null).SetProperty(c => c.Version, c => c.Version + 1), ct);
-                if (count == 1)
-                {
-                    db.Timeline.Add(TimelineEntry.For(id, CompanyTimeline.CompanyRestored, $"{viewer.Name} restored this company", null, viewer.Actor, now, "Company", id));
-                    await db.SaveChangesAsync(ct);
-                }
-                return count;
-            }, cancellationToken);
-        }
-        catch (Exception ex) when (DbErrors.IsUniqueViolation(ex))
-        {
-            var other = await CompanyMatching.FindAsync(db, company.Name, company.WebDomain, exceptId: id, cancellationToken);
-            TempData.Problem($"It cannot be restored: “{other.FirstOrDefault()?.Name}” now has the same {other.FirstOrDefault()?.Reason.Replace("same ", "", StringComparison.Ordinal) ?? "name"}. Restore is refused so as not to make a duplicate.");
-            return Redirect($"/companies/{id}");
-        }
-        TempData.Done("Restored.");
-        return Redirect($"/companies/{id}");
+        return RedirectToAction(nameof(Show), new { id });
     }
 
     [HttpGet("{id:int}/merge")]
@@ -379,24 +287,28 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     {
         if (keep != id && keep != with)
         {
-            return BadRequest();
+            return BadRequest(); // the form offers only the two companies
         }
-        var other = keep == id ? with : id;
-        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
-        try
+        var caller = await User.CallerAsync(db, cancellationToken);
+        var outcome = await mergeCompanies.RunAsync(new MergeCompanies.Input(keep, keep == id ? with : id), caller, cancellationToken);
+        if (outcome is Done<MergeCompanies.Merged> done)
         {
-            var result = await db.InTransactionAsync(ct => Merging.MergeCompaniesAsync(db, keep, other, viewer.Actor, clock.GetUtcNow().UtcDateTime, ct), cancellationToken);
-            logger.LogInformation("{User} merged company {Other} into {Keep}", viewer.Name, other, keep);
-            TempData.Done($"Merged. Everything attached to the other company is here now ({result.Encounters} encounters, {result.TimelineEntries} timeline entries).");
-            return Redirect($"/companies/{keep}");
+            TempData.Done(done.Value.Message);
+            return RedirectToAction(nameof(Show), new { id = keep });
         }
-        catch (Exception ex) when (ex is MergeRefusedException || DbErrors.IsUniqueViolation(ex))
+        var error = outcome switch
         {
-            db.ChangeTracker.Clear();
-            var self = await CandidateAsync(id, cancellationToken);
-            var message = ex is MergeRefusedException ? ex.Message : "Someone changed one of the two companies meanwhile. Nothing was merged; try again.";
-            return self is null ? NotFound() : View(new CompanyMergePage { This = self, Error = message });
+            Invalid invalid => invalid.Errors[0].Message,
+            NotFound notFound => notFound.Message,
+            Conflict<MergeCompanies.Input> conflict => conflict.Message,
+            _ => null,
+        };
+        if (error is null)
+        {
+            return this.Refused(outcome);
         }
+        var self = await CandidateAsync(id, cancellationToken);
+        return self is null ? NotFound() : View(new CompanyMergePage { This = self, Error = error });
     }
 
     [HttpGet("{id:int}/people/new")]
@@ -409,49 +321,23 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     [HttpPost("{id:int}/people/new")]
     public async Task<IActionResult> AddPerson(int id, PersonForm form, CancellationToken cancellationToken)
     {
-        var name = await db.Companies.Where(c => c.Id == id && c.DeletedAtUtc == null).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
-        if (name is null)
+        if (ModelState.IsValid)
         {
-            return NotFound();
-        }
-        var page = new PersonEditPage { CompanyId = id, CompanyName = name, Form = form };
-        var emailKey = CompanyKeys.Email(form.Email);
-        if (ModelState.IsValid && emailKey is not null
-            && await db.People.Where(p => p.CompanyId == id && p.DeletedAtUtc == null && p.EmailKey == emailKey).Select(p => p.Name).FirstOrDefaultAsync(cancellationToken) is { } same)
-        {
-            ModelState.AddModelError(nameof(form.Email), $"{same} at {name} has this e-mail address already.");
-        }
-        if (!ModelState.IsValid)
-        {
-            return View("~/Features/People/Edit.cshtml", page);
-        }
-        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
-        try
-        {
-            await db.InTransactionAsync(async ct =>
+            var caller = await User.CallerAsync(db, cancellationToken);
+            var outcome = await addPerson.RunAsync(new PyPyLeads.Companies.AddPerson.Input(id, form.Name, form.Role, form.Email, form.Phone), caller, cancellationToken);
+            if (outcome is Done<PyPyLeads.Companies.AddPerson.Added> done)
             {
-                var person = new Person
-                {
-                    CompanyId = id, Name = form.Name!.Trim(), Role = CompanyRules.Clean(form.Role), Email = CompanyRules.Clean(form.Email),
-                    EmailKey = emailKey, Phone = CompanyRules.Clean(form.Phone), CreatedAtUtc = now,
-                };
-                db.People.Add(person);
-                await db.SaveChangesAsync(ct);
-                db.Timeline.Add(TimelineEntry.For(id, CompanyTimeline.PersonAdded,
-                    $"{viewer.Name} added {person.Name}{(person.Role is null ? "" : " (" + person.Role + ")")}", null, viewer.Actor, now, "Person", person.Id));
-                await db.SaveChangesAsync(ct);
-                await SearchIndex.RefreshAsync(db, [id], ct);
-                return person.Id;
-            }, cancellationToken);
+                TempData.Done(done.Value.Message);
+                return RedirectToAction(nameof(Show), new { id });
+            }
+            if (outcome is not Invalid invalid)
+            {
+                return this.Refused(outcome);
+            }
+            ModelState.AddErrors(invalid);
         }
-        catch (Exception ex) when (DbErrors.IsUniqueViolation(ex))
-        {
-            ModelState.AddModelError(nameof(form.Email), "Someone else has just added a person with this e-mail address here.");
-            return View("~/Features/People/Edit.cshtml", page);
-        }
-        TempData.Done($"Added {form.Name!.Trim()}.");
-        return Redirect($"/companies/{id}");
+        var name = await db.Companies.Where(c => c.Id == id && c.DeletedAtUtc == null).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
+        return name is null ? NotFound() : View("~/Features/People/Edit.cshtml", new PersonEditPage { CompanyId = id, CompanyName = name, Form = form });
     }
 
     /// <summary>Companies and their people as CSV (one line per person; a company without people gets one line), with the list's filters.</summary>
@@ -541,16 +427,22 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     private static List<SelectListItem> StopItems() =>
         ReferenceData.TourStops.OrderBy(s => s.Sequence).Select(s => new SelectListItem(TourSchedule.Label(s), s.Id.ToString(Invariant))).ToList();
 
-    private async Task<CompanyEditPage> EditPageAsync(Company company, CompanyForm form, CancellationToken cancellationToken, IReadOnlyList<CompanyMatch>? duplicates = null) => new()
+    /// <summary>The edit form again, with what this user typed (and the companies it would duplicate, if any).</summary>
+    private async Task<IActionResult> EditFormAsync(int id, CompanyForm form, CancellationToken cancellationToken, IReadOnlyList<CompanyMatch>? duplicates = null)
     {
-        Id = company.Id, CurrentName = company.Name, Form = form, Stops = StopItems(), Duplicates = duplicates ?? [],
+        var name = await db.Companies.Where(c => c.Id == id && c.DeletedAtUtc == null).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
+        return name is null ? NotFound() : View(nameof(Edit), EditPage(id, name, form, duplicates));
+    }
+
+    private static CompanyEditPage EditPage(int id, string currentName, CompanyForm form, IReadOnlyList<CompanyMatch>? duplicates = null) => new()
+    {
+        Id = id, CurrentName = currentName, Form = form, Stops = StopItems(), Duplicates = duplicates ?? [],
     };
 
     /// <summary>A refused save: the form keeps what this user typed, shows what the other person saved, and takes the new version.</summary>
-    private async Task<CompanyEditPage> ConflictPageAsync(Company current, CompanyForm mine, CancellationToken cancellationToken)
+    private CompanyEditPage ConflictPage(int id, EditCompany.Current theirs, CompanyForm mine)
     {
-        var theirs = CompanyForm.From(current);
-        var stops = await db.TourStops.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+        var stops = ReferenceData.TourStops.ToDictionary(s => s.Id, s => s.Name);
         var differing = new Dictionary<string, string?>();
         void Compare(string field, string? saved, string? typed)
         {
@@ -565,19 +457,17 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
         Compare(nameof(CompanyForm.Country), theirs.Country, mine.Country);
         Compare(nameof(CompanyForm.Industry), theirs.Industry, mine.Industry);
         Compare(nameof(CompanyForm.Notes), theirs.Notes, mine.Notes);
-        Compare(nameof(CompanyForm.Source), theirs.Source is { } s ? LeadSources.Label(s) : null, mine.Source is { } m ? LeadSources.Label(m) : null);
+        Compare(nameof(CompanyForm.Source), LeadSources.Label(theirs.Source), mine.Source is { } m ? LeadSources.Label(m) : null);
         Compare(nameof(CompanyForm.SourceTourStopId), theirs.SourceTourStopId is { } a ? stops.GetValueOrDefault(a) : null,
             mine.SourceTourStopId is { } b ? stops.GetValueOrDefault(b) : null);
-        var lastEdit = await db.Timeline.AsNoTracking().Where(t => t.CompanyId == current.Id && t.Kind == CompanyTimeline.CompanyEdited)
-            .OrderByDescending(t => t.AtUtc).ThenByDescending(t => t.Id).Select(t => t.ActorName).FirstOrDefaultAsync(cancellationToken);
-        mine.Version = current.Version;
+        mine.Version = theirs.Version;
         ModelState.Remove(nameof(CompanyForm.Version));
         return new CompanyEditPage
         {
-            Id = current.Id, CurrentName = current.Name, Form = mine, Stops = StopItems(),
-            Theirs = differing, ConflictBy = lastEdit ?? "someone else",
+            Id = id, CurrentName = theirs.Name, Form = mine, Stops = StopItems(), Theirs = differing, ConflictBy = theirs.EditedBy ?? "someone else",
         };
     }
+
 
     private async Task<MergeCandidate?> CandidateAsync(int id, CancellationToken cancellationToken) =>
         (await CandidatesAsync([id], cancellationToken)).SingleOrDefault();

@@ -1,7 +1,6 @@
 using PyPyLeads.UseCases;
 using System.Globalization;
 using System.Text;
-using FluentValidation;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.WebUtilities;
 using PyPyLeads.Companies;
@@ -112,6 +111,7 @@ public sealed class CompanyPage
 /// <summary>What the company page passes to <c>_CompanyActions</c>, where other features add their buttons.</summary>
 public sealed record CompanyActions(int CompanyId, string Name, bool IsDeleted, int? ConsultancyId, Viewer Viewer);
 
+/// <summary>The edit form of a company; its rules are <see cref="EditCompany.Validator"/>'s.</summary>
 public sealed class CompanyForm
 {
     public string? Name { get; set; }
@@ -132,21 +132,6 @@ public sealed class CompanyForm
     };
 }
 
-public sealed class CompanyFormValidator : AbstractValidator<CompanyForm>
-{
-    public CompanyFormValidator()
-    {
-        RuleFor(x => x.Name).NotEmpty().WithMessage("Enter the company's name.").SingleLine("Name", CompanyRules.Name);
-        RuleFor(x => x.WebDomain).WebDomainShape();
-        RuleFor(x => x.City).SingleLine("City", CompanyRules.City);
-        RuleFor(x => x.Country).SingleLine("Country", CompanyRules.Country);
-        RuleFor(x => x.Industry).SingleLine("Industry", CompanyRules.Industry);
-        RuleFor(x => x.Notes).MultiLine("Notes", CompanyRules.Notes);
-        RuleFor(x => x.Source).NotNull().WithMessage("Choose how the company came to us.").IsInEnum().WithMessage("Choose how the company came to us.");
-        RuleFor(x => x.SourceTourStopId).NotNull().When(x => x.Source == LeadSource.TourStop).WithMessage("Choose the tour stop.");
-    }
-}
-
 public sealed class CompanyEditPage
 {
     public required int Id { get; init; }
@@ -159,6 +144,7 @@ public sealed class CompanyEditPage
     public IReadOnlyList<CompanyMatch> Duplicates { get; init; } = [];
 }
 
+/// <summary>The form to add or edit a person; its rules are <see cref="PyPyLeads.Companies.AddPerson.Validator"/>'s and <see cref="EditPerson.Validator"/>'s.</summary>
 public sealed class PersonForm
 {
     public string? Name { get; set; }
@@ -168,17 +154,6 @@ public sealed class PersonForm
     public long Version { get; set; }
 
     public static PersonForm From(Person p) => new() { Name = p.Name, Role = p.Role, Email = p.Email, Phone = p.Phone, Version = p.Version };
-}
-
-public sealed class PersonFormValidator : AbstractValidator<PersonForm>
-{
-    public PersonFormValidator()
-    {
-        RuleFor(x => x.Name).NotEmpty().WithMessage("Enter the person's name.").SingleLine("Name", CompanyRules.PersonName);
-        RuleFor(x => x.Role).SingleLine("Role", CompanyRules.Role);
-        RuleFor(x => x.Email).EmailShape();
-        RuleFor(x => x.Phone).PhoneShape();
-    }
 }
 
 public sealed class PersonEditPage

@@ -1,0 +1,82 @@
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using PyPyLeads.Data;
+using PyPyLeads.Timeline;
+using PyPyLeads.UseCases;
+
+namespace PyPyLeads.Companies;
+
+/// <summary>
+/// Add a person at a live company (every signed-in user may). An e-mail address is one person's at a company:
+/// a second live person with it is refused (edit or merge the first instead).
+/// Returns <see cref="Done{T}"/> of <see cref="Added"/>, <see cref="Invalid"/> or <see cref="NotFound"/>.
+/// </summary>
+public sealed class AddPerson(LeadsDbContext db, IValidator<AddPerson.Input> validator, TimeProvider clock)
+{
+    public sealed record Input(int CompanyId, string? Name, string? Role, string? Email, string? Phone) : IPersonFields;
+
+    public sealed record Added(int CompanyId, int PersonId, string Message);
+
+    public sealed class Validator : AbstractValidator<Input>
+    {
+        public Validator(LeadsDbContext db)
+        {
+            Include(new PersonFieldsValidator());
+            RuleFor(x => x.Email).CustomAsync(async (email, context, ct) =>
+            {
+                if (CompanyKeys.Email(email) is not { } emailKey || context.InstanceToValidate is not { } input)
+                {
+                    return;
+                }
+                var same = await db.People.Where(p => p.CompanyId == input.CompanyId && p.DeletedAtUtc == null && p.EmailKey == emailKey)
+                    .Select(p => new { p.Name, Company = p.Company!.Name }).FirstOrDefaultAsync(ct);
+                if (same is not null)
+                {
+                    context.AddFailure($"{same.Name} at {same.Company} has this e-mail address already.");
+                }
+            }).When(x => CompanyRules.IsEmail(x.Email));
+        }
+    }
+
+    public async Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
+    {
+        // A deleted company is not found whatever was typed (checked again in the transaction below).
+        if (!await db.Companies.AnyAsync(c => c.Id == input.CompanyId && c.DeletedAtUtc == null, cancellationToken))
+        {
+            return new NotFound("That company does not exist, or it was deleted.");
+        }
+        if (await validator.CheckAsync(input, cancellationToken) is { } invalid)
+        {
+            return invalid;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        try
+        {
+            return await db.InTransactionAsync<Outcome>(async ct =>
+            {
+                if (!await db.Companies.AnyAsync(c => c.Id == input.CompanyId && c.DeletedAtUtc == null, ct))
+                {
+                    return new NotFound("That company does not exist, or it was deleted.");
+                }
+                var person = new Person
+                {
+                    CompanyId = input.CompanyId, Name = input.Name!.Trim(), Role = CompanyRules.Clean(input.Role), Email = CompanyRules.Clean(input.Email),
+                    EmailKey = CompanyKeys.Email(input.Email), Phone = CompanyRules.Clean(input.Phone), CreatedAtUtc = now,
+                };
+                db.People.Add(person);
+                await db.SaveChangesAsync(ct);
+                db.Timeline.Add(TimelineEntry.For(input.CompanyId, CompanyTimeline.PersonAdded,
+                    $"{caller.Name} added {person.Name}{(person.Role is null ? "" : " (" + person.Role + ")")}", null, caller.Actor, now, "Person", person.Id));
+                await db.SaveChangesAsync(ct);
+                await SearchIndex.RefreshAsync(db, [input.CompanyId], ct);
+                return new Done<Added>(new(input.CompanyId, person.Id, $"Added {person.Name}."));
+            }, cancellationToken);
+        }
+        catch (Exception ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            // Someone added the same address here between the check and the save (the unique key refuses it).
+            db.ChangeTracker.Clear();
+            return new Invalid(nameof(Input.Email), "Someone else has just added a person with this e-mail address here.");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+using PyPyLeads.Companies;
+using PyPyLeads.Tour;
+using PyPyLeads.UseCases;
+
+namespace PyPyLeads.IntegrationTests.Companies;
+
+/// <summary>The merge-two-companies use case, called directly on a real SQLite file.</summary>
+public sealed class MergeCompaniesTests : CompanyUseCaseTests
+{
+    private Task<Outcome> Merge(int keep, int other, Caller caller) =>
+        Run<MergeCompanies>(u => u.RunAsync(new MergeCompanies.Input(keep, other), caller, CancellationToken.None));
+
+    [Fact]
+    public async Task A_merge_moves_people_and_encounters_to_the_company_kept_and_its_timeline_says_who()
+    {
+        var yelp = await Rig.CompanyAsync("Yelp");
+        var europe = await Rig.CompanyAsync("Yelp Europe", c => c.WebDomain = c.DomainKey = "yelp.co.uk");
+        var jane = await PersonAsync(yelp, "Jane Doe", "jane@yelp.com");
+        await PersonAsync(europe, "J. Doe", "JANE@yelp.com", phone: "+44 20 7946 0000");
+        var jacob = await PersonAsync(europe, "Jacob Hallén");
+
+        var outcome = await Merge(yelp, europe, Armin);
+
+        var merged = Assert.IsType<Done<MergeCompanies.Merged>>(outcome).Value;
+        Assert.Equal((yelp, "Merged. Everything attached to the other company is here now (2 encounters, 0 timeline entries)."), (merged.CompanyId, merged.Message));
+        var people = await Rig.DbAsync(db => db.People.Where(p => p.CompanyId == yelp && p.DeletedAtUtc == null).OrderBy(p => p.Id).ToListAsync());
+        Assert.Equal([jane, jacob], people.Select(p => p.Id));
+        Assert.Equal("+44 20 7946 0000", people[0].Phone); // the same e-mail at both is one person, merged
+        Assert.Equal(3, await Rig.DbAsync(db => db.Encounters.CountAsync(e => e.CompanyId == yelp)));
+        var gone = await CompanyRowAsync(europe);
+        Assert.Equal((yelp, Armin.UserId), (gone.MergedIntoCompanyId, gone.DeletedByUserId));
+        Assert.Equal("yelp.co.uk", (await CompanyRowAsync(yelp)).DomainKey); // an empty field filled from the other
+        var entry = (await TimelineAsync(yelp)).Single(t => t.Kind == CompanyTimeline.CompanyMerged);
+        Assert.Equal(("Armin Rigo merged “Yelp Europe” into this company", "Armin Rigo"), (entry.Summary, entry.ActorName));
+        Assert.Contains("hallen", await SearchTermsAsync(yelp));
+        Assert.Empty(await SearchTermsAsync(europe));
+    }
+
+    [Fact]
+    public async Task A_member_merges_companies_of_either_consultancy()
+    {
+        var yelp = await Rig.CompanyAsync("Yelp", c => c.ConsultancyId = Consultancy.MerlinuxId);
+        var europe = await Rig.CompanyAsync("Yelp Europe", c => c.ConsultancyId = Consultancy.OpenEndId);
+
+        Assert.IsType<Done<MergeCompanies.Merged>>(await Merge(yelp, europe, Armin));
+        Assert.Equal(Consultancy.MerlinuxId, (await CompanyRowAsync(yelp)).ConsultancyId); // the kept one's assignment stays
+    }
+
+    [Fact]
+    public async Task A_company_cannot_be_merged_with_itself()
+    {
+        var yelp = await Rig.CompanyAsync("Yelp");
+
+        var invalid = Assert.IsType<Invalid>(await Merge(yelp, yelp, Laura));
+
+        Assert.Equal(new FieldError("OtherId", "Choose two different companies."), Assert.Single(invalid.Errors));
+        Assert.Null((await CompanyRowAsync(yelp)).DeletedAtUtc);
+    }
+
+    [Fact]
+    public async Task A_deleted_or_already_merged_company_is_not_found_and_nothing_moves()
+    {
+        var yelp = await Rig.CompanyAsync("Yelp");
+        var gone = await Rig.CompanyAsync("Gone Inc", c => c.DeletedAtUtc = DateTime.UtcNow);
+        await PersonAsync(yelp, "Jane Doe");
+
+        Assert.Equal("One of the companies has been deleted or merged meanwhile.", Assert.IsType<NotFound>(await Merge(gone, yelp, Laura)).Message);
+        Assert.IsType<NotFound>(await Merge(yelp, gone, Laura));
+
+        Assert.Null((await CompanyRowAsync(yelp)).DeletedAtUtc);
+        Assert.Equal(1, await Rig.DbAsync(db => db.People.CountAsync(p => p.CompanyId == yelp)));
+        Assert.Empty(await TimelineAsync(yelp));
+    }
+}
