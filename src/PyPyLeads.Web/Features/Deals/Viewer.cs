@@ -1,8 +1,9 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Data;
+using PyPyLeads.Deals;
 using PyPyLeads.Time;
+using PyPyLeads.UseCases;
 using PyPyLeads.Users;
 
 namespace PyPyLeads.Web.Features.Deals;
@@ -21,9 +22,13 @@ public sealed record Viewer(string Id, string Name, int? ConsultancyId, bool IsA
         return new Viewer(id, user.DisplayName, user.ConsultancyId, principal.IsInRole(Roles.Admin), user.TimeZoneId);
     }
 
+    /// <summary>The signed-in user as a use case's caller gives them.</summary>
+    public static Viewer Of(Caller caller) => new(caller.UserId, caller.Name, caller.ConsultancyId, caller.IsAdmin, caller.TimeZoneId);
+
+    public Caller AsCaller() => new(Id, Name, IsAdmin, ConsultancyId, TimeZoneId);
+
     /// <summary>An instant in the viewer's zone, with the zone named.</summary>
-    public string Time(DateTime utc) =>
-        Zones.ToLocal(utc, TimeZoneId).ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " " + Zones.Label(utc, TimeZoneId);
+    public string Time(DateTime utc) => DealText.Time(utc, TimeZoneId);
 
     public DateOnly Today(TimeProvider clock) => Zones.Today(clock, TimeZoneId);
 
@@ -32,9 +37,9 @@ public sealed record Viewer(string Id, string Name, int? ConsultancyId, bool IsA
 
 public static class Show
 {
-    public static string Date(DateOnly date) => date.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+    public static string Date(DateOnly date) => DealText.Date(date);
 
-    public static string Value(long? minor, string currency) => minor is { } m ? PyPyLeads.Deals.Money.FormatMinor(m, currency) : "no value yet";
+    public static string Value(long? minor, string currency) => DealText.Value(minor, currency);
 
     public static string Consultancy(int? id) => PyPyLeads.Tour.Consultancy.Describe(id);
 
