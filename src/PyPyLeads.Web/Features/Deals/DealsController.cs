@@ -105,7 +105,7 @@ public sealed class DealsController(
     [HttpGet("{id:int}")]
     public async Task<IActionResult> Details(int id, CancellationToken cancellationToken)
     {
-        var deal = await LoadAsync(id, tracked: false, cancellationToken);
+        var deal = await LoadAsync(id, cancellationToken);
         if (deal is null)
         {
             return NotFound();
@@ -196,7 +196,7 @@ public sealed class DealsController(
     [HttpGet("{id:int}/edit")]
     public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
     {
-        var deal = await LoadAsync(id, tracked: false, cancellationToken);
+        var deal = await LoadAsync(id, cancellationToken);
         if (deal is null)
         {
             return NotFound();
@@ -222,7 +222,7 @@ public sealed class DealsController(
             case Invalid invalid:
             {
                 ModelState.AddErrors(invalid);
-                var deal = await LoadAsync(id, tracked: false, cancellationToken);
+                var deal = await LoadAsync(id, cancellationToken);
                 if (deal is null)
                 {
                     return NotFound();
@@ -251,11 +251,8 @@ public sealed class DealsController(
 
     private decimal Convert(long minor, string currency) => Money.FromMinor(minor, currency) * (_reporting.RateOf(currency) ?? 0m);
 
-    private Task<Deal?> LoadAsync(int id, bool tracked, CancellationToken cancellationToken)
-    {
-        var deals = tracked ? db.Deals : db.Deals.AsNoTracking();
-        return deals.Include(d => d.Company).Include(d => d.Owner).SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
-    }
+    private Task<Deal?> LoadAsync(int id, CancellationToken cancellationToken) =>
+        db.Deals.AsNoTracking().Include(d => d.Company).Include(d => d.Owner).SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
 
     private Task<Company?> LiveCompanyAsync(int id, CancellationToken cancellationToken) =>
         db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id && c.DeletedAtUtc == null, cancellationToken);
@@ -317,7 +314,7 @@ public sealed class DealsController(
     /// <summary>The deal's page with the move form as given (after a refused move); 404 when the deal is gone.</summary>
     private async Task<IActionResult> DetailsAsync(int id, Viewer viewer, MoveDealForm move, string? conflict, CancellationToken cancellationToken)
     {
-        var deal = await LoadAsync(id, tracked: false, cancellationToken);
+        var deal = await LoadAsync(id, cancellationToken);
         return deal is null ? NotFound() : View("Details", await DealPageAsync(deal, viewer, move, conflict, cancellationToken));
     }
 
