@@ -11,7 +11,10 @@ namespace PyPyLeads.Web.Features.Deals;
 /// <summary>The signed-in user as the deal pages need them: who they are, their consultancy, their zone.</summary>
 public sealed record Viewer(string Id, string Name, int? ConsultancyId, bool IsAdmin, string TimeZoneId)
 {
-    /// <summary>Members of the deal's consultancy and admins edit and move a deal.</summary>
+    /// <summary>
+    /// Whether to offer the controls that change a deal: members of its consultancy and admins, the rule the use cases
+    /// hold (<see cref="Caller.MayChange"/>), read here without a Caller for each of the board's cards.
+    /// </summary>
     public bool CanEdit(int consultancyId) => IsAdmin || ConsultancyId == consultancyId;
 
     public static async Task<Viewer> LoadAsync(LeadsDbContext db, ClaimsPrincipal principal, CancellationToken cancellationToken)
@@ -31,8 +34,6 @@ public sealed record Viewer(string Id, string Name, int? ConsultancyId, bool IsA
     public string Time(DateTime utc) => DealText.Time(utc, TimeZoneId);
 
     public DateOnly Today(TimeProvider clock) => Zones.Today(clock, TimeZoneId);
-
-    public DateOnly DateOf(DateTime utc) => DateOnly.FromDateTime(Zones.ToLocal(utc, TimeZoneId));
 }
 
 public static class Show
