@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
 using PyPyLeads.Companies;
 using PyPyLeads.Data;
+using PyPyLeads.Deals;
 using PyPyLeads.Leads;
 using PyPyLeads.Time;
 using PyPyLeads.Web.Features.Backups;
@@ -50,6 +51,7 @@ builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Sc
 builder.Services.AddValidatorsFromAssemblyContaining<LeadsDbContext>(ServiceLifetime.Scoped);
 builder.Services.AddLeadsUseCases();
 builder.Services.AddCompaniesUseCases();
+builder.Services.AddDealsUseCases();
 
 builder.Services.AddControllersWithViews(options =>
 {

@@ -89,8 +89,14 @@ public sealed class Deal : IVersioned
     /// <summary>Value × probability, in major units of the deal's currency; exact.</summary>
     public decimal WeightedValue => Money.FromMinor((ValueMinor ?? 0) * Probability, Currency) / 100m;
 
+    /// <summary>Why the deal cannot move to <paramref name="stage"/>, or null when it can: it is there already, or it would be won without a value.</summary>
+    public string? WhyNotMoveTo(DealStage stage) =>
+        stage == Stage ? $"It is already in {Stage}."
+        : stage == DealStage.Won && ValueMinor is null ? "A won deal needs its value: edit the deal and enter it first."
+        : null;
+
     /// <summary>
-    /// Moves the deal to another stage and returns the history row to add. Won and Lost set 100 % and 0 %;
+    /// Moves the deal to another stage (ask <see cref="WhyNotMoveTo"/> first) and returns the history row to add. Won and Lost set 100 % and 0 %;
     /// between open stages a probability someone set by hand is kept, otherwise the new stage's default applies.
     /// </summary>
     public DealStageChange MoveTo(DealStage stage, string? lostReason, DateTime nowUtc, string userId, string userName)

@@ -1,5 +1,6 @@
 using System.Globalization;
-using PyPyLeads.Timeline;
+using Microsoft.EntityFrameworkCore;
+using PyPyLeads.Data;
 
 namespace PyPyLeads.Deals;
 
@@ -17,8 +18,14 @@ public static class DealTimeline
         $"{deal.Kind.ToString().ToLowerInvariant()} deal #{deal.Id.ToString(CultureInfo.InvariantCulture)}" +
         (string.IsNullOrEmpty(deal.Title) ? "" : $" “{Shorten(deal.Title, 120)}”");
 
-    public static TimelineEntry Entry(int companyId, DateTime atUtc, string kind, string summary, string? details, string userId, string userName,
-        string subjectType, long subjectId) => TimelineEntry.For(companyId, kind, summary, details, new Actor(userId, userName), atUtc, subjectType, subjectId);
+    /// <summary>"Laura Creighton (3 Mar 2011, 10:00 PST)": who wrote the deal's last line and when, in the reader's zone; "Someone" without one.</summary>
+    public static async Task<string> LastChangeAsync(LeadsDbContext db, Deal deal, string timeZoneId, CancellationToken cancellationToken)
+    {
+        var last = await db.Timeline.AsNoTracking()
+            .Where(t => t.CompanyId == deal.CompanyId && t.SubjectType == SubjectType && t.SubjectId == deal.Id)
+            .OrderByDescending(t => t.AtUtc).ThenByDescending(t => t.Id).Select(t => new { t.ActorName, t.AtUtc }).FirstOrDefaultAsync(cancellationToken);
+        return last is null ? "Someone" : $"{last.ActorName} ({DealText.Time(last.AtUtc, timeZoneId)})";
+    }
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }

@@ -6,7 +6,7 @@ using PyPyLeads.Companies;
 using PyPyLeads.Data;
 using PyPyLeads.Deals;
 using PyPyLeads.Time;
-using PyPyLeads.Tour;
+using PyPyLeads.UseCases;
 using PyPyLeads.Users;
 using PyPyLeads.Web.Infrastructure;
 
@@ -24,7 +24,9 @@ public sealed class DealsController(
     IOptions<DealOptions> dealOptions,
     EurostarsCalendar eurostars,
     BoardSumsCache sumsCache,
-    ILogger<DealsController> logger) : Controller
+    OpenDeal openDeal,
+    EditDeal editDeal,
+    MoveDeal moveDeal) : Controller
 {
     private const int ListPageSize = 50;
     private readonly ReportingOptions _reporting = reporting.Value;
@@ -103,7 +105,7 @@ public sealed class DealsController(
     [HttpGet("{id:int}")]
     public async Task<IActionResult> Details(int id, CancellationToken cancellationToken)
     {
-        var deal = await LoadAsync(id, tracked: false, cancellationToken);
+        var deal = await LoadAsync(id, cancellationToken);
         if (deal is null)
         {
             return NotFound();
@@ -116,52 +118,25 @@ public sealed class DealsController(
     [HttpPost("{id:int}/move")]
     public async Task<IActionResult> Move(int id, MoveDealForm form, CancellationToken cancellationToken)
     {
-        var deal = await LoadAsync(id, tracked: true, cancellationToken);
-        if (deal is null)
+        var caller = await User.CallerAsync(db, cancellationToken);
+        var outcome = await moveDeal.RunAsync(form.ToInput(id), caller, cancellationToken);
+        switch (outcome)
         {
-            return NotFound();
+            case Done<MoveDeal.Moved> done:
+                TempData.Done(done.Value.Message);
+                return Url.IsLocalUrl(form.ReturnUrl) ? LocalRedirect(form.ReturnUrl!) : RedirectToAction(nameof(Details), new { id });
+            case Invalid invalid:
+                ModelState.AddErrors(invalid);
+                return await DetailsAsync(id, Viewer.Of(caller), form, conflict: null, cancellationToken);
+            case Conflict<MoveDeal.Current> conflict:
+                // Nothing moved: the deal as it is now, with the caller's move offered again on the current version.
+                ModelState.Clear();
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                var again = new MoveDealForm { Stage = form.Stage, LostReason = form.LostReason, Version = conflict.Current.Version, ReturnUrl = form.ReturnUrl };
+                return await DetailsAsync(id, Viewer.Of(caller), again, conflict.Message, cancellationToken);
+            default:
+                return this.Refused(outcome);
         }
-        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
-        if (!viewer.CanEdit(deal.ConsultancyId))
-        {
-            return Forbid();
-        }
-        if (deal.Version != form.Version)
-        {
-            return await MoveConflictAsync(deal, viewer, form, cancellationToken);
-        }
-        if (ModelState.IsValid && form.Stage == deal.Stage)
-        {
-            ModelState.AddModelError(nameof(form.Stage), $"It is already in {deal.Stage}.");
-        }
-        if (ModelState.IsValid && form.Stage == DealStage.Won && deal.ValueMinor is null)
-        {
-            ModelState.AddModelError(nameof(form.Stage), "A won deal needs its value: edit the deal and enter it first.");
-        }
-        if (!ModelState.IsValid)
-        {
-            return View("Details", await DealPageAsync(deal, viewer, form, conflict: null, cancellationToken));
-        }
-
-        var now = clock.GetUtcNow().UtcDateTime;
-        var from = deal.Stage;
-        var reason = form.Stage == DealStage.Lost ? form.LostReason : null;
-        deal.MoveTo(form.Stage!.Value, reason, now, viewer.Id, viewer.Name);
-        db.Timeline.Add(DealTimeline.Entry(deal.CompanyId, now, DealTimeline.StageChanged,
-            $"{Capitalised(DealTimeline.Describe(deal))} moved from {from} to {deal.Stage}", reason, viewer.Id, viewer.Name, DealTimeline.SubjectType, deal.Id));
-        db.Entry(deal).Property(d => d.Version).OriginalValue = form.Version;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return await MoveConflictAsync((await LoadAsync(id, tracked: false, cancellationToken))!, viewer, form, cancellationToken);
-        }
-        logger.LogInformation("{User} moved deal {DealId} from {From} to {To}", viewer.Name, deal.Id, from, deal.Stage);
-        TempData.Done($"Deal #{deal.Id} ({deal.Company!.Name}) moved from {from} to {deal.Stage}.");
-        return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl! : $"/deals/{deal.Id}");
     }
 
     [HttpGet("new")]
@@ -190,75 +165,38 @@ public sealed class DealsController(
     [HttpPost("new")]
     public async Task<IActionResult> New(DealForm form, CancellationToken cancellationToken)
     {
-        var company = form.CompanyId is { } companyId ? await LiveCompanyAsync(companyId, cancellationToken) : null;
-        if (company is null)
+        if (form.CompanyId is not { } companyId)
         {
             return NotFound();
         }
-        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
-        // A member adds deals to their own consultancy's leads, owned by themselves; whatever else they post is ignored.
-        if (!viewer.IsAdmin)
+        var caller = await User.CallerAsync(db, cancellationToken);
+        var outcome = await openDeal.RunAsync(form.ToOpen(companyId), caller, cancellationToken);
+        switch (outcome)
         {
-            if (company.ConsultancyId is not { } leadConsultancy || !viewer.CanEdit(leadConsultancy))
-            {
-                return Forbid();
-            }
-            form.ConsultancyId = leadConsultancy;
-            form.OwnerUserId = viewer.Id;
-            ModelState.Remove(nameof(form.ConsultancyId));
+            case Done<OpenDeal.Opened> done:
+                TempData.Done(done.Value.Message);
+                return RedirectToAction(nameof(Details), new { id = done.Value.DealId });
+            case Invalid invalid:
+                ModelState.AddErrors(invalid);
+                var company = await LiveCompanyAsync(companyId, cancellationToken);
+                if (company is null)
+                {
+                    return NotFound();
+                }
+                var viewer = Viewer.Of(caller);
+                // Shown as the use case read them: a member's own consultancy and themselves, an admin's choice or the defaults.
+                form.ConsultancyId = viewer.IsAdmin ? form.ConsultancyId ?? company.ConsultancyId : company.ConsultancyId;
+                form.OwnerUserId = viewer.IsAdmin ? form.OwnerUserId ?? viewer.Id : viewer.Id;
+                return View("Form", await FormPageAsync(null, company, form, viewer, stage: null, conflict: null, [], cancellationToken));
+            default:
+                return this.Refused(outcome);
         }
-        else
-        {
-            form.ConsultancyId ??= company.ConsultancyId;
-            form.OwnerUserId ??= viewer.Id;
-        }
-        var today = viewer.Today(clock);
-        if (ModelState.IsValid && form.ParsedExpectedCloseOn < today)
-        {
-            ModelState.AddModelError(nameof(form.ExpectedCloseOn), $"The expected close cannot be before the deal is created ({Show.Date(today)}).");
-        }
-        await CheckConsultancyAndOwnerAsync(form, existing: null, cancellationToken);
-        if (!ModelState.IsValid)
-        {
-            return View("Form", await FormPageAsync(null, company, form, viewer, stage: null, conflict: null, [], cancellationToken));
-        }
-
-        var now = clock.GetUtcNow().UtcDateTime;
-        var stage = form.Stage ?? DealStage.New;
-        var probability = form.ParsedProbability;
-        var strategy = db.Database.CreateExecutionStrategy();
-        // The timeline line names the deal's id, which the first save assigns; both saves share one transaction.
-        var dealId = await strategy.ExecuteAsync(async () =>
-        {
-            db.ChangeTracker.Clear();
-            var deal = new Deal
-            {
-                CompanyId = company.Id, ConsultancyId = form.ConsultancyId!.Value, Kind = form.Kind!.Value, Title = form.Title, Stage = stage,
-                Currency = form.Currency!, ValueMinor = form.ParsedValue is { } v ? Money.ToMinor(v, form.Currency!) : null,
-                Probability = probability ?? stage.DefaultProbability(), ProbabilityOverridden = probability is not null,
-                ExpectedCloseOn = form.ParsedExpectedCloseOn!.Value, OwnerUserId = form.OwnerUserId!, Notes = form.Notes,
-                CreatedAtUtc = now, CreatedByUserId = viewer.Id, StageChangedAtUtc = now, LastActivityAtUtc = now,
-                StageChanges = [new DealStageChange { FromStage = null, ToStage = stage, AtUtc = now, ByUserId = viewer.Id, ByName = viewer.Name }],
-            };
-            db.Deals.Add(deal);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            db.Timeline.Add(DealTimeline.Entry(company.Id, now, DealTimeline.Created,
-                $"New {DealTimeline.Describe(deal)} for {Show.Consultancy(deal.ConsultancyId)}: {Show.Value(deal.ValueMinor, deal.Currency)}, {stage}, expected to close {Show.Date(deal.ExpectedCloseOn)}",
-                deal.Notes, viewer.Id, viewer.Name, DealTimeline.SubjectType, deal.Id));
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return deal.Id;
-        });
-        logger.LogInformation("{User} created deal {DealId} for company {CompanyId}", viewer.Name, dealId, company.Id);
-        TempData.Done($"Deal #{dealId} created.");
-        return Redirect($"/deals/{dealId}");
     }
 
     [HttpGet("{id:int}/edit")]
     public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
     {
-        var deal = await LoadAsync(id, tracked: false, cancellationToken);
+        var deal = await LoadAsync(id, cancellationToken);
         if (deal is null)
         {
             return NotFound();
@@ -268,109 +206,41 @@ public sealed class DealsController(
         {
             return Forbid();
         }
-        return View("Form", await FormPageAsync(deal.Id, deal.Company!, FormOf(deal), viewer, deal.Stage, conflict: null, [], cancellationToken));
+        return View("Form", await FormPageAsync(deal.Id, deal.Company!, DealForm.Of(EditDeal.Current.Of(deal)), viewer, deal.Stage, conflict: null, [], cancellationToken));
     }
 
     [HttpPost("{id:int}/edit")]
     public async Task<IActionResult> Edit(int id, DealForm form, CancellationToken cancellationToken)
     {
-        var deal = await LoadAsync(id, tracked: true, cancellationToken);
-        if (deal is null)
+        var caller = await User.CallerAsync(db, cancellationToken);
+        var outcome = await editDeal.RunAsync(form.ToEdit(id), caller, cancellationToken);
+        switch (outcome)
         {
-            return NotFound();
+            case Done<EditDeal.Saved> done:
+                TempData.Done(done.Value.Message);
+                return RedirectToAction(nameof(Details), new { id });
+            case Invalid invalid:
+            {
+                ModelState.AddErrors(invalid);
+                var deal = await LoadAsync(id, cancellationToken);
+                if (deal is null)
+                {
+                    return NotFound();
+                }
+                var viewer = Viewer.Of(caller);
+                // Shown as the use case read them: only admins change the consultancy and owner; the company never changes here.
+                form.ConsultancyId = viewer.IsAdmin ? form.ConsultancyId ?? deal.ConsultancyId : deal.ConsultancyId;
+                form.OwnerUserId = viewer.IsAdmin ? form.OwnerUserId ?? deal.OwnerUserId : deal.OwnerUserId;
+                form.CompanyId = deal.CompanyId;
+                form.Stage = null;
+                return View("Form", await FormPageAsync(deal.Id, deal.Company!, form, viewer, deal.Stage, conflict: null, [], cancellationToken));
+            }
+            case Conflict<EditDeal.Current> conflict:
+                return await EditConflictAsync(conflict, form, Viewer.Of(caller), cancellationToken);
+            default:
+                return this.Refused(outcome);
         }
-        var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
-        if (!viewer.CanEdit(deal.ConsultancyId))
-        {
-            return Forbid();
-        }
-        // Only admins move a deal to the other consultancy or hand it to someone else; the company never changes here.
-        if (!viewer.IsAdmin)
-        {
-            form.ConsultancyId = deal.ConsultancyId;
-            form.OwnerUserId = deal.OwnerUserId;
-            ModelState.Remove(nameof(form.ConsultancyId));
-        }
-        form.ConsultancyId ??= deal.ConsultancyId;
-        form.OwnerUserId ??= deal.OwnerUserId;
-        form.CompanyId = deal.CompanyId;
-        form.Stage = null;
-        if (deal.Version != form.Version)
-        {
-            return await EditConflictAsync(deal, form, viewer, cancellationToken);
-        }
-        if (ModelState.IsValid && form.ParsedExpectedCloseOn is { } closeOn && closeOn != deal.ExpectedCloseOn && closeOn < viewer.DateOf(deal.CreatedAtUtc))
-        {
-            ModelState.AddModelError(nameof(form.ExpectedCloseOn), $"The expected close cannot be before the deal was created ({Show.Date(viewer.DateOf(deal.CreatedAtUtc))}).");
-        }
-        if (ModelState.IsValid && deal.Stage == DealStage.Won && form.ParsedValue is null)
-        {
-            ModelState.AddModelError(nameof(form.Value), "A won deal needs its value.");
-        }
-        var owners = await CheckConsultancyAndOwnerAsync(form, deal, cancellationToken);
-        if (!ModelState.IsValid)
-        {
-            return View("Form", await FormPageAsync(deal.Id, deal.Company!, form, viewer, deal.Stage, conflict: null, [], cancellationToken));
-        }
-
-        string NameOf(string userId) => owners.FirstOrDefault(o => o.Id == userId)?.Name ?? (deal.Owner?.Id == userId ? deal.Owner.DisplayName : userId);
-        var before = Snapshot(deal, NameOf);
-        var probability = form.ParsedProbability;
-        deal.Kind = form.Kind!.Value;
-        deal.Title = form.Title;
-        deal.Currency = form.Currency!;
-        deal.ValueMinor = form.ParsedValue is { } v ? Money.ToMinor(v, form.Currency!) : null;
-        deal.ExpectedCloseOn = form.ParsedExpectedCloseOn!.Value;
-        deal.Notes = form.Notes;
-        deal.ConsultancyId = form.ConsultancyId!.Value;
-        deal.OwnerUserId = form.OwnerUserId!;
-        if (deal.Stage.IsOpen())
-        {
-            deal.Probability = probability ?? deal.Stage.DefaultProbability();
-            deal.ProbabilityOverridden = probability is not null;
-        }
-        var after = Snapshot(deal, NameOf);
-        var changes = before.Keys.Where(k => before[k] != after[k]).Select(k => $"{k}: {before[k]} → {after[k]}").ToList();
-        if (changes.Count == 0)
-        {
-            TempData.Done("Nothing changed.");
-            return Redirect($"/deals/{deal.Id}");
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        deal.LastActivityAtUtc = now;
-        var summary = before["Consultancy"] != after["Consultancy"]
-            ? $"{Capitalised(DealTimeline.Describe(deal))} moved from {before["Consultancy"]} to {after["Consultancy"]}"
-            : $"{Capitalised(DealTimeline.Describe(deal))} edited";
-        db.Timeline.Add(DealTimeline.Entry(deal.CompanyId, now, DealTimeline.Edited, summary, string.Join("\n", changes), viewer.Id, viewer.Name,
-            DealTimeline.SubjectType, deal.Id));
-        db.Entry(deal).Property(d => d.Version).OriginalValue = form.Version;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return await EditConflictAsync((await LoadAsync(id, tracked: false, cancellationToken))!, form, viewer, cancellationToken);
-        }
-        logger.LogInformation("{User} edited deal {DealId}: {Changes}", viewer.Name, deal.Id, string.Join("; ", changes));
-        TempData.Done($"Deal #{deal.Id} saved.");
-        return Redirect($"/deals/{deal.Id}");
     }
-
-    private static Dictionary<string, string> Snapshot(Deal deal, Func<string, string> ownerName) => new()
-    {
-        ["Kind"] = deal.Kind.ToString(),
-        ["Title"] = deal.Title ?? "(none)",
-        ["Value"] = Show.Value(deal.ValueMinor, deal.Currency),
-        ["Probability"] = deal.Probability.ToString(CultureInfo.InvariantCulture) + " %" + (deal.ProbabilityOverridden ? "" : " (stage default)"),
-        ["Expected close"] = Show.Date(deal.ExpectedCloseOn),
-        ["Notes"] = deal.Notes ?? "(none)",
-        ["Consultancy"] = Show.Consultancy(deal.ConsultancyId),
-        ["Owner"] = ownerName(deal.OwnerUserId),
-    };
-
-    private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     private static DealStage? NextStage(DealStage stage) => stage switch
     {
@@ -381,11 +251,8 @@ public sealed class DealsController(
 
     private decimal Convert(long minor, string currency) => Money.FromMinor(minor, currency) * (_reporting.RateOf(currency) ?? 0m);
 
-    private Task<Deal?> LoadAsync(int id, bool tracked, CancellationToken cancellationToken)
-    {
-        var deals = tracked ? db.Deals : db.Deals.AsNoTracking();
-        return deals.Include(d => d.Company).Include(d => d.Owner).SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
-    }
+    private Task<Deal?> LoadAsync(int id, CancellationToken cancellationToken) =>
+        db.Deals.AsNoTracking().Include(d => d.Company).Include(d => d.Owner).SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
 
     private Task<Company?> LiveCompanyAsync(int id, CancellationToken cancellationToken) =>
         db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id && c.DeletedAtUtc == null, cancellationToken);
@@ -401,37 +268,6 @@ public sealed class DealsController(
         return await db.Users.AsNoTracking().Where(u => u.ConsultancyId != null || adminIds.Contains(u.Id)).OrderBy(u => u.DisplayName)
             .Select(u => new OwnerChoice(u.Id, u.DisplayName, u.ConsultancyId, adminIds.Contains(u.Id))).Take(500).ToListAsync(cancellationToken);
     }
-
-    /// <summary>A deal needs a consultancy, and an owner who may edit it; an unchanged owner of an existing deal is left alone.</summary>
-    private async Task<List<OwnerChoice>> CheckConsultancyAndOwnerAsync(DealForm form, Deal? existing, CancellationToken cancellationToken)
-    {
-        var owners = await Owners(cancellationToken);
-        if (ModelState.GetFieldValidationState(nameof(form.ConsultancyId)) == Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid)
-        {
-            return owners;
-        }
-        if (form.ConsultancyId is null)
-        {
-            ModelState.AddModelError(nameof(form.ConsultancyId), "This lead is not assigned yet: choose Open End or merlinux.");
-            return owners;
-        }
-        var unchanged = existing is not null && existing.OwnerUserId == form.OwnerUserId && existing.ConsultancyId == form.ConsultancyId;
-        var owner = owners.FirstOrDefault(o => o.Id == form.OwnerUserId);
-        if (!unchanged && (owner is null || !(owner.IsAdmin || owner.ConsultancyId == form.ConsultancyId)))
-        {
-            ModelState.AddModelError(nameof(form.OwnerUserId), $"Choose an owner from {Show.Consultancy(form.ConsultancyId)} or an admin.");
-        }
-        return owners;
-    }
-
-    private static DealForm FormOf(Deal deal) => new()
-    {
-        CompanyId = deal.CompanyId, Kind = deal.Kind, Title = deal.Title, Currency = deal.Currency,
-        Value = deal.Value?.ToString("0.##########", CultureInfo.InvariantCulture),
-        Probability = deal.ProbabilityOverridden ? deal.Probability.ToString(CultureInfo.InvariantCulture) : null,
-        ExpectedCloseOn = deal.ExpectedCloseOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        Notes = deal.Notes, ConsultancyId = deal.ConsultancyId, OwnerUserId = deal.OwnerUserId, Version = deal.Version,
-    };
 
     private async Task<PickCompanyPage> PickCompanyAsync(string? q, Viewer viewer, CancellationToken cancellationToken)
     {
@@ -454,15 +290,7 @@ public sealed class DealsController(
         IReadOnlyList<(string, string, string)> yourEntries, CancellationToken cancellationToken)
     {
         var owners = await Owners(cancellationToken);
-        string? refusal = null;
-        if (dealId is null && !viewer.IsAdmin)
-        {
-            refusal = company.ConsultancyId is null
-                ? "This lead is not assigned yet: an admin assigns it to Open End or merlinux first."
-                : !viewer.CanEdit(company.ConsultancyId.Value)
-                    ? $"This lead is {Show.Consultancy(company.ConsultancyId)}'s: only its members and admins add deals to it."
-                    : null;
-        }
+        var refusal = dealId is null ? OpenDeal.Refusal(company.ConsultancyId, viewer.AsCaller())?.Message : null;
         var currencies = _reporting.Currencies.ToList();
         if (form.Currency is { } current && !currencies.Contains(current) && Money.IsKnown(current))
         {
@@ -483,31 +311,19 @@ public sealed class DealsController(
             viewer.CanEdit(deal.ConsultancyId), move, conflict, eurostars.EndsOn);
     }
 
-    /// <summary>Who last changed the deal and when, from its timeline lines.</summary>
-    private async Task<string> LastChangeAsync(Deal deal, Viewer viewer, CancellationToken cancellationToken)
+    /// <summary>The deal's page with the move form as given (after a refused move); 404 when the deal is gone.</summary>
+    private async Task<IActionResult> DetailsAsync(int id, Viewer viewer, MoveDealForm move, string? conflict, CancellationToken cancellationToken)
     {
-        var last = await db.Timeline.AsNoTracking()
-            .Where(t => t.CompanyId == deal.CompanyId && t.SubjectType == DealTimeline.SubjectType && t.SubjectId == deal.Id)
-            .OrderByDescending(t => t.AtUtc).ThenByDescending(t => t.Id).Select(t => new { t.ActorName, t.AtUtc }).FirstOrDefaultAsync(cancellationToken);
-        return last is null ? "Someone" : $"{last.ActorName} ({viewer.Time(last.AtUtc)})";
+        var deal = await LoadAsync(id, cancellationToken);
+        return deal is null ? NotFound() : View("Details", await DealPageAsync(deal, viewer, move, conflict, cancellationToken));
     }
 
-    private async Task<IActionResult> MoveConflictAsync(Deal current, Viewer viewer, MoveDealForm yours, CancellationToken cancellationToken)
+    /// <summary>The form on the deal as it is now, with what the caller entered listed beside it (409).</summary>
+    private async Task<IActionResult> EditConflictAsync(Conflict<EditDeal.Current> conflict, DealForm yours, Viewer viewer, CancellationToken cancellationToken)
     {
         ModelState.Clear();
-        var who = await LastChangeAsync(current, viewer, cancellationToken);
-        var move = new MoveDealForm { Stage = yours.Stage, LostReason = yours.LostReason, Version = current.Version, ReturnUrl = yours.ReturnUrl };
-        var page = await DealPageAsync(current, viewer, move,
-            $"{who} changed this deal while you were looking: it is now in {current.Stage}. Your move to {yours.Stage} was not made; here is the deal as it is now.",
-            cancellationToken);
-        Response.StatusCode = StatusCodes.Status409Conflict;
-        return View("Details", page);
-    }
-
-    private async Task<IActionResult> EditConflictAsync(Deal current, DealForm yours, Viewer viewer, CancellationToken cancellationToken)
-    {
-        ModelState.Clear();
-        var now = FormOf(current);
+        var current = conflict.Current;
+        var now = DealForm.Of(current);
         var entries = new List<(string, string, string)>();
         void Compare(string field, string? mine, string? theirs)
         {
@@ -523,12 +339,9 @@ public sealed class DealsController(
         Compare("Probability", yours.Probability, now.Probability);
         Compare("Expected close", yours.ExpectedCloseOn, now.ExpectedCloseOn);
         Compare("Notes", yours.Notes, now.Notes);
-        var who = await LastChangeAsync(current, viewer, cancellationToken);
-        var page = await FormPageAsync(current.Id, current.Company!, now, viewer, current.Stage,
-            $"{who} changed this deal while you were editing. Your changes were not saved: the form shows the deal as it is now, and your entries are listed below.",
-            entries, cancellationToken);
+        var company = await db.Companies.AsNoTracking().SingleAsync(c => c.Id == current.CompanyId, cancellationToken);
         Response.StatusCode = StatusCodes.Status409Conflict;
-        return View("Form", page);
+        return View("Form", await FormPageAsync(current.DealId, company, now, viewer, current.Stage, conflict.Message, entries, cancellationToken));
     }
 }
 

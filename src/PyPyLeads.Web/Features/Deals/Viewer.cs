@@ -1,8 +1,9 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Data;
+using PyPyLeads.Deals;
 using PyPyLeads.Time;
+using PyPyLeads.UseCases;
 using PyPyLeads.Users;
 
 namespace PyPyLeads.Web.Features.Deals;
@@ -10,7 +11,10 @@ namespace PyPyLeads.Web.Features.Deals;
 /// <summary>The signed-in user as the deal pages need them: who they are, their consultancy, their zone.</summary>
 public sealed record Viewer(string Id, string Name, int? ConsultancyId, bool IsAdmin, string TimeZoneId)
 {
-    /// <summary>Members of the deal's consultancy and admins edit and move a deal.</summary>
+    /// <summary>
+    /// Whether to offer the controls that change a deal: members of its consultancy and admins, the rule the use cases
+    /// hold (<see cref="Caller.MayChange"/>), read here without a Caller for each of the board's cards.
+    /// </summary>
     public bool CanEdit(int consultancyId) => IsAdmin || ConsultancyId == consultancyId;
 
     public static async Task<Viewer> LoadAsync(LeadsDbContext db, ClaimsPrincipal principal, CancellationToken cancellationToken)
@@ -21,20 +25,22 @@ public sealed record Viewer(string Id, string Name, int? ConsultancyId, bool IsA
         return new Viewer(id, user.DisplayName, user.ConsultancyId, principal.IsInRole(Roles.Admin), user.TimeZoneId);
     }
 
+    /// <summary>The signed-in user as a use case's caller gives them.</summary>
+    public static Viewer Of(Caller caller) => new(caller.UserId, caller.Name, caller.ConsultancyId, caller.IsAdmin, caller.TimeZoneId);
+
+    public Caller AsCaller() => new(Id, Name, IsAdmin, ConsultancyId, TimeZoneId);
+
     /// <summary>An instant in the viewer's zone, with the zone named.</summary>
-    public string Time(DateTime utc) =>
-        Zones.ToLocal(utc, TimeZoneId).ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " " + Zones.Label(utc, TimeZoneId);
+    public string Time(DateTime utc) => DealText.Time(utc, TimeZoneId);
 
     public DateOnly Today(TimeProvider clock) => Zones.Today(clock, TimeZoneId);
-
-    public DateOnly DateOf(DateTime utc) => DateOnly.FromDateTime(Zones.ToLocal(utc, TimeZoneId));
 }
 
 public static class Show
 {
-    public static string Date(DateOnly date) => date.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+    public static string Date(DateOnly date) => DealText.Date(date);
 
-    public static string Value(long? minor, string currency) => minor is { } m ? PyPyLeads.Deals.Money.FormatMinor(m, currency) : "no value yet";
+    public static string Value(long? minor, string currency) => DealText.Value(minor, currency);
 
     public static string Consultancy(int? id) => PyPyLeads.Tour.Consultancy.Describe(id);
 
