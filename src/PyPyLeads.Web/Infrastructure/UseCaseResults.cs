@@ -29,6 +29,14 @@ public static class UseCaseResults
         _ => throw new InvalidOperationException($"The action does not map {outcome.GetType().Name}."),
     };
 
+    /// <summary>
+    /// Runs the use case only on a form the model binder could read whole: a field it could not read (text in a
+    /// number field, an unknown choice) would reach the use case as empty and could change what the person did not
+    /// ask to change. Such a form comes back as <see cref="Invalid"/> with the binder's messages already beside the fields.
+    /// </summary>
+    public static async Task<Outcome> RunWhenReadAsync(this ModelStateDictionary modelState, Func<Task<Outcome>> run) =>
+        modelState.IsValid ? await run() : new Invalid([]);
+
     /// <summary>Puts a use case's field errors beside the form's fields (the input's names are the form's names).</summary>
     public static void AddErrors(this ModelStateDictionary modelState, Invalid invalid, string prefix = "")
     {

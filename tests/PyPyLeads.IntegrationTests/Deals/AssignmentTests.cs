@@ -109,6 +109,18 @@ public sealed class AssignmentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_consultancy_that_is_not_a_number_is_refused_beside_the_field_and_does_not_unassign_the_lead()
+    {
+        var yelp = await _w.CompanyAsync("Yelp", Consultancy.OpenEndId);
+
+        var page = await (await _w.Admin.PostFormAsync($"/leads/{yelp}/assign", new Dictionary<string, string> { ["ConsultancyId"] = "abc", ["Reason"] = "tampered" })).ReadPageAsync();
+
+        Assert.Equal("The value 'abc' is not valid for ConsultancyId.", page.FieldError("ConsultancyId"));
+        Assert.Equal(Consultancy.OpenEndId, await _w.DbAsync(db => db.Companies.Where(c => c.Id == yelp).Select(c => c.ConsultancyId).SingleAsync()));
+        Assert.Equal(0, await _w.TimelineCountAsync(yelp));
+    }
+
+    [Fact]
     public async Task A_stale_assignment_form_is_refused_with_409_and_shows_the_current_assignment()
     {
         var yelp = await _w.CompanyAsync("Yelp");

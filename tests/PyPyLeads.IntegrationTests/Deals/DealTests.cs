@@ -240,6 +240,21 @@ public sealed class DealTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_edit_whose_consultancy_is_not_a_number_is_refused_beside_the_field_and_changes_nothing()
+    {
+        var yelp = await _w.CompanyAsync("Yelp", Consultancy.OpenEndId);
+        var id = await CreateAsync(_w.Admin, yelp);
+        var fields = Fields(value: "99000");
+        fields["ConsultancyId"] = "abc";
+
+        var page = await (await _w.Admin.PostFormAsync($"/deals/{id}/edit", fields, $"/deals/{id}/edit")).ReadPageAsync();
+
+        Assert.Equal("The value 'abc' is not valid for ConsultancyId.", page.FieldError("ConsultancyId"));
+        var deal = await _w.ReadDealAsync(id);
+        Assert.Equal((Consultancy.OpenEndId, 0L, 1_200_000L), (deal.ConsultancyId, deal.Version, deal.ValueMinor));
+    }
+
+    [Fact]
     public async Task Editing_records_what_changed_on_the_timeline_and_a_close_date_before_creation_is_refused()
     {
         var yelp = await _w.CompanyAsync("Yelp", Consultancy.OpenEndId);

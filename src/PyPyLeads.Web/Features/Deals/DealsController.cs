@@ -119,7 +119,7 @@ public sealed class DealsController(
     public async Task<IActionResult> Move(int id, MoveDealForm form, CancellationToken cancellationToken)
     {
         var caller = await User.CallerAsync(db, cancellationToken);
-        var outcome = await moveDeal.RunAsync(form.ToInput(id), caller, cancellationToken);
+        var outcome = await ModelState.RunWhenReadAsync(() => moveDeal.RunAsync(form.ToInput(id), caller, cancellationToken));
         switch (outcome)
         {
             case Done<MoveDeal.Moved> done:
@@ -170,7 +170,7 @@ public sealed class DealsController(
             return NotFound();
         }
         var caller = await User.CallerAsync(db, cancellationToken);
-        var outcome = await openDeal.RunAsync(form.ToOpen(companyId), caller, cancellationToken);
+        var outcome = await ModelState.RunWhenReadAsync(() => openDeal.RunAsync(form.ToOpen(companyId), caller, cancellationToken));
         switch (outcome)
         {
             case Done<OpenDeal.Opened> done:
@@ -213,7 +213,7 @@ public sealed class DealsController(
     public async Task<IActionResult> Edit(int id, DealForm form, CancellationToken cancellationToken)
     {
         var caller = await User.CallerAsync(db, cancellationToken);
-        var outcome = await editDeal.RunAsync(form.ToEdit(id), caller, cancellationToken);
+        var outcome = await ModelState.RunWhenReadAsync(() => editDeal.RunAsync(form.ToEdit(id), caller, cancellationToken));
         switch (outcome)
         {
             case Done<EditDeal.Saved> done:

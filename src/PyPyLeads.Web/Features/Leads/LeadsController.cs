@@ -56,7 +56,7 @@ public sealed class LeadsController(LeadsDbContext db, AssignLead assignLead) : 
     public async Task<IActionResult> Assign(int companyId, AssignLeadForm form, CancellationToken cancellationToken)
     {
         var caller = await User.CallerAsync(db, cancellationToken);
-        var outcome = await assignLead.RunAsync(new AssignLead.Input(companyId, form.ConsultancyId, form.Reason, form.Version), caller, cancellationToken);
+        var outcome = await ModelState.RunWhenReadAsync(() => assignLead.RunAsync(new AssignLead.Input(companyId, form.ConsultancyId, form.Reason, form.Version), caller, cancellationToken));
         switch (outcome)
         {
             case Done<AssignLead.Assigned> done:
