@@ -1,4 +1,5 @@
 using PyPyLeads.Leads;
+using PyPyLeads.Schedule;
 using FluentValidation;
 using Hangfire;
 using Microsoft.AspNetCore.DataProtection;
@@ -48,6 +49,7 @@ builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Sc
 // The use cases, one line per feature; their validators (nested in each use case) are found in the domain assembly.
 builder.Services.AddValidatorsFromAssemblyContaining<LeadsDbContext>(ServiceLifetime.Scoped);
 builder.Services.AddLeadsUseCases();
+builder.Services.AddScheduleUseCases();
 
 builder.Services.AddControllersWithViews(options =>
 {
