@@ -44,15 +44,14 @@ public sealed class MeetingsController(LeadsDbContext db, TimeProvider clock) : 
                 return RedirectToAction(nameof(Details), new { id = done.Value.Id });
             case DuplicatesFound<Clash> clashes:
                 return View(await FormPage(form, clashes.Matches, null, cancellationToken));
-            case Invalid or null:
-                if (outcome is Invalid invalid)
+            case Invalid invalid:
+                ModelState.AddErrors(invalid);
+                if (invalid.Errors.Any(e => e.Field == nameof(form.CompanyName)))
                 {
-                    ModelState.AddErrors(invalid);
-                    if (form.CompanyId is not null && invalid.Errors.Any(e => e.Field == nameof(form.CompanyName)))
-                    {
-                        form.CompanyId = null; // the company is gone: the form asks for its name instead
-                    }
+                    form.CompanyId = null; // the company is gone (or was never given): the form asks for its name
                 }
+                return View(await FormPage(form, [], null, cancellationToken));
+            case null:
                 return View(await FormPage(form, [], null, cancellationToken));
             default:
                 return this.Refused(outcome);

@@ -97,20 +97,21 @@ public sealed class PresentationsController(LeadsDbContext db, TimeProvider cloc
                 return RedirectToAction(nameof(Details), new { id });
             case Conflict<StatusChange.Current> conflict:
                 return await RefusedAsync(id, conflict.Message, cancellationToken);
-            case Invalid or null:
-                if (outcome is Invalid invalid)
-                {
-                    ModelState.AddErrors(invalid);
-                }
-                if (await db.PresentationRequests.Where(p => p.Id == id).Select(p => p.Company!.Name).FirstOrDefaultAsync(cancellationToken) is not { } company)
-                {
-                    return NotFound();
-                }
-                form.CompanyName = company;
-                return View(form);
+            case Invalid invalid:
+                ModelState.AddErrors(invalid);
+                return await EditFormAsync(id, form, cancellationToken);
+            case null:
+                return await EditFormAsync(id, form, cancellationToken);
             default:
                 return this.Refused(outcome);
         }
+    }
+
+    /// <summary>The edit form again, with its messages; the heading names the request's company.</summary>
+    private async Task<IActionResult> EditFormAsync(int id, RequestForm form, CancellationToken cancellationToken)
+    {
+        form.CompanyName = await db.PresentationRequests.Where(p => p.Id == id).Select(p => p.Company!.Name).FirstOrDefaultAsync(cancellationToken);
+        return form.CompanyName is null ? NotFound() : View(nameof(Edit), form);
     }
 
     [HttpGet("{id:int}")]
