@@ -6,60 +6,48 @@ using static PyPyLeads.IntegrationTests.Schedule.UseCaseSteps;
 namespace PyPyLeads.IntegrationTests.Schedule;
 
 /// <summary>The create- and revoke-a-calendar-feed use cases, called directly on a real SQLite file.</summary>
-public sealed class CalendarFeedUseCaseTests : IAsyncLifetime
+public sealed class CalendarFeedUseCaseTests : ScheduleUseCaseTest
 {
-    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _clock = TourClock();
-    private UseCaseRig _rig = null!;
-    private Caller _laura = null!;
-
-    public async Task InitializeAsync()
-    {
-        _rig = UseCaseRig.Start(app => app.Clock = _clock);
-        _laura = await _rig.UserAsync("Laura Creighton", "lac@openend.se", admin: true);
-    }
-
-    public async Task DisposeAsync() => await _rig.DisposeAsync();
-
     private async Task<string> CreateAsync(Caller caller) =>
-        Assert.IsType<Done<CreateCalendarFeed.Created>>(await _rig.RunAsync<CreateCalendarFeed, Outcome>(u => u.RunAsync(caller, CancellationToken.None))).Value.Token;
+        Assert.IsType<Done<CreateCalendarFeed.Created>>(await Rig.RunAsync<CreateCalendarFeed, Outcome>(u => u.RunAsync(caller, CancellationToken.None))).Value.Token;
 
     private async Task<int> RevokeAsync(Caller caller) =>
-        Assert.IsType<Done<RevokeCalendarFeed.Revoked>>(await _rig.RunAsync<RevokeCalendarFeed, Outcome>(u => u.RunAsync(caller, CancellationToken.None))).Value.Count;
+        Assert.IsType<Done<RevokeCalendarFeed.Revoked>>(await Rig.RunAsync<RevokeCalendarFeed, Outcome>(u => u.RunAsync(caller, CancellationToken.None))).Value.Count;
 
     [Fact]
     public async Task A_new_feed_keeps_only_its_token_s_hash_and_turns_the_earlier_one_off()
     {
-        var first = await CreateAsync(_laura);
-        _clock.Advance(TimeSpan.FromMinutes(5));
-        var second = await CreateAsync(_laura);
+        var first = await CreateAsync(Coordinator);
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        var second = await CreateAsync(Coordinator);
 
         Assert.NotEqual(first, second);
         Assert.Matches("^[0-9a-f]{64}$", second);
-        var feeds = await _rig.DbAsync(db => db.CalendarFeeds.AsNoTracking().OrderBy(f => f.Id).ToListAsync());
+        var feeds = await Rig.DbAsync(db => db.CalendarFeeds.AsNoTracking().OrderBy(f => f.Id).ToListAsync());
         Assert.Equal([CalendarFeed.Hash(first), CalendarFeed.Hash(second)], feeds.Select(f => f.TokenHash));
-        Assert.Equal([_clock.GetUtcNow().UtcDateTime, null], feeds.Select(f => f.RevokedAtUtc));
+        Assert.Equal([Clock.GetUtcNow().UtcDateTime, null], feeds.Select(f => f.RevokedAtUtc));
     }
 
     [Fact]
     public async Task Each_user_s_feed_is_their_own()
     {
-        var armin = await _rig.UserAsync("Armin Rigo", "arigo@openend.se");
-        await CreateAsync(_laura);
+        var armin = await Rig.UserAsync("Armin Rigo", "arigo@openend.se");
+        await CreateAsync(Coordinator);
 
         await CreateAsync(armin);
         Assert.Equal(1, await RevokeAsync(armin));
 
-        Assert.Equal(1, await _rig.DbAsync(db => db.CalendarFeeds.CountAsync(f => f.UserId == _laura.UserId && f.RevokedAtUtc == null)));
+        Assert.Equal(1, await Rig.DbAsync(db => db.CalendarFeeds.CountAsync(f => f.UserId == Coordinator.UserId && f.RevokedAtUtc == null)));
     }
 
     [Fact]
     public async Task Revoking_turns_the_feed_off_and_twice_does_no_harm()
     {
-        await CreateAsync(_laura);
+        await CreateAsync(Coordinator);
 
-        Assert.Equal(1, await RevokeAsync(_laura));
-        Assert.Equal(0, await RevokeAsync(_laura));
+        Assert.Equal(1, await RevokeAsync(Coordinator));
+        Assert.Equal(0, await RevokeAsync(Coordinator));
 
-        Assert.Equal(0, await _rig.DbAsync(db => db.CalendarFeeds.CountAsync(f => f.RevokedAtUtc == null)));
+        Assert.Equal(0, await Rig.DbAsync(db => db.CalendarFeeds.CountAsync(f => f.RevokedAtUtc == null)));
     }
 }

@@ -7,37 +7,25 @@ using static PyPyLeads.IntegrationTests.Schedule.UseCaseSteps;
 namespace PyPyLeads.IntegrationTests.Schedule;
 
 /// <summary>The request-a-presentation use case, by the team and from the public page, called directly on a real SQLite file.</summary>
-public sealed class RequestPresentationTests : IAsyncLifetime
+public sealed class RequestPresentationTests : ScheduleUseCaseTest
 {
-    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _clock = TourClock();
-    private UseCaseRig _rig = null!;
-    private Caller _laura = null!;
-
-    public async Task InitializeAsync()
-    {
-        _rig = UseCaseRig.Start(app => app.Clock = _clock);
-        _laura = await _rig.UserAsync("Laura Creighton", "lac@openend.se", admin: true);
-    }
-
-    public async Task DisposeAsync() => await _rig.DisposeAsync();
-
     private Task<Outcome> Staff(RequestPresentation.Input input) =>
-        _rig.RunAsync<RequestPresentation, Outcome>(u => u.RunAsync(input, _laura, CancellationToken.None));
+        Rig.RunAsync<RequestPresentation, Outcome>(u => u.RunAsync(input, Coordinator, CancellationToken.None));
 
     private Task<Outcome> Public(RequestPresentation.Input input) =>
-        _rig.RunAsync<RequestPresentation, Outcome>(u => u.RunFromInvitationPageAsync(input, CancellationToken.None));
+        Rig.RunAsync<RequestPresentation, Outcome>(u => u.RunFromInvitationPageAsync(input, CancellationToken.None));
 
     [Fact]
     public async Task A_request_taken_by_the_team_makes_a_new_company_and_goes_on_its_timeline_under_the_display_name()
     {
         var done = Assert.IsType<Done<RequestPresentation.Requested>>(await Staff(Request(contact: "  Jane Doe ")));
 
-        var request = await _rig.DbAsync(db => db.PresentationRequests.AsNoTracking().Include(p => p.Company).SingleAsync(p => p.Id == done.Value.Id));
-        Assert.Equal((PresentationStatus.Requested, false, _laura.UserId, "Jane Doe", Topics.JitSpeed, 40),
+        var request = await Rig.DbAsync(db => db.PresentationRequests.AsNoTracking().Include(p => p.Company).SingleAsync(p => p.Id == done.Value.Id));
+        Assert.Equal((PresentationStatus.Requested, false, Coordinator.UserId, "Jane Doe", Topics.JitSpeed, 40),
             (request.Status, request.ViaPublicPage, request.CreatedByUserId, request.ContactName, request.Topics, request.AudienceSize!.Value));
         Assert.Equal(("Yelp", LeadSource.Other, done.Value.CompanyId), (request.Company!.Name, request.Company.Source, request.CompanyId));
-        var entry = Assert.Single(await _rig.TimelineAsync(nameof(PresentationRequest), done.Value.Id));
-        Assert.Equal(("presentation.requested", "Presentation requested by Jane Doe", "Laura Creighton", _laura.UserId, _clock.GetUtcNow().UtcDateTime),
+        var entry = Assert.Single(await Rig.TimelineAsync(nameof(PresentationRequest), done.Value.Id));
+        Assert.Equal(("presentation.requested", "Presentation requested by Jane Doe", "Laura Creighton", Coordinator.UserId, Clock.GetUtcNow().UtcDateTime),
             (entry.Kind, entry.Summary, entry.ActorName, entry.ActorUserId, entry.AtUtc));
     }
 
@@ -46,9 +34,9 @@ public sealed class RequestPresentationTests : IAsyncLifetime
     {
         var done = Assert.IsType<Done<RequestPresentation.Requested>>(await Public(Request()));
 
-        var request = await _rig.DbAsync(db => db.PresentationRequests.AsNoTracking().Include(p => p.Company).SingleAsync(p => p.Id == done.Value.Id));
+        var request = await Rig.DbAsync(db => db.PresentationRequests.AsNoTracking().Include(p => p.Company).SingleAsync(p => p.Id == done.Value.Id));
         Assert.Equal((true, null, LeadSource.InvitationPage), (request.ViaPublicPage, request.CreatedByUserId, request.Company!.Source));
-        var entry = Assert.Single(await _rig.TimelineAsync(nameof(PresentationRequest), done.Value.Id));
+        var entry = Assert.Single(await Rig.TimelineAsync(nameof(PresentationRequest), done.Value.Id));
         Assert.Equal(("Jane Doe asked for a presentation through the invitation page", "Preferred dates: March 4, afternoon", "PyPyLeads", null),
             (entry.Summary, entry.Details, entry.ActorName, entry.ActorUserId));
     }
@@ -56,13 +44,13 @@ public sealed class RequestPresentationTests : IAsyncLifetime
     [Fact]
     public async Task A_request_from_a_known_company_attaches_to_it()
     {
-        var yelp = await _rig.CompanyAsync("Yelp", c => { c.WebDomain = "yelp.com"; c.DomainKey = CompanyKeys.Domain("yelp.com"); });
+        var yelp = await Rig.CompanyAsync("Yelp", c => { c.WebDomain = "yelp.com"; c.DomainKey = CompanyKeys.Domain("yelp.com"); });
 
         var byName = Assert.IsType<Done<RequestPresentation.Requested>>(await Public(Request("YELP Inc")));
         var byDomain = Assert.IsType<Done<RequestPresentation.Requested>>(await Staff(Request("Yelp Restaurants", "https://www.yelp.com/about")));
 
         Assert.Equal((yelp, yelp), (byName.Value.CompanyId, byDomain.Value.CompanyId));
-        Assert.Equal(1, await _rig.DbAsync(db => db.Companies.CountAsync()));
+        Assert.Equal(1, await Rig.DbAsync(db => db.Companies.CountAsync()));
     }
 
     public static TheoryData<RequestPresentation.Input, string, string> BadRequests => new()
@@ -86,7 +74,7 @@ public sealed class RequestPresentationTests : IAsyncLifetime
         Assert.Contains(new FieldError(field, message), Assert.IsType<Invalid>(await Public(input)).Errors);
         Assert.Contains(new FieldError(field, message), Assert.IsType<Invalid>(await Staff(input)).Errors);
 
-        Assert.Equal((0, 0), await _rig.DbAsync(async db => (await db.PresentationRequests.CountAsync(), await db.Companies.CountAsync())));
+        Assert.Equal((0, 0), await Rig.DbAsync(async db => (await db.PresentationRequests.CountAsync(), await db.Companies.CountAsync())));
     }
 
     [Fact]
@@ -96,7 +84,7 @@ public sealed class RequestPresentationTests : IAsyncLifetime
 
         var done = Assert.IsType<Done<RequestPresentation.Requested>>(await Public(input));
 
-        var request = await _rig.DbAsync(db => db.PresentationRequests.AsNoTracking().Include(p => p.Company).SingleAsync(p => p.Id == done.Value.Id));
+        var request = await Rig.DbAsync(db => db.PresentationRequests.AsNoTracking().Include(p => p.Company).SingleAsync(p => p.Id == done.Value.Id));
         Assert.Equal(("<script>alert(1)</script> Robert'); DROP TABLE Companies;--", "\u202Eevil\u202C <b>bold</b>"), (request.Company!.Name, request.ConvinceManagement));
     }
 }

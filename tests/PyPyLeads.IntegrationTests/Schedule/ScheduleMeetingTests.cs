@@ -7,42 +7,31 @@ using static PyPyLeads.IntegrationTests.Schedule.UseCaseSteps;
 namespace PyPyLeads.IntegrationTests.Schedule;
 
 /// <summary>The schedule-a-meeting use case, called directly on a real SQLite file.</summary>
-public sealed class ScheduleMeetingTests : IAsyncLifetime
+public sealed class ScheduleMeetingTests : ScheduleUseCaseTest
 {
-    private UseCaseRig _rig = null!;
-    private Caller _laura = null!;
-
-    public async Task InitializeAsync()
-    {
-        _rig = UseCaseRig.Start(app => app.Clock = TourClock());
-        _laura = await _rig.UserAsync("Laura Creighton", "lac@openend.se", admin: true);
-    }
-
-    public async Task DisposeAsync() => await _rig.DisposeAsync();
-
     [Fact]
     public async Task A_meeting_with_a_typed_company_creates_it_and_goes_on_its_timeline_under_the_display_name()
     {
-        var done = Assert.IsType<Done<ScheduleMeeting.Scheduled>>(await _rig.PlanAsync(_laura, Meeting("2011-03-04T12:00", "2011-03-04T13:00", [Armin, Armin])));
+        var done = Assert.IsType<Done<ScheduleMeeting.Scheduled>>(await Rig.PlanAsync(Coordinator, Meeting("2011-03-04T12:00", "2011-03-04T13:00", [Armin, Armin])));
 
-        var meeting = await _rig.MeetingAsync(done.Value.Id);
-        Assert.Equal((MeetingStatus.Planned, MeetingKind.Lunch, new DateTime(2011, 3, 4, 20, 0, 0), "Zuni Café", _laura.UserId),
+        var meeting = await Rig.MeetingAsync(done.Value.Id);
+        Assert.Equal((MeetingStatus.Planned, MeetingKind.Lunch, new DateTime(2011, 3, 4, 20, 0, 0), "Zuni Café", Coordinator.UserId),
             (meeting.Status, meeting.Kind, meeting.StartsAtUtc, meeting.PlaceName, meeting.CreatedByUserId));
         Assert.Equal([Armin], meeting.Team.Select(t => t.TeamMemberId));
-        var company = await _rig.DbAsync(db => db.Companies.AsNoTracking().SingleAsync(c => c.Id == done.Value.CompanyId));
-        Assert.Equal(("Mozilla", LeadSource.Other, _laura.UserId), (company.Name, company.Source, company.CreatedByUserId));
-        var entry = Assert.Single(await _rig.TimelineAsync(nameof(Meeting), done.Value.Id));
+        var company = await Rig.DbAsync(db => db.Companies.AsNoTracking().SingleAsync(c => c.Id == done.Value.CompanyId));
+        Assert.Equal(("Mozilla", LeadSource.Other, Coordinator.UserId), (company.Name, company.Source, company.CreatedByUserId));
+        var entry = Assert.Single(await Rig.TimelineAsync(nameof(Meeting), done.Value.Id));
         Assert.Equal(("meeting.planned", "Lunch planned for Fri 4 Mar 2011, 12:00–13:00 PST at Zuni Café", null, company.Id),
             (entry.Kind, entry.Summary, entry.Details, entry.CompanyId));
-        Assert.Equal(("Laura Creighton", _laura.UserId), (entry.ActorName, entry.ActorUserId));
+        Assert.Equal(("Laura Creighton", Coordinator.UserId), (entry.ActorName, entry.ActorUserId));
     }
 
     [Fact]
     public async Task From_a_company_s_page_only_its_own_live_people_come()
     {
-        var mozilla = await _rig.CompanyAsync("Mozilla");
-        var other = await _rig.CompanyAsync("Google");
-        var (live, deleted, elsewhere) = await _rig.DbAsync(async db =>
+        var mozilla = await Rig.CompanyAsync("Mozilla");
+        var other = await Rig.CompanyAsync("Google");
+        var (live, deleted, elsewhere) = await Rig.DbAsync(async db =>
         {
             var people = new[]
             {
@@ -54,34 +43,34 @@ public sealed class ScheduleMeetingTests : IAsyncLifetime
             return (people[0].Id, people[1].Id, people[2].Id);
         });
 
-        var done = Assert.IsType<Done<ScheduleMeeting.Scheduled>>(await _rig.PlanAsync(_laura,
+        var done = Assert.IsType<Done<ScheduleMeeting.Scheduled>>(await Rig.PlanAsync(Coordinator,
             Meeting("2011-03-04T12:00", "2011-03-04T13:00", [Armin], companyId: mozilla, people: [live, deleted, elsewhere])));
 
         Assert.Equal(mozilla, done.Value.CompanyId);
-        Assert.Equal([live], (await _rig.MeetingAsync(done.Value.Id)).People.Select(p => p.PersonId));
+        Assert.Equal([live], (await Rig.MeetingAsync(done.Value.Id)).People.Select(p => p.PersonId));
     }
 
     [Fact]
     public async Task A_company_deleted_meanwhile_is_refused_beside_the_company_name()
     {
-        var gone = await _rig.CompanyAsync("Gone Inc", c => c.DeletedAtUtc = DateTime.UtcNow);
+        var gone = await Rig.CompanyAsync("Gone Inc", c => c.DeletedAtUtc = DateTime.UtcNow);
 
-        var invalid = Assert.IsType<Invalid>(await _rig.PlanAsync(_laura, Meeting("2011-03-04T12:00", "2011-03-04T13:00", [Armin], companyId: gone)));
+        var invalid = Assert.IsType<Invalid>(await Rig.PlanAsync(Coordinator, Meeting("2011-03-04T12:00", "2011-03-04T13:00", [Armin], companyId: gone)));
 
         Assert.Equal([new FieldError("CompanyName", "That company no longer exists; type its name.")], invalid.Errors);
-        Assert.Equal(0, await _rig.DbAsync(db => db.Meetings.CountAsync()));
+        Assert.Equal(0, await Rig.DbAsync(db => db.Meetings.CountAsync()));
     }
 
     [Fact]
     public async Task A_clash_saves_nothing_until_confirmed()
     {
-        var warned = Assert.IsType<DuplicatesFound<Clash>>(await _rig.PlanAsync(_laura, Meeting("2011-03-04T12:00", "2011-03-04T13:00", [Maciej])));
+        var warned = Assert.IsType<DuplicatesFound<Clash>>(await Rig.PlanAsync(Coordinator, Meeting("2011-03-04T12:00", "2011-03-04T13:00", [Maciej])));
         Assert.Contains(warned.Matches, c => c.Reason == "Maciej Fijałkowski is not known to be in the Bay Area then.");
-        Assert.Equal((0, 0), await _rig.DbAsync(async db => (await db.Meetings.CountAsync(), await db.Companies.CountAsync())));
+        Assert.Equal((0, 0), await Rig.DbAsync(async db => (await db.Meetings.CountAsync(), await db.Companies.CountAsync())));
 
-        var done = Assert.IsType<Done<ScheduleMeeting.Scheduled>>(await _rig.PlanAsync(_laura, Meeting("2011-03-04T12:00", "2011-03-04T13:00", [Maciej], confirm: true)));
+        var done = Assert.IsType<Done<ScheduleMeeting.Scheduled>>(await Rig.PlanAsync(Coordinator, Meeting("2011-03-04T12:00", "2011-03-04T13:00", [Maciej], confirm: true)));
         Assert.StartsWith("Booked despite: Maciej Fijałkowski is not known to be in the Bay Area then.",
-            Assert.Single(await _rig.TimelineAsync(nameof(Meeting), done.Value.Id)).Details, StringComparison.Ordinal);
+            Assert.Single(await Rig.TimelineAsync(nameof(Meeting), done.Value.Id)).Details, StringComparison.Ordinal);
     }
 
     public static TheoryData<ScheduleMeeting.Input, string, string> BadMeetings => new()
@@ -98,7 +87,7 @@ public sealed class ScheduleMeetingTests : IAsyncLifetime
     [MemberData(nameof(BadMeetings))]
     public async Task Bad_input_is_refused_beside_its_field_and_saves_nothing(ScheduleMeeting.Input input, string field, string message)
     {
-        Assert.Contains(new FieldError(field, message), Assert.IsType<Invalid>(await _rig.PlanAsync(_laura, input)).Errors);
-        Assert.Equal((0, 0), await _rig.DbAsync(async db => (await db.Meetings.CountAsync(), await db.Companies.CountAsync())));
+        Assert.Contains(new FieldError(field, message), Assert.IsType<Invalid>(await Rig.PlanAsync(Coordinator, input)).Errors);
+        Assert.Equal((0, 0), await Rig.DbAsync(async db => (await db.Meetings.CountAsync(), await db.Companies.CountAsync())));
     }
 }

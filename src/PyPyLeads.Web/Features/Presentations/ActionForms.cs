@@ -19,7 +19,7 @@ public sealed class DeliverForm
     public long Version { get; set; }
 }
 
-/// <summary>Declining or cancelling says why; the rules are <see cref="DeclinePresentation"/>'s and <see cref="CancelPresentation"/>'s.</summary>
+/// <summary>Declining or cancelling says why; the rules are <see cref="ClosePresentation"/>'s.</summary>
 public sealed class ReasonForm
 {
     public string? Reason { get; set; }

@@ -139,24 +139,12 @@ public sealed class PresentationsController(LeadsDbContext db, TimeProvider cloc
     }
 
     [HttpPost("{id:int}/decline")]
-    public async Task<IActionResult> Decline(int id, ReasonForm form, [FromServices] DeclinePresentation decline, CancellationToken cancellationToken)
-    {
-        var input = new DeclinePresentation.Input(id, form.Reason, form.Version);
-        var outcome = await this.CouldNotReadAsync(input, cancellationToken)
-            ? null
-            : await decline.RunAsync(input, await User.CallerAsync(db, cancellationToken), cancellationToken);
-        return await ChangedAsync(id, outcome, "decline", cancellationToken, reason: form);
-    }
+    public Task<IActionResult> Decline(int id, ReasonForm form, [FromServices] ClosePresentation close, CancellationToken cancellationToken) =>
+        CloseAsync(id, form, PresentationStatus.Declined, "decline", close, cancellationToken);
 
     [HttpPost("{id:int}/cancel")]
-    public async Task<IActionResult> Cancel(int id, ReasonForm form, [FromServices] CancelPresentation cancel, CancellationToken cancellationToken)
-    {
-        var input = new CancelPresentation.Input(id, form.Reason, form.Version);
-        var outcome = await this.CouldNotReadAsync(input, cancellationToken)
-            ? null
-            : await cancel.RunAsync(input, await User.CallerAsync(db, cancellationToken), cancellationToken);
-        return await ChangedAsync(id, outcome, "cancel", cancellationToken, reason: form);
-    }
+    public Task<IActionResult> Cancel(int id, ReasonForm form, [FromServices] ClosePresentation close, CancellationToken cancellationToken) =>
+        CloseAsync(id, form, PresentationStatus.Cancelled, "cancel", close, cancellationToken);
 
     [HttpGet("{id:int}/ics")]
     public async Task<IActionResult> Ics(int id, CancellationToken cancellationToken)
@@ -169,6 +157,15 @@ public sealed class PresentationsController(LeadsDbContext db, TimeProvider cloc
         var items = await CalendarFeedItems.ForPresentationsAsync(db, db.PresentationRequests.Where(p => p.Id == id), cancellationToken);
         var ics = CalendarFiles.Write(items, "PyPy presentation", clock.GetUtcNow().UtcDateTime);
         return File(System.Text.Encoding.UTF8.GetBytes(ics), "text/calendar; charset=utf-8", $"pypy-presentation-{id}.ics");
+    }
+
+    private async Task<IActionResult> CloseAsync(int id, ReasonForm form, PresentationStatus to, string formName, ClosePresentation close, CancellationToken cancellationToken)
+    {
+        var input = new ClosePresentation.Input(id, to, form.Reason, form.Version);
+        var outcome = await this.CouldNotReadAsync(input, cancellationToken)
+            ? null
+            : await close.RunAsync(input, await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return await ChangedAsync(id, outcome, formName, cancellationToken, reason: form);
     }
 
     /// <summary>
