@@ -101,31 +101,12 @@ public sealed class MeetingsController(LeadsDbContext db, TimeProvider clock) : 
         return await ChangedAsync(id, outcome, formName, cancellationToken, outcomeForm: form);
     }
 
-    /// <summary>
-    /// The answer to a change: back to the meeting when done; else its page again, with the form that was sent and its
-    /// messages (null: a field could not be read), the clashes to confirm, or why it was refused (409).
-    /// </summary>
-    private async Task<IActionResult> ChangedAsync(int id, Outcome? outcome, string formName, CancellationToken cancellationToken,
-        MeetingForm? schedule = null, OutcomeForm? outcomeForm = null)
-    {
-        switch (outcome)
-        {
-            case Done<StatusChange.Changed>:
-                return RedirectToAction(nameof(Details), new { id });
-            case Conflict<StatusChange.Current> conflict:
-                Response.StatusCode = StatusCodes.Status409Conflict;
-                return await DetailsAsync(id, null, conflict.Message, [], null, null, cancellationToken);
-            case DuplicatesFound<Clash> clashes:
-                return await DetailsAsync(id, formName, null, clashes.Matches, schedule, outcomeForm, cancellationToken);
-            case Invalid invalid:
-                ModelState.AddErrors(invalid);
-                return await DetailsAsync(id, formName, null, [], schedule, outcomeForm, cancellationToken);
-            case null:
-                return await DetailsAsync(id, formName, null, [], schedule, outcomeForm, cancellationToken);
-            default:
-                return this.Refused(outcome);
-        }
-    }
+    /// <summary>The answer to a change: the meeting's page again, with the form that was sent, or why it was refused.</summary>
+    private Task<IActionResult> ChangedAsync(int id, Outcome? outcome, string formName, CancellationToken cancellationToken,
+        MeetingForm? schedule = null, OutcomeForm? outcomeForm = null) =>
+        this.AnswerChangeAsync(id, outcome,
+            message => DetailsAsync(id, null, message, [], null, null, cancellationToken),
+            clashes => DetailsAsync(id, formName, null, clashes, schedule, outcomeForm, cancellationToken));
 
     private async Task<IActionResult> DetailsAsync(int id, string? activeForm, string? message, IReadOnlyList<Clash> found, MeetingForm? schedule, OutcomeForm? outcome,
         CancellationToken cancellationToken)

@@ -91,20 +91,9 @@ public sealed class PresentationsController(LeadsDbContext db, TimeProvider cloc
         var outcome = await this.CouldNotReadAsync(input, cancellationToken)
             ? null
             : await edit.RunAsync(input, await User.CallerAsync(db, cancellationToken), cancellationToken);
-        switch (outcome)
-        {
-            case Done<StatusChange.Changed>:
-                return RedirectToAction(nameof(Details), new { id });
-            case Conflict<StatusChange.Current> conflict:
-                return await RefusedAsync(id, conflict.Message, cancellationToken);
-            case Invalid invalid:
-                ModelState.AddErrors(invalid);
-                return await EditFormAsync(id, form, cancellationToken);
-            case null:
-                return await EditFormAsync(id, form, cancellationToken);
-            default:
-                return this.Refused(outcome);
-        }
+        return await this.AnswerChangeAsync(id, outcome,
+            message => DetailsAsync(id, null, message, cancellationToken),
+            _ => EditFormAsync(id, form, cancellationToken));
     }
 
     /// <summary>The edit form again, with its messages; the heading names the request's company.</summary>
@@ -168,37 +157,12 @@ public sealed class PresentationsController(LeadsDbContext db, TimeProvider cloc
         return await ChangedAsync(id, outcome, formName, cancellationToken, reason: form);
     }
 
-    /// <summary>
-    /// The answer to a status change: back to the request when done; else its page again, with the form that was sent
-    /// and its messages (null: a field could not be read), the clashes to confirm, or why it was refused (409).
-    /// </summary>
-    private async Task<IActionResult> ChangedAsync(int id, Outcome? outcome, string formName, CancellationToken cancellationToken,
-        ScheduleForm? schedule = null, DeliverForm? deliver = null, ReasonForm? reason = null)
-    {
-        switch (outcome)
-        {
-            case Done<StatusChange.Changed>:
-                return RedirectToAction(nameof(Details), new { id });
-            case Conflict<StatusChange.Current> conflict:
-                return await RefusedAsync(id, conflict.Message, cancellationToken);
-            case DuplicatesFound<Clash> clashes:
-                return await DetailsAsync(id, formName, null, cancellationToken, schedule, clashes.Matches, deliver, reason);
-            case Invalid invalid:
-                ModelState.AddErrors(invalid);
-                return await DetailsAsync(id, formName, null, cancellationToken, schedule, null, deliver, reason);
-            case null:
-                return await DetailsAsync(id, formName, null, cancellationToken, schedule, null, deliver, reason);
-            default:
-                return this.Refused(outcome);
-        }
-    }
-
-    /// <summary>Nothing saved: the request as it is now, with why (409).</summary>
-    private Task<IActionResult> RefusedAsync(int id, string message, CancellationToken cancellationToken)
-    {
-        Response.StatusCode = StatusCodes.Status409Conflict;
-        return DetailsAsync(id, null, message, cancellationToken);
-    }
+    /// <summary>The answer to a status change: the request's page again, with the form that was sent, or why it was refused.</summary>
+    private Task<IActionResult> ChangedAsync(int id, Outcome? outcome, string formName, CancellationToken cancellationToken,
+        ScheduleForm? schedule = null, DeliverForm? deliver = null, ReasonForm? reason = null) =>
+        this.AnswerChangeAsync(id, outcome,
+            message => DetailsAsync(id, null, message, cancellationToken),
+            clashes => DetailsAsync(id, formName, null, cancellationToken, schedule, clashes, deliver, reason));
 
     private async Task<IActionResult> DetailsAsync(int id, string? activeForm, string? message, CancellationToken cancellationToken,
         ScheduleForm? schedule = null, IReadOnlyList<Clash>? clashes = null, DeliverForm? deliver = null, ReasonForm? reason = null) =>
