@@ -7,6 +7,7 @@ using PyPyLeads.Companies;
 using PyPyLeads.Data;
 using PyPyLeads.Deals;
 using PyPyLeads.Leads;
+using PyPyLeads.Schedule;
 using PyPyLeads.Time;
 using PyPyLeads.Web.Features.Backups;
 using PyPyLeads.Web.Features.Deals;
@@ -52,6 +53,7 @@ builder.Services.AddValidatorsFromAssemblyContaining<LeadsDbContext>(ServiceLife
 builder.Services.AddLeadsUseCases();
 builder.Services.AddCompaniesUseCases();
 builder.Services.AddDealsUseCases();
+builder.Services.AddScheduleUseCases();
 
 builder.Services.AddControllersWithViews(options =>
 {

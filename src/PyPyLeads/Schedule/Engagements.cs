@@ -1,3 +1,4 @@
+using System.Globalization;
 using PyPyLeads.Data;
 
 namespace PyPyLeads.Schedule;
@@ -22,6 +23,22 @@ public static class TourAreas
 
     /// <summary>The area of a tour stop, from its zone.</summary>
     public static string OfZone(string timeZoneId) => Zones.First(z => z.Value == timeZoneId).Key;
+
+    /// <summary>"Mon 7 Mar 2011, 11:30–12:30 PST" in the area's zone, with the zone named.</summary>
+    public static string Describe(DateTime? startsUtc, DateTime? endsUtc, string? area)
+    {
+        if (startsUtc is not { } start || endsUtc is not { } end || !Exists(area))
+        {
+            return "Not scheduled";
+        }
+        var zone = ZoneOf(area!);
+        var localStart = Time.Zones.ToLocal(start, zone);
+        var localEnd = Time.Zones.ToLocal(end, zone);
+        var endText = localEnd.Date == localStart.Date
+            ? localEnd.ToString("HH:mm", CultureInfo.InvariantCulture)
+            : localEnd.ToString("ddd d MMM HH:mm", CultureInfo.InvariantCulture);
+        return $"{localStart.ToString("ddd d MMM yyyy, HH:mm", CultureInfo.InvariantCulture)}–{endText} {Time.Zones.Label(start, zone)}";
+    }
 }
 
 public enum PresentationStatus
@@ -66,8 +83,15 @@ public static class TopicNames
         string.Join("; ", All.Where(t => topics.HasFlag(t.Topic)).Select(t => t.Label));
 }
 
+/// <summary>A presentation request or a meeting: what <see cref="StatusChange"/> needs of either.</summary>
+public interface IEngagement : IVersioned
+{
+    int Id { get; }
+    int CompanyId { get; }
+}
+
 /// <summary>A company's request that the team come and present; it moves Requested → Scheduled → Delivered, or Declined/Cancelled.</summary>
-public sealed class PresentationRequest : IVersioned
+public sealed class PresentationRequest : IEngagement
 {
     public int Id { get; set; }
     public int CompanyId { get; set; }
@@ -119,7 +143,7 @@ public enum MeetingStatus
 }
 
 /// <summary>A lunch, dinner or other meeting with a company.</summary>
-public sealed class Meeting : IVersioned
+public sealed class Meeting : IEngagement
 {
     public int Id { get; set; }
     public int CompanyId { get; set; }
@@ -177,4 +201,7 @@ public sealed class CalendarFeed
     public required string TokenHash { get; set; }
     public DateTime CreatedAtUtc { get; set; }
     public DateTime? RevokedAtUtc { get; set; }
+
+    /// <summary>What is stored of a token, and what a feed request's token is looked up by.</summary>
+    public static string Hash(string token) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
 }

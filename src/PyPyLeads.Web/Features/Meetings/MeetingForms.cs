@@ -1,10 +1,12 @@
-using FluentValidation;
 using PyPyLeads.Schedule;
 using PyPyLeads.Web.Features.Schedule;
 
 namespace PyPyLeads.Web.Features.Meetings;
 
-/// <summary>A lunch, dinner or other meeting: with which company and people, when, where, and who from the team.</summary>
+/// <summary>
+/// A lunch, dinner or other meeting: with which company and people, when, where, and who from the team. The rules are
+/// <see cref="ScheduleMeeting"/>'s and <see cref="RescheduleMeeting"/>'s.
+/// </summary>
 public sealed class MeetingForm : WhenAndWhere
 {
     public int? CompanyId { get; set; }
@@ -13,30 +15,17 @@ public sealed class MeetingForm : WhenAndWhere
     public string? PlaceAddress { get; set; }
     public List<int> PersonIds { get; set; } = [];
     public long Version { get; set; }
+
+    public ScheduleMeeting.Input ToNew() =>
+        new(CompanyId, CompanyName, Kind, Area, Place, PlaceAddress, StartsLocal, EndsLocal, TeamMemberIds, PersonIds, ConfirmClashes);
+
+    public RescheduleMeeting.Input ToReschedule(int id) =>
+        new(id, Kind, Area, Place, PlaceAddress, StartsLocal, EndsLocal, TeamMemberIds, PersonIds, ConfirmClashes, Version);
 }
 
-public sealed class MeetingFormValidator : AbstractValidator<MeetingForm>
-{
-    public MeetingFormValidator()
-    {
-        this.AddWhenAndWhereRules();
-        RuleFor(x => x.CompanyName).NotEmpty().When(x => x.CompanyId is null).WithMessage("Enter the company you meet.")
-            .MaximumLength(200).WithMessage("Use at most 200 characters.");
-        RuleFor(x => x.Kind).IsInEnum().WithMessage("Choose lunch, dinner or other.");
-        RuleFor(x => x.Place).NotEmpty().WithMessage("Enter where you meet (a restaurant, an office...).");
-        RuleFor(x => x.PlaceAddress).MaximumLength(300).WithMessage("Use at most 300 characters.");
-        RuleFor(x => x.TeamMemberIds).NotEmpty().WithMessage("Choose who from the team goes.");
-    }
-}
-
+/// <summary>Held (what came of it) or cancelled (why); the rules are <see cref="CloseMeeting"/>'s.</summary>
 public sealed class OutcomeForm
 {
     public string? Outcome { get; set; }
     public long Version { get; set; }
-}
-
-public sealed class OutcomeFormValidator : AbstractValidator<OutcomeForm>
-{
-    public OutcomeFormValidator() =>
-        RuleFor(x => x.Outcome).NotEmpty().WithMessage("Write down what came of it.").MaximumLength(4000).WithMessage("Use at most 4,000 characters.");
 }

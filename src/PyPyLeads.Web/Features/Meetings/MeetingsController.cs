@@ -1,17 +1,17 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using PyPyLeads.Companies;
 using PyPyLeads.Data;
 using PyPyLeads.Schedule;
 using PyPyLeads.Time;
+using PyPyLeads.UseCases;
 using PyPyLeads.Web.Features.Schedule;
+using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.Meetings;
 
 /// <summary>Lunch and dinner meetings: Planned → Held (with the outcome) or Cancelled; checked for clashes; on the timeline.</summary>
 [Route("meetings")]
-public sealed class MeetingsController(LeadsDbContext db, ClashDetector clashes, TimeProvider clock) : Controller
+public sealed class MeetingsController(LeadsDbContext db, TimeProvider clock) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(MeetingStatus? status, CancellationToken cancellationToken)
@@ -32,47 +32,30 @@ public sealed class MeetingsController(LeadsDbContext db, ClashDetector clashes,
         View(await FormPage(new MeetingForm { CompanyId = companyId }, [], null, cancellationToken));
 
     [HttpPost("new")]
-    public async Task<IActionResult> New(MeetingForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> New(MeetingForm form, [FromServices] ScheduleMeeting scheduleMeeting, CancellationToken cancellationToken)
     {
-        if (form.CompanyId is { } cid && !await db.Companies.AnyAsync(c => c.Id == cid && c.DeletedAtUtc == null, cancellationToken))
+        var input = form.ToNew();
+        var outcome = await this.CouldNotReadAsync(input, cancellationToken)
+            ? null
+            : await scheduleMeeting.RunAsync(input, await User.CallerAsync(db, cancellationToken), cancellationToken);
+        switch (outcome)
         {
-            ModelState.AddModelError(nameof(form.CompanyName), "That company no longer exists; type its name.");
-            form.CompanyId = null;
+            case Done<ScheduleMeeting.Scheduled> done:
+                return RedirectToAction(nameof(Details), new { id = done.Value.Id });
+            case DuplicatesFound<Clash> clashes:
+                return View(await FormPage(form, clashes.Matches, null, cancellationToken));
+            case Invalid invalid:
+                ModelState.AddErrors(invalid);
+                if (invalid.Errors.Any(e => e.Field == nameof(form.CompanyName)))
+                {
+                    form.CompanyId = null; // the company is gone (or was never given): the form asks for its name
+                }
+                return View(await FormPage(form, [], null, cancellationToken));
+            case null:
+                return View(await FormPage(form, [], null, cancellationToken));
+            default:
+                return this.Refused(outcome);
         }
-        if (!ModelState.IsValid)
-        {
-            return View(await FormPage(form, [], null, cancellationToken));
-        }
-        var found = await clashes.FindAsync(new Booking(form.Area!, form.Place, form.StartsAtUtc(), form.EndsAtUtc(), form.TeamMemberIds), cancellationToken);
-        if (found.Count > 0 && !form.ConfirmClashes)
-        {
-            return View(await FormPage(form, found, null, cancellationToken));
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var company = form.CompanyId is { } id
-            ? await db.Companies.SingleAsync(c => c.Id == id, cancellationToken)
-            : await RequestingCompany.FindOrCreateAsync(db, form.CompanyName!, null, null, LeadSource.Other, now, User.FindFirstValue(ClaimTypes.NameIdentifier), cancellationToken);
-        var meeting = new Meeting
-        {
-            Company = company, Kind = form.Kind, Area = form.Area!, PlaceName = form.Place!.Trim(), PlaceAddress = form.PlaceAddress,
-            StartsAtUtc = form.StartsAtUtc(), EndsAtUtc = form.EndsAtUtc(), Status = MeetingStatus.Planned, CreatedAtUtc = now,
-            CreatedByUserId = User.FindFirstValue(ClaimTypes.NameIdentifier),
-            Team = form.TeamMemberIds.Distinct().Select(t => new MeetingTeamMember { TeamMemberId = t }).ToList(),
-        };
-        if (form.CompanyId is not null)
-        {
-            var personIds = await db.People.Where(p => p.CompanyId == company.Id && p.DeletedAtUtc == null && form.PersonIds.Contains(p.Id)).Select(p => p.Id).ToListAsync(cancellationToken);
-            meeting.People = personIds.Select(p => new MeetingPerson { PersonId = p }).ToList();
-        }
-        db.Meetings.Add(meeting);
-        await db.SaveChangesAsync(cancellationToken);
-        db.AddTimeline(User, now, company.Id, "meeting.planned",
-            $"{meeting.Kind} planned for {Engagements.When(meeting.StartsAtUtc, meeting.EndsAtUtc, meeting.Area)} at {meeting.PlaceName}",
-            found.Count > 0 ? "Booked despite: " + string.Join(" ", found.Select(c => c.Reason)) : null, nameof(Meeting), meeting.Id);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return Redirect($"/meetings/{meeting.Id}");
     }
 
     [HttpGet("{id:int}")]
@@ -80,51 +63,22 @@ public sealed class MeetingsController(LeadsDbContext db, ClashDetector clashes,
         await Load(id, cancellationToken) is { } meeting ? View(await DetailsPage(meeting, null, null, [], null, null, cancellationToken)) : NotFound();
 
     [HttpPost("{id:int}/schedule")]
-    public async Task<IActionResult> Reschedule(int id, MeetingForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Reschedule(int id, MeetingForm form, [FromServices] RescheduleMeeting reschedule, CancellationToken cancellationToken)
     {
-        if (await Load(id, cancellationToken) is not { } meeting)
-        {
-            return NotFound();
-        }
-        if (Refusal(meeting, MeetingStatus.Planned, form.Version) is { } refused)
-        {
-            return await Refuse(meeting, refused, cancellationToken);
-        }
-        form.CompanyId = meeting.CompanyId;
-        if (!ModelState.IsValid)
-        {
-            return View("Details", await DetailsPage(meeting, "schedule", null, [], form, null, cancellationToken));
-        }
-        var found = await clashes.FindAsync(new Booking(form.Area!, form.Place, form.StartsAtUtc(), form.EndsAtUtc(), form.TeamMemberIds) { MeetingId = id }, cancellationToken);
-        if (found.Count > 0 && !form.ConfirmClashes)
-        {
-            return View("Details", await DetailsPage(meeting, "schedule", null, found, form, null, cancellationToken));
-        }
-        meeting.Kind = form.Kind;
-        meeting.Area = form.Area!;
-        meeting.PlaceName = form.Place!.Trim();
-        meeting.PlaceAddress = form.PlaceAddress;
-        meeting.StartsAtUtc = form.StartsAtUtc();
-        meeting.EndsAtUtc = form.EndsAtUtc();
-        meeting.Team.Clear();
-        meeting.Team.AddRange(form.TeamMemberIds.Distinct().Select(t => new MeetingTeamMember { TeamMemberId = t }));
-        var personIds = await db.People.Where(p => p.CompanyId == meeting.CompanyId && p.DeletedAtUtc == null && form.PersonIds.Contains(p.Id)).Select(p => p.Id).ToListAsync(cancellationToken);
-        meeting.People.Clear();
-        meeting.People.AddRange(personIds.Select(p => new MeetingPerson { PersonId = p }));
-        db.Entry(meeting).State = EntityState.Modified;
-        db.AddTimeline(User, clock.GetUtcNow().UtcDateTime, meeting.CompanyId, "meeting.rescheduled",
-            $"{meeting.Kind} moved to {Engagements.When(meeting.StartsAtUtc, meeting.EndsAtUtc, meeting.Area)} at {meeting.PlaceName}",
-            found.Count > 0 ? "Booked despite: " + string.Join(" ", found.Select(c => c.Reason)) : null, nameof(Meeting), meeting.Id);
-        return await SaveOrConflict(meeting, cancellationToken);
+        var input = form.ToReschedule(id);
+        var outcome = await this.CouldNotReadAsync(input, cancellationToken)
+            ? null
+            : await reschedule.RunAsync(input, await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return await ChangedAsync(id, outcome, "schedule", cancellationToken, schedule: form);
     }
 
     [HttpPost("{id:int}/held")]
-    public Task<IActionResult> Held(int id, OutcomeForm form, CancellationToken cancellationToken) =>
-        Close(id, form, MeetingStatus.Held, "held", cancellationToken);
+    public Task<IActionResult> Held(int id, OutcomeForm form, [FromServices] CloseMeeting close, CancellationToken cancellationToken) =>
+        CloseAsync(id, form, MeetingStatus.Held, "held", close, cancellationToken);
 
     [HttpPost("{id:int}/cancel")]
-    public Task<IActionResult> Cancel(int id, OutcomeForm form, CancellationToken cancellationToken) =>
-        Close(id, form, MeetingStatus.Cancelled, "cancel", cancellationToken);
+    public Task<IActionResult> Cancel(int id, OutcomeForm form, [FromServices] CloseMeeting close, CancellationToken cancellationToken) =>
+        CloseAsync(id, form, MeetingStatus.Cancelled, "cancel", close, cancellationToken);
 
     [HttpGet("{id:int}/ics")]
     public async Task<IActionResult> Ics(int id, CancellationToken cancellationToken)
@@ -138,61 +92,38 @@ public sealed class MeetingsController(LeadsDbContext db, ClashDetector clashes,
         return File(System.Text.Encoding.UTF8.GetBytes(ics), "text/calendar; charset=utf-8", $"pypy-meeting-{id}.ics");
     }
 
-    private async Task<IActionResult> Close(int id, OutcomeForm form, MeetingStatus to, string formName, CancellationToken cancellationToken)
+    private async Task<IActionResult> CloseAsync(int id, OutcomeForm form, MeetingStatus to, string formName, CloseMeeting close, CancellationToken cancellationToken)
+    {
+        var input = new CloseMeeting.Input(id, to, form.Outcome, form.Version);
+        var outcome = await this.CouldNotReadAsync(input, cancellationToken)
+            ? null
+            : await close.RunAsync(input, await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return await ChangedAsync(id, outcome, formName, cancellationToken, outcomeForm: form);
+    }
+
+    /// <summary>The answer to a change: the meeting's page again, with the form that was sent, or why it was refused.</summary>
+    private Task<IActionResult> ChangedAsync(int id, Outcome? outcome, string formName, CancellationToken cancellationToken,
+        MeetingForm? schedule = null, OutcomeForm? outcomeForm = null) =>
+        this.AnswerChangeAsync(id, outcome,
+            message => DetailsAsync(id, null, message, [], null, null, cancellationToken),
+            clashes => DetailsAsync(id, formName, null, clashes, schedule, outcomeForm, cancellationToken));
+
+    private async Task<IActionResult> DetailsAsync(int id, string? activeForm, string? message, IReadOnlyList<Clash> found, MeetingForm? schedule, OutcomeForm? outcome,
+        CancellationToken cancellationToken)
     {
         if (await Load(id, cancellationToken) is not { } meeting)
         {
             return NotFound();
         }
-        if (Refusal(meeting, to, form.Version) is { } refused)
+        if (schedule is not null)
         {
-            return await Refuse(meeting, refused, cancellationToken);
+            schedule.CompanyId = meeting.CompanyId;
         }
-        if (!ModelState.IsValid)
-        {
-            return View("Details", await DetailsPage(meeting, formName, null, [], null, form, cancellationToken));
-        }
-        meeting.Status = to;
-        meeting.Outcome = form.Outcome!.Trim();
-        db.AddTimeline(User, clock.GetUtcNow().UtcDateTime, meeting.CompanyId, "meeting." + to.ToString().ToLowerInvariant(),
-            to == MeetingStatus.Held ? $"{meeting.Kind} held at {meeting.PlaceName}" : $"{meeting.Kind} cancelled", form.Outcome, nameof(Meeting), meeting.Id);
-        return await SaveOrConflict(meeting, cancellationToken);
-    }
-
-    private static string? Refusal(Meeting meeting, MeetingStatus to, long version)
-    {
-        if (!Workflow.CanMove(meeting.Status, to))
-        {
-            return $"A {meeting.Status.ToString().ToLowerInvariant()} meeting cannot become {to.ToString().ToLowerInvariant()}.";
-        }
-        return version != meeting.Version
-            ? "Someone changed this meeting while you were looking at it. Here is what it is now; make your change again if it still applies."
-            : null;
-    }
-
-    private async Task<IActionResult> Refuse(Meeting meeting, string message, CancellationToken cancellationToken)
-    {
-        Response.StatusCode = StatusCodes.Status409Conflict;
-        return View("Details", await DetailsPage(meeting, null, message, [], null, null, cancellationToken));
-    }
-
-    private async Task<IActionResult> SaveOrConflict(Meeting meeting, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return Redirect($"/meetings/{meeting.Id}");
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return await Refuse((await Load(meeting.Id, cancellationToken))!,
-                "Someone changed this meeting at the same moment. Here is what it is now; make your change again if it still applies.", cancellationToken);
-        }
+        return View(nameof(Details), await DetailsPage(meeting, activeForm, message, found, schedule, outcome, cancellationToken));
     }
 
     private Task<Meeting?> Load(int id, CancellationToken cancellationToken) =>
-        db.Meetings.Include(m => m.Company).Include(m => m.Team).Include(m => m.People).FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        db.Meetings.AsNoTracking().Include(m => m.Company).Include(m => m.Team).Include(m => m.People).FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
 
     private async Task<MeetingFormPage> FormPage(MeetingForm form, IReadOnlyList<Clash> found, string? companyName, CancellationToken cancellationToken)
     {
@@ -217,7 +148,7 @@ public sealed class MeetingsController(LeadsDbContext db, ClashDetector clashes,
         var formPage = await FormPage(schedule, found, meeting.Company!.Name, cancellationToken);
         var teamNames = formPage.Engagement.TeamMembers.Where(t => meeting.Team.Any(m => m.TeamMemberId == t.Id)).Select(t => t.Name).ToList();
         var peopleNames = formPage.People.Where(p => meeting.People.Any(m => m.PersonId == p.Id)).Select(p => p.Name).ToList();
-        return new MeetingPage(meeting, Engagements.When(meeting.StartsAtUtc, meeting.EndsAtUtc, meeting.Area), teamNames, peopleNames, formPage, outcome ?? new OutcomeForm(), activeForm, message);
+        return new MeetingPage(meeting, TourAreas.Describe(meeting.StartsAtUtc, meeting.EndsAtUtc, meeting.Area), teamNames, peopleNames, formPage, outcome ?? new OutcomeForm(), activeForm, message);
     }
 }
 

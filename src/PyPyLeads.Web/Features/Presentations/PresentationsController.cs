@@ -1,16 +1,17 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Companies;
 using PyPyLeads.Data;
 using PyPyLeads.Schedule;
+using PyPyLeads.UseCases;
 using PyPyLeads.Web.Features.Schedule;
+using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.Presentations;
 
 /// <summary>Presentation requests: Requested → Scheduled → Delivered, or Declined / Cancelled; every change on the company's timeline.</summary>
 [Route("presentations")]
-public sealed class PresentationsController(LeadsDbContext db, ClashDetector clashes, TimeProvider clock) : Controller
+public sealed class PresentationsController(LeadsDbContext db, TimeProvider clock) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(PresentationStatus? status, string? company, string? city, CancellationToken cancellationToken)
@@ -46,29 +47,24 @@ public sealed class PresentationsController(LeadsDbContext db, ClashDetector cla
     }
 
     [HttpPost("new")]
-    public async Task<IActionResult> New(RequestForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> New(RequestForm form, [FromServices] RequestPresentation requestPresentation, CancellationToken cancellationToken)
     {
-        if (!ModelState.IsValid)
+        var input = form.ToRequest();
+        if (await this.CouldNotReadAsync(input, cancellationToken))
         {
             return View(form);
         }
-        var now = clock.GetUtcNow().UtcDateTime;
-        var userId = User.FindFirstValue(ClaimTypes.NameIdentifier);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var company = await RequestingCompany.FindOrCreateAsync(db, form.CompanyName!, form.WebDomain, form.City, LeadSource.Other, now, userId, cancellationToken);
-        var request = new PresentationRequest
+        var outcome = await requestPresentation.RunAsync(input, await User.CallerAsync(db, cancellationToken), cancellationToken);
+        switch (outcome)
         {
-            Company = company, ContactName = form.ContactName!.Trim(), ContactEmail = form.ContactEmail!.Trim(), Address = form.Address,
-            City = form.City, PreferredDates = form.PreferredDates, AudienceSize = form.AudienceSize,
-            Topics = form.Topics.Aggregate(Topics.None, (all, t) => all | t), OtherTopics = form.OtherTopics,
-            ConvinceManagement = form.ConvinceManagement, Status = PresentationStatus.Requested, CreatedAtUtc = now, CreatedByUserId = userId,
-        };
-        db.PresentationRequests.Add(request);
-        await db.SaveChangesAsync(cancellationToken);
-        db.AddTimeline(User, now, company.Id, "presentation.requested", $"Presentation requested by {request.ContactName}", null, nameof(PresentationRequest), request.Id);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return Redirect($"/presentations/{request.Id}");
+            case Done<RequestPresentation.Requested> done:
+                return RedirectToAction(nameof(Details), new { id = done.Value.Id });
+            case Invalid invalid:
+                ModelState.AddErrors(invalid);
+                return View(form);
+            default:
+                return this.Refused(outcome);
+        }
     }
 
     [HttpGet("{id:int}/edit")]
@@ -89,39 +85,22 @@ public sealed class PresentationsController(LeadsDbContext db, ClashDetector cla
 
     /// <summary>Corrects what was asked for; the company stays the same (merging companies is the companies page's job).</summary>
     [HttpPost("{id:int}/edit")]
-    public async Task<IActionResult> Edit(int id, RequestForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Edit(int id, RequestForm form, [FromServices] EditPresentationRequest edit, CancellationToken cancellationToken)
     {
-        if (await Load(id, cancellationToken) is not { } request)
-        {
-            return NotFound();
-        }
-        form.CompanyName = request.Company!.Name;
-        ModelState.Remove(nameof(form.CompanyName));
-        if (!ModelState.IsValid)
-        {
-            return View(form);
-        }
-        if (form.Version != request.Version)
-        {
-            return await Refuse(request, "Someone changed this request while you were editing it. Here is what it is now; make your change again if it still applies.", cancellationToken);
-        }
-        var before = (request.ContactName, request.ContactEmail, request.Address, request.City, request.PreferredDates, request.AudienceSize, request.Topics, request.OtherTopics, request.ConvinceManagement);
-        request.ContactName = form.ContactName!.Trim();
-        request.ContactEmail = form.ContactEmail!.Trim();
-        request.Address = form.Address;
-        request.City = form.City;
-        request.PreferredDates = form.PreferredDates;
-        request.AudienceSize = form.AudienceSize;
-        request.Topics = form.Topics.Aggregate(Topics.None, (all, t) => all | t);
-        request.OtherTopics = form.OtherTopics;
-        request.ConvinceManagement = form.ConvinceManagement;
-        var after = (request.ContactName, request.ContactEmail, request.Address, request.City, request.PreferredDates, request.AudienceSize, request.Topics, request.OtherTopics, request.ConvinceManagement);
-        if (before == after)
-        {
-            return Redirect($"/presentations/{id}");
-        }
-        db.AddTimeline(User, clock.GetUtcNow().UtcDateTime, request.CompanyId, "presentation.edited", "Presentation request details corrected", null, nameof(PresentationRequest), request.Id);
-        return await SaveOrConflict(request, cancellationToken);
+        var input = form.ToEdit(id);
+        var outcome = await this.CouldNotReadAsync(input, cancellationToken)
+            ? null
+            : await edit.RunAsync(input, await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return await this.AnswerChangeAsync(id, outcome,
+            message => DetailsAsync(id, null, message, cancellationToken),
+            _ => EditFormAsync(id, form, cancellationToken));
+    }
+
+    /// <summary>The edit form again, with its messages; the heading names the request's company.</summary>
+    private async Task<IActionResult> EditFormAsync(int id, RequestForm form, CancellationToken cancellationToken)
+    {
+        form.CompanyName = await db.PresentationRequests.Where(p => p.Id == id).Select(p => p.Company!.Name).FirstOrDefaultAsync(cancellationToken);
+        return form.CompanyName is null ? NotFound() : View(nameof(Edit), form);
     }
 
     [HttpGet("{id:int}")]
@@ -129,72 +108,32 @@ public sealed class PresentationsController(LeadsDbContext db, ClashDetector cla
         await Load(id, cancellationToken) is { } request ? View(await Page(request, null, null, cancellationToken)) : NotFound();
 
     [HttpPost("{id:int}/schedule")]
-    public async Task<IActionResult> Schedule(int id, ScheduleForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Schedule(int id, ScheduleForm form, [FromServices] SchedulePresentation schedule, CancellationToken cancellationToken)
     {
-        if (await Load(id, cancellationToken) is not { } request)
-        {
-            return NotFound();
-        }
-        if (Refusal(request, PresentationStatus.Scheduled, form.Version) is { } refused)
-        {
-            return await Refuse(request, refused, cancellationToken);
-        }
-        if (!ModelState.IsValid)
-        {
-            return View("Details", await Page(request, "schedule", null, cancellationToken, schedule: form));
-        }
-        var found = await clashes.FindAsync(new Booking(form.Area!, form.Place, form.StartsAtUtc(), form.EndsAtUtc(), form.TeamMemberIds) { PresentationId = id }, cancellationToken);
-        if (found.Count > 0 && !form.ConfirmClashes)
-        {
-            return View("Details", await Page(request, "schedule", null, cancellationToken, schedule: form, clashes: found));
-        }
-        var rescheduled = request.Status == PresentationStatus.Scheduled;
-        request.Status = PresentationStatus.Scheduled;
-        request.Area = form.Area;
-        request.Place = form.Place!.Trim();
-        request.StartsAtUtc = form.StartsAtUtc();
-        request.EndsAtUtc = form.EndsAtUtc();
-        request.Presenters.Clear();
-        request.Presenters.AddRange(form.TeamMemberIds.Distinct().Select(m => new PresentationPresenter { TeamMemberId = m }));
-        var presenters = string.Join(", ", await db.TeamMembers.Where(m => form.TeamMemberIds.Contains(m.Id)).OrderBy(m => m.Id).Select(m => m.Name).ToListAsync(cancellationToken));
-        var when = Engagements.When(request.StartsAtUtc, request.EndsAtUtc, request.Area);
-        db.AddTimeline(User, clock.GetUtcNow().UtcDateTime, request.CompanyId, rescheduled ? "presentation.rescheduled" : "presentation.scheduled",
-            $"Presentation {(rescheduled ? "moved to" : "scheduled for")} {when} at {request.Place}",
-            $"Presenters: {presenters}" + (found.Count > 0 ? ". Booked despite: " + string.Join(" ", found.Select(c => c.Reason)) : ""),
-            nameof(PresentationRequest), request.Id);
-        return await SaveOrConflict(request, cancellationToken);
+        var input = form.ToInput(id);
+        var outcome = await this.CouldNotReadAsync(input, cancellationToken)
+            ? null
+            : await schedule.RunAsync(input, await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return await ChangedAsync(id, outcome, "schedule", cancellationToken, schedule: form);
     }
 
     [HttpPost("{id:int}/deliver")]
-    public async Task<IActionResult> Deliver(int id, DeliverForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Deliver(int id, DeliverForm form, [FromServices] DeliverPresentation deliver, CancellationToken cancellationToken)
     {
-        if (await Load(id, cancellationToken) is not { } request)
-        {
-            return NotFound();
-        }
-        if (Refusal(request, PresentationStatus.Delivered, form.Version) is { } refused)
-        {
-            return await Refuse(request, refused, cancellationToken);
-        }
-        if (!ModelState.IsValid)
-        {
-            return View("Details", await Page(request, "deliver", null, cancellationToken, deliver: form));
-        }
-        request.Status = PresentationStatus.Delivered;
-        request.Attendance = form.Attendance;
-        request.OutcomeNotes = form.Notes;
-        db.AddTimeline(User, clock.GetUtcNow().UtcDateTime, request.CompanyId, "presentation.delivered",
-            $"Presentation delivered to {form.Attendance} people", form.Notes, nameof(PresentationRequest), request.Id);
-        return await SaveOrConflict(request, cancellationToken);
+        var input = new DeliverPresentation.Input(id, form.Attendance, form.Notes, form.Version);
+        var outcome = await this.CouldNotReadAsync(input, cancellationToken)
+            ? null
+            : await deliver.RunAsync(input, await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return await ChangedAsync(id, outcome, "deliver", cancellationToken, deliver: form);
     }
 
     [HttpPost("{id:int}/decline")]
-    public Task<IActionResult> Decline(int id, ReasonForm form, CancellationToken cancellationToken) =>
-        Close(id, form, PresentationStatus.Declined, "decline", cancellationToken);
+    public Task<IActionResult> Decline(int id, ReasonForm form, [FromServices] ClosePresentation close, CancellationToken cancellationToken) =>
+        CloseAsync(id, form, PresentationStatus.Declined, "decline", close, cancellationToken);
 
     [HttpPost("{id:int}/cancel")]
-    public Task<IActionResult> Cancel(int id, ReasonForm form, CancellationToken cancellationToken) =>
-        Close(id, form, PresentationStatus.Cancelled, "cancel", cancellationToken);
+    public Task<IActionResult> Cancel(int id, ReasonForm form, [FromServices] ClosePresentation close, CancellationToken cancellationToken) =>
+        CloseAsync(id, form, PresentationStatus.Cancelled, "cancel", close, cancellationToken);
 
     [HttpGet("{id:int}/ics")]
     public async Task<IActionResult> Ics(int id, CancellationToken cancellationToken)
@@ -209,62 +148,30 @@ public sealed class PresentationsController(LeadsDbContext db, ClashDetector cla
         return File(System.Text.Encoding.UTF8.GetBytes(ics), "text/calendar; charset=utf-8", $"pypy-presentation-{id}.ics");
     }
 
-    private async Task<IActionResult> Close(int id, ReasonForm form, PresentationStatus to, string formName, CancellationToken cancellationToken)
+    private async Task<IActionResult> CloseAsync(int id, ReasonForm form, PresentationStatus to, string formName, ClosePresentation close, CancellationToken cancellationToken)
     {
-        if (await Load(id, cancellationToken) is not { } request)
-        {
-            return NotFound();
-        }
-        if (Refusal(request, to, form.Version) is { } refused)
-        {
-            return await Refuse(request, refused, cancellationToken);
-        }
-        if (!ModelState.IsValid)
-        {
-            return View("Details", await Page(request, formName, null, cancellationToken, reason: form));
-        }
-        request.Status = to;
-        request.Reason = form.Reason!.Trim();
-        db.AddTimeline(User, clock.GetUtcNow().UtcDateTime, request.CompanyId, "presentation." + to.ToString().ToLowerInvariant(),
-            $"Presentation request {to.ToString().ToLowerInvariant()}", form.Reason, nameof(PresentationRequest), request.Id);
-        return await SaveOrConflict(request, cancellationToken);
+        var input = new ClosePresentation.Input(id, to, form.Reason, form.Version);
+        var outcome = await this.CouldNotReadAsync(input, cancellationToken)
+            ? null
+            : await close.RunAsync(input, await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return await ChangedAsync(id, outcome, formName, cancellationToken, reason: form);
     }
 
-    /// <summary>Why the change may not happen: the workflow forbids it, or someone changed the request since the form was loaded.</summary>
-    private static string? Refusal(PresentationRequest request, PresentationStatus to, long version)
-    {
-        if (!Workflow.CanMove(request.Status, to))
-        {
-            return $"A {request.Status.ToString().ToLowerInvariant()} request cannot become {to.ToString().ToLowerInvariant()}.";
-        }
-        return version != request.Version
-            ? "Someone changed this request while you were looking at it. Here is what it is now; make your change again if it still applies."
-            : null;
-    }
+    /// <summary>The answer to a status change: the request's page again, with the form that was sent, or why it was refused.</summary>
+    private Task<IActionResult> ChangedAsync(int id, Outcome? outcome, string formName, CancellationToken cancellationToken,
+        ScheduleForm? schedule = null, DeliverForm? deliver = null, ReasonForm? reason = null) =>
+        this.AnswerChangeAsync(id, outcome,
+            message => DetailsAsync(id, null, message, cancellationToken),
+            clashes => DetailsAsync(id, formName, null, cancellationToken, schedule, clashes, deliver, reason));
 
-    private async Task<IActionResult> Refuse(PresentationRequest request, string message, CancellationToken cancellationToken)
-    {
-        Response.StatusCode = StatusCodes.Status409Conflict;
-        return View("Details", await Page(request, null, message, cancellationToken));
-    }
-
-    private async Task<IActionResult> SaveOrConflict(PresentationRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return Redirect($"/presentations/{request.Id}");
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            var current = await Load(request.Id, cancellationToken);
-            return await Refuse(current!, "Someone changed this request at the same moment. Here is what it is now; make your change again if it still applies.", cancellationToken);
-        }
-    }
+    private async Task<IActionResult> DetailsAsync(int id, string? activeForm, string? message, CancellationToken cancellationToken,
+        ScheduleForm? schedule = null, IReadOnlyList<Clash>? clashes = null, DeliverForm? deliver = null, ReasonForm? reason = null) =>
+        await Load(id, cancellationToken) is { } request
+            ? View(nameof(Details), await Page(request, activeForm, message, cancellationToken, schedule, clashes, deliver, reason))
+            : NotFound();
 
     private Task<PresentationRequest?> Load(int id, CancellationToken cancellationToken) =>
-        db.PresentationRequests.Include(p => p.Company).Include(p => p.Presenters).FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        db.PresentationRequests.AsNoTracking().Include(p => p.Company).Include(p => p.Presenters).FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
 
     private async Task<PresentationPage> Page(PresentationRequest request, string? activeForm, string? message, CancellationToken cancellationToken,
         ScheduleForm? schedule = null, IReadOnlyList<Clash>? clashes = null, DeliverForm? deliver = null, ReasonForm? reason = null)
@@ -279,7 +186,7 @@ public sealed class PresentationsController(LeadsDbContext db, ClashDetector cla
         };
         schedule.Version = request.Version;
         var presenters = team.Where(t => request.Presenters.Any(p => p.TeamMemberId == t.Id)).Select(t => t.Name).ToList();
-        return new PresentationPage(request, presenters, Engagements.When(request.StartsAtUtc, request.EndsAtUtc, request.Area),
+        return new PresentationPage(request, presenters, TourAreas.Describe(request.StartsAtUtc, request.EndsAtUtc, request.Area),
             new EngagementFormView(schedule, team, clashes ?? [], "Place (name and address)", "Presenters"),
             deliver ?? new DeliverForm(), reason ?? new ReasonForm(), activeForm, message);
     }

@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Data;
 using PyPyLeads.Schedule;
 using PyPyLeads.Time;
-using PyPyLeads.Users;
+using PyPyLeads.UseCases;
+using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.Schedule;
 
@@ -38,7 +38,7 @@ public sealed class ScheduleController(LeadsDbContext db, TimeProvider clock) : 
             .Select(p => new { p.Id, Company = p.Company!.Name, p.Place, p.StartsAtUtc, p.EndsAtUtc, p.Area, Team = p.Presenters.Select(x => x.TeamMemberId).ToList() })
             .ToListAsync(cancellationToken);
         entries.AddRange(presentations.Select(p => Entry("Presentation", "Presentation at " + p.Company, p.Place, p.StartsAtUtc!.Value, p.EndsAtUtc,
-            TourAreas.ZoneOf(p.Area!), team.Where(t => p.Team.Contains(t.Id)).Select(t => t.Name), $"/presentations/{p.Id}", $"/presentations/{p.Id}/ics")));
+            TourAreas.ZoneOf(p.Area!), team.Where(t => p.Team.Contains(t.Id)).Select(t => t.Name), Url.Action("Details", "Presentations", new { id = p.Id }), Url.Action("Ics", "Presentations", new { id = p.Id }))));
 
         var meetings = await db.Meetings.AsNoTracking()
             .Where(m => m.Status != MeetingStatus.Cancelled)
@@ -46,7 +46,7 @@ public sealed class ScheduleController(LeadsDbContext db, TimeProvider clock) : 
             .Select(m => new { m.Id, m.Kind, Company = m.Company!.Name, m.PlaceName, m.StartsAtUtc, m.EndsAtUtc, m.Area, Team = m.Team.Select(x => x.TeamMemberId).ToList() })
             .ToListAsync(cancellationToken);
         entries.AddRange(meetings.Select(m => Entry(m.Kind.ToString(), $"{m.Kind} with {m.Company}", m.PlaceName, m.StartsAtUtc, m.EndsAtUtc,
-            TourAreas.ZoneOf(m.Area), team.Where(t => m.Team.Contains(t.Id)).Select(t => t.Name), $"/meetings/{m.Id}", $"/meetings/{m.Id}/ics")));
+            TourAreas.ZoneOf(m.Area), team.Where(t => m.Team.Contains(t.Id)).Select(t => t.Name), Url.Action("Details", "Meetings", new { id = m.Id }), Url.Action("Ics", "Meetings", new { id = m.Id }))));
 
         var days = entries.OrderBy(e => e.StartsAtUtc).GroupBy(e => e.Day).Select(g => new ScheduleDay(g.Key, g.ToList())).ToList();
         return View(new SchedulePage(days, team, member));
@@ -62,22 +62,19 @@ public sealed class ScheduleController(LeadsDbContext db, TimeProvider clock) : 
 
     /// <summary>A new secret feed address; any earlier one stops working. The address is shown once: only its hash is kept.</summary>
     [HttpPost("calendar/feed")]
-    public async Task<IActionResult> NewFeed(CancellationToken cancellationToken)
+    public async Task<IActionResult> NewFeed([FromServices] CreateCalendarFeed createFeed, CancellationToken cancellationToken)
     {
-        var userId = User.FindFirstValue(ClaimTypes.NameIdentifier)!;
-        var now = clock.GetUtcNow().UtcDateTime;
-        await RevokeAll(userId, now, cancellationToken);
-        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        db.CalendarFeeds.Add(new CalendarFeed { UserId = userId, TokenHash = Hash(token), CreatedAtUtc = now });
-        await db.SaveChangesAsync(cancellationToken);
-        return View("Calendar", new CalendarPage(true, $"{Request.Scheme}://{Request.Host}/calendar/feed/{token}.ics"));
+        var outcome = await createFeed.RunAsync(await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return outcome is Done<CreateCalendarFeed.Created> done
+            ? View(nameof(Calendar), new CalendarPage(true, Url.Action(nameof(Feed), null, new { token = done.Value.Token }, Request.Scheme)))
+            : this.Refused(outcome);
     }
 
     [HttpPost("calendar/feed/revoke")]
-    public async Task<IActionResult> RevokeFeed(CancellationToken cancellationToken)
+    public async Task<IActionResult> RevokeFeed([FromServices] RevokeCalendarFeed revokeFeed, CancellationToken cancellationToken)
     {
-        await RevokeAll(User.FindFirstValue(ClaimTypes.NameIdentifier)!, clock.GetUtcNow().UtcDateTime, cancellationToken);
-        return Redirect("/calendar");
+        var outcome = await revokeFeed.RunAsync(await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return outcome is Done<RevokeCalendarFeed.Revoked> ? RedirectToAction(nameof(Calendar)) : this.Refused(outcome);
     }
 
     /// <summary>Calendar apps subscribe without a cookie: the secret token is the key. Unknown or revoked: 404.</summary>
@@ -89,7 +86,7 @@ public sealed class ScheduleController(LeadsDbContext db, TimeProvider clock) : 
         {
             return NotFound();
         }
-        var hash = Hash(token);
+        var hash = CalendarFeed.Hash(token);
         var user = await (from f in db.CalendarFeeds
                           join u in db.Users on f.UserId equals u.Id
                           where f.TokenHash == hash && f.RevokedAtUtc == null
@@ -107,12 +104,6 @@ public sealed class ScheduleController(LeadsDbContext db, TimeProvider clock) : 
         var ics = CalendarFiles.Write(items, $"PyPy tour: {user.DisplayName}", clock.GetUtcNow().UtcDateTime);
         return File(System.Text.Encoding.UTF8.GetBytes(ics), "text/calendar; charset=utf-8");
     }
-
-    private async Task RevokeAll(string userId, DateTime now, CancellationToken cancellationToken) =>
-        await db.CalendarFeeds.Where(f => f.UserId == userId && f.RevokedAtUtc == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(f => f.RevokedAtUtc, now), cancellationToken);
-
-    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
 
     private static ScheduleEntry Entry(string kind, string title, string? place, DateTime startsUtc, DateTime? endsUtc, string zone, IEnumerable<string> team, string? link, string? ics)
     {

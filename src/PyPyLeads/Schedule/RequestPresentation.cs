@@ -1,0 +1,86 @@
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using PyPyLeads.Companies;
+using PyPyLeads.Data;
+using PyPyLeads.Timeline;
+using PyPyLeads.UseCases;
+
+namespace PyPyLeads.Schedule;
+
+/// <summary>
+/// Request a presentation: a company asks the team to come and present, on the public invitation page (no account:
+/// <see cref="RunFromInvitationPageAsync"/>) or through one of the team who took the request (<see cref="RunAsync"/>).
+/// The same rules either way: the request attaches to the company the duplicate rules find, or to a new one, and goes
+/// on its timeline. Any signed-in user may enter one.
+/// Returns <see cref="Done{T}"/> of <see cref="Requested"/> or <see cref="Invalid"/>.
+/// </summary>
+public sealed class RequestPresentation(LeadsDbContext db, IValidator<RequestPresentation.Input> validator, TimeProvider clock)
+{
+    public sealed record Input(
+        string? CompanyName, string? WebDomain, string? ContactName, string? ContactEmail, string? Address, string? City,
+        string? PreferredDates, int? AudienceSize, IReadOnlyList<Topics> Topics, string? OtherTopics, string? ConvinceManagement) : IRequestDetails;
+
+    public sealed record Requested(int Id, int CompanyId);
+
+    public sealed class Validator : AbstractValidator<Input>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.CompanyName).NotEmpty().WithMessage("Enter your company's name.").MaximumLength(200).WithMessage("Use at most 200 characters.")
+                .Must(RequestDetails.NoControlCharacters).WithMessage("Remove the control characters.");
+            RuleFor(x => x.WebDomain).MaximumLength(253).WithMessage("Use at most 253 characters.")
+                .Matches(@"^(https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/.*)?$").When(x => !string.IsNullOrWhiteSpace(x.WebDomain))
+                .WithMessage("Enter a web address such as example.com.");
+            this.AddRequestDetailsRules();
+        }
+    }
+
+    /// <summary>Entered by one of the team: they are its creator and the timeline's actor.</summary>
+    public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken) =>
+        SaveAsync(input, LeadSource.Other, caller.UserId, caller.Actor, viaPublicPage: false,
+            $"Presentation requested by {input.ContactName?.Trim()}", details: null, cancellationToken);
+
+    /// <summary>
+    /// Sent by a visitor with no account. Nothing tells them whether the company was known already; the app records it
+    /// (<see cref="Actor.System"/>), since nobody signed in did.
+    /// </summary>
+    public Task<Outcome> RunFromInvitationPageAsync(Input input, CancellationToken cancellationToken) =>
+        SaveAsync(input, LeadSource.InvitationPage, userId: null, Actor.System, viaPublicPage: true,
+            $"{input.ContactName?.Trim()} asked for a presentation through the invitation page",
+            input.PreferredDates is { Length: > 0 } d ? "Preferred dates: " + d : null, cancellationToken);
+
+    private async Task<Outcome> SaveAsync(Input input, LeadSource source, string? userId, Actor actor, bool viaPublicPage, string summary, string? details,
+        CancellationToken cancellationToken)
+    {
+        if (await validator.CheckAsync(input, cancellationToken) is { } invalid)
+        {
+            return invalid;
+        }
+        // A company created by a simultaneous request trips the unique key: the second try finds it.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await db.InTransactionAsync<Outcome>(async ct =>
+                {
+                    var now = clock.GetUtcNow().UtcDateTime;
+                    var company = await RequestingCompany.FindOrCreateAsync(db, input.CompanyName!, input.WebDomain, input.City, source, now, userId, ct);
+                    var request = new PresentationRequest
+                    {
+                        Company = company, ContactName = "", ContactEmail = "", Status = PresentationStatus.Requested,
+                        ViaPublicPage = viaPublicPage, CreatedAtUtc = now, CreatedByUserId = userId,
+                    };
+                    input.CopyTo(request);
+                    db.PresentationRequests.Add(request);
+                    await db.SaveChangesAsync(ct); // the timeline entry names the request by its id
+                    db.Timeline.Add(TimelineEntry.For(company.Id, "presentation.requested", summary, details, actor, now, nameof(PresentationRequest), request.Id));
+                    await db.SaveChangesAsync(ct);
+                    return new Done<Requested>(new(request.Id, company.Id));
+                }, cancellationToken);
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+            }
+        }
+    }
+}
