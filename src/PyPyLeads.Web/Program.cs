@@ -1,4 +1,6 @@
 using PyPyLeads.Leads;
+using PyPyLeads.Tour;
+using PyPyLeads.Users;
 using FluentValidation;
 using Hangfire;
 using Microsoft.AspNetCore.DataProtection;
@@ -48,6 +50,8 @@ builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Sc
 // The use cases, one line per feature; their validators (nested in each use case) are found in the domain assembly.
 builder.Services.AddValidatorsFromAssemblyContaining<LeadsDbContext>(ServiceLifetime.Scoped);
 builder.Services.AddLeadsUseCases();
+builder.Services.AddUsersUseCases();
+builder.Services.AddTourUseCases();
 
 builder.Services.AddControllersWithViews(options =>
 {
