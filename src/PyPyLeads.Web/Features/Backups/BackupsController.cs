@@ -43,7 +43,7 @@ public sealed class BackupsController(IServiceProvider services, IOptions<Backup
         if (Backups is not { } backups)
         {
             TempData.Problem("This app runs on SQL Server: backups are taken by the database administrator.");
-            return Redirect("/backups");
+            return RedirectToAction(nameof(Index));
         }
         var by = (await users.GetUserAsync(User))?.DisplayName ?? User.Identity?.Name;
         try
@@ -68,7 +68,7 @@ public sealed class BackupsController(IServiceProvider services, IOptions<Backup
             logger.LogError(ex, "Backup asked for by {User} failed", by);
             TempData.Problem($"The backup failed: {ex.Message}");
         }
-        return Redirect("/backups");
+        return RedirectToAction(nameof(Index));
     }
 
     /// <summary>Serves only a name from the listing: the name is compared with the folder's backups, never used as a path.</summary>
