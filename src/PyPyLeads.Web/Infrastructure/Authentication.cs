@@ -14,8 +14,7 @@ public static class Authentication
     {
         services.AddIdentity<AppUser, IdentityRole>(options =>
             {
-                // Length over composition rules (NIST SP 800-63B).
-                options.Password.RequiredLength = 12;
+                options.Password.RequiredLength = PasswordRules.MinimumLength;
                 options.Password.RequireDigit = false;
                 options.Password.RequireLowercase = false;
                 options.Password.RequireUppercase = false;
