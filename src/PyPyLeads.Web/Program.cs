@@ -3,12 +3,15 @@ using Hangfire;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
+using Microsoft.Extensions.Options;
 using PyPyLeads.Companies;
 using PyPyLeads.Data;
 using PyPyLeads.Deals;
 using PyPyLeads.Leads;
 using PyPyLeads.Schedule;
 using PyPyLeads.Time;
+using PyPyLeads.Tour;
+using PyPyLeads.Users;
 using PyPyLeads.Web.Features.Backups;
 using PyPyLeads.Web.Features.Deals;
 using PyPyLeads.Web.Features.FollowUps;
@@ -26,26 +29,30 @@ builder.Configuration.AddRepositoryAppSettings();
 // Serve wwwroot from the build output in every environment (the tests run as Production); a published app has
 // no build manifest, so this changes nothing there.
 builder.WebHost.UseStaticWebAssets();
+// Where the data lives and which database: needed to register the services, so read before the container exists.
 var data = DataFolder.From(builder.Configuration, builder.Environment);
+var database = DatabaseConnection.From(builder.Configuration, data);
 builder.Services.AddSingleton(data);
+builder.Services.AddSingleton(database);
 
 // The app clock: the tour clock when Clock:StartsAt is set, else the system clock.
-builder.Services.AddSingleton<TimeProvider>(builder.Configuration["Clock:StartsAt"] is { Length: > 0 } startsAt
-    ? new TourClock(DateTimeOffset.Parse(startsAt, System.Globalization.CultureInfo.InvariantCulture))
+builder.Services.AddSettings<ClockOptions>(ClockOptions.Section);
+builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<IOptions<ClockOptions>>().Value.StartsAt is { } startsAt
+    ? new TourClock(startsAt)
     : TimeProvider.System);
-builder.Services.Configure<EurostarsOptions>(builder.Configuration.GetSection(EurostarsOptions.Section));
+builder.Services.AddSettings<EurostarsOptions>(EurostarsOptions.Section, o => o.Problems());
 builder.Services.AddSingleton<EurostarsCalendar>();
 builder.Services.AddScoped<PyPyLeads.Schedule.ClashDetector>();
-builder.Services.AddDeals(builder.Configuration);
+builder.Services.AddDeals();
 builder.Services.AddSingleton<PyPyLeads.Web.Features.Companies.CompanyTotalCache>();
 
-builder.Services.AddLeadsDatabase(builder.Configuration, data);
+builder.Services.AddLeadsDatabase(database);
 builder.Services.AddDataProtection().SetApplicationName("PyPyLeads").PersistKeysToDbContext<LeadsDbContext>();
-builder.Services.AddSignIn(builder.Configuration);
-builder.Services.AddRateLimits(builder.Configuration);
-builder.Services.AddBackgroundJobs(builder.Configuration, data);
-builder.Services.AddBackups(builder.Configuration, data);
-builder.Services.AddFollowUps(builder.Configuration, data);
+builder.Services.AddSignIn();
+builder.Services.AddRateLimits();
+builder.Services.AddBackgroundJobs(builder.Configuration, data, database);
+builder.Services.AddBackups(data, database);
+builder.Services.AddFollowUps(data);
 builder.Services.AddHealthChecks().AddDbContextCheck<LeadsDbContext>("database");
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped);
 // The use cases, one line per feature; their validators (nested in each use case) are found in the domain assembly.
@@ -54,6 +61,8 @@ builder.Services.AddLeadsUseCases();
 builder.Services.AddCompaniesUseCases();
 builder.Services.AddDealsUseCases();
 builder.Services.AddScheduleUseCases();
+builder.Services.AddUsersUseCases();
+builder.Services.AddTourUseCases();
 
 builder.Services.AddControllersWithViews(options =>
 {

@@ -10,23 +10,27 @@ public static class Authentication
 {
     public const string AdminPolicy = "Admin";
 
-    public static IServiceCollection AddSignIn(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddSignIn(this IServiceCollection services)
     {
         services.AddIdentity<AppUser, IdentityRole>(options =>
             {
-                // Length over composition rules (NIST SP 800-63B).
-                options.Password.RequiredLength = 12;
+                options.Password.RequiredLength = PasswordRules.MinimumLength;
                 options.Password.RequireDigit = false;
                 options.Password.RequireLowercase = false;
                 options.Password.RequireUppercase = false;
                 options.Password.RequireNonAlphanumeric = false;
                 options.User.RequireUniqueEmail = true;
                 options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = configuration.GetValue("SignIn:MaxFailedAttempts", 5);
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(configuration.GetValue("SignIn:LockoutMinutes", 15));
             })
             .AddEntityFrameworkStores<LeadsDbContext>()
             .AddDefaultTokenProviders();
+
+        services.AddSettings<SignInLimitOptions>(SignInLimitOptions.Section, o => o.Problems());
+        services.AddOptions<IdentityOptions>().Configure<IOptions<SignInLimitOptions>>((options, limits) =>
+        {
+            options.Lockout.MaxFailedAccessAttempts = limits.Value.MaxFailedAttempts;
+            options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(limits.Value.LockoutMinutes);
+        });
 
         // OWASP ASVS 5.0 asks for at least 210,000 PBKDF2-HMAC-SHA512 iterations; Identity's default is 100,000.
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = 210_000);

@@ -3,6 +3,7 @@ using Hangfire.AspNetCore;
 using Hangfire.SqlServer;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace PyPyLeads.Web.Infrastructure;
 
@@ -14,8 +15,11 @@ namespace PyPyLeads.Web.Infrastructure;
 /// </summary>
 public static class BackgroundJobs
 {
-    public static IServiceCollection AddBackgroundJobs(this IServiceCollection services, IConfiguration configuration, DataFolder data)
+    public static IServiceCollection AddBackgroundJobs(this IServiceCollection services, IConfiguration configuration, DataFolder data, DatabaseConnection database)
     {
+        services.AddSettings<JobServerOptions>(JobServerOptions.Section, o => o.Problems());
+        // Whether to add the server at all, and its workers, are decided before the container exists.
+        var jobServer = configuration.Read<JobServerOptions>(JobServerOptions.Section, o => o.Problems());
         // Hangfire keeps its storage, activator and log provider in static globals. Registering our own instances
         // (Hangfire's AddHangfire only adds them when missing) keeps each host on its own, as the test suite's
         // several hosts in one process need; in production there is one host and it changes nothing.
@@ -23,7 +27,7 @@ public static class BackgroundJobs
         services.AddSingleton<JobStorage>(sp =>
         {
             sp.GetRequiredService<IGlobalConfiguration>(); // configures logging before the storage logs anything
-            return CreateStorage(configuration, data);
+            return CreateStorage(database, data);
         });
         services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -31,25 +35,22 @@ public static class BackgroundJobs
             .UseRecommendedSerializerSettings()
             .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>())));
 
-        if (configuration.GetValue("Hangfire:RunServer", true))
+        if (jobServer.RunServer)
         {
             services.AddHangfireServer(options =>
             {
                 // Delayed jobs are moved to the queue by this poller; Hangfire's default is 15 s.
                 options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-                // One worker may sit for up to a minute sending reminders due in the next seconds on the dot, another
-                // draining a burst, others waiting out a job's few seconds' early wake-up: four leaves room for the
-                // every-minute jobs. (Idle workers only poll the queue.)
-                options.WorkerCount = configuration.GetValue("Hangfire:WorkerCount", Math.Max(4, Environment.ProcessorCount));
+                options.WorkerCount = jobServer.Workers;
             });
         }
         services.AddHealthChecks().AddCheck<HangfireStorageHealthCheck>("hangfire");
         return services;
     }
 
-    private static JobStorage CreateStorage(IConfiguration configuration, DataFolder data) =>
-        Database.Provider(configuration) == DatabaseProvider.SqlServer
-            ? new SqlServerStorage(Database.SqlServerConnectionString(configuration), new SqlServerStorageOptions
+    private static JobStorage CreateStorage(DatabaseConnection database, DataFolder data) =>
+        database.Provider == DatabaseProvider.SqlServer
+            ? new SqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
             {
                 CommandBatchMaxTimeout = TimeSpan.FromMinutes(5),
                 SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
@@ -124,14 +125,14 @@ public static class BackgroundJobs
 }
 
 /// <summary>Healthy when Hangfire's storage answers; degraded when it answers but no job server is alive.</summary>
-public sealed class HangfireStorageHealthCheck(JobStorage storage, IConfiguration configuration) : IHealthCheck
+public sealed class HangfireStorageHealthCheck(JobStorage storage, IOptions<JobServerOptions> jobServer) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
             var servers = storage.GetMonitoringApi().Servers().Count;
-            var expectServer = configuration.GetValue("Hangfire:RunServer", true);
+            var expectServer = jobServer.Value.RunServer;
             var data = new Dictionary<string, object> { ["servers"] = servers };
             return Task.FromResult(servers == 0 && expectServer
                 ? HealthCheckResult.Degraded("Hangfire storage answers but no job server is running.", data: data)
@@ -140,6 +141,33 @@ public sealed class HangfireStorageHealthCheck(JobStorage storage, IConfiguratio
         catch (Exception ex)
         {
             return Task.FromResult(HealthCheckResult.Unhealthy("Hangfire storage does not answer.", ex));
+        }
+    }
+}
+
+/// <summary>The <c>Hangfire</c> settings.</summary>
+public sealed class JobServerOptions
+{
+    public const string Section = "Hangfire";
+
+    /// <summary>Run Hangfire's job server in the web process (off for an instance that only serves pages).</summary>
+    public bool RunServer { get; set; } = true;
+
+    /// <summary>Hangfire's workers; unset means <see cref="Workers"/>' default.</summary>
+    public int? WorkerCount { get; set; }
+
+    /// <summary>
+    /// One worker may sit for up to a minute sending reminders due in the next seconds on the dot, another draining a
+    /// burst, others waiting out a job's few seconds' early wake-up: four leaves room for the every-minute jobs, more
+    /// on a machine with more cores. (Idle workers only poll the queue.)
+    /// </summary>
+    public int Workers => WorkerCount ?? Math.Max(4, Environment.ProcessorCount);
+
+    public IEnumerable<string> Problems()
+    {
+        if (WorkerCount is < 1)
+        {
+            yield return $"Hangfire:WorkerCount must be at least 1 (it is {WorkerCount}).";
         }
     }
 }

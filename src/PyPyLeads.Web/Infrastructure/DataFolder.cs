@@ -8,11 +8,21 @@ public sealed record DataFolder(string Path)
 {
     public static DataFolder From(IConfiguration configuration, IHostEnvironment environment)
     {
-        var configured = configuration["Data:Directory"];
-        var path = System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? "data" : configured, environment.ContentRootPath);
+        var configured = configuration.Read<DataOptions>(DataOptions.Section).Directory;
+        var path = System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? DataOptions.DefaultDirectory : configured, environment.ContentRootPath);
         Directory.CreateDirectory(path);
         return new DataFolder(path);
     }
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
+}
+
+/// <summary>The <c>Data</c> settings.</summary>
+public sealed class DataOptions
+{
+    public const string Section = "Data";
+    public const string DefaultDirectory = "data";
+
+    /// <summary>The data folder; a relative path is taken from the content root.</summary>
+    public string? Directory { get; set; } = DefaultDirectory;
 }

@@ -11,31 +11,51 @@ public enum DatabaseProvider
     SqlServer,
 }
 
-/// <summary>Chooses the provider from <c>Database:Provider</c>; each provider has its own migrations assembly.</summary>
+/// <summary>The <c>Database</c> settings.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary>Sqlite (the embedded default) or SqlServer; each has its own migrations assembly.</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+}
+
+/// <summary>The <c>ConnectionStrings</c> settings.</summary>
+public sealed class ConnectionStringOptions
+{
+    public const string Section = "ConnectionStrings";
+
+    /// <summary>Empty means <c>pypyleads.db</c> in the data folder.</summary>
+    public string? Sqlite { get; set; }
+
+    /// <summary>Needed when the provider is SqlServer; Hangfire uses the same database.</summary>
+    public string? SqlServer { get; set; }
+}
+
+/// <summary>Which database the app uses and how to reach it: read once from the settings, before the container is built.</summary>
+public sealed record DatabaseConnection(DatabaseProvider Provider, string ConnectionString)
+{
+    public static DatabaseConnection From(IConfiguration configuration, DataFolder data)
+    {
+        var provider = configuration.Read<DatabaseOptions>(DatabaseOptions.Section).Provider;
+        var connectionStrings = configuration.Read<ConnectionStringOptions>(ConnectionStringOptions.Section);
+        return provider switch
+        {
+            DatabaseProvider.Sqlite => new(provider, string.IsNullOrWhiteSpace(connectionStrings.Sqlite)
+                ? $"Data Source={data.File("pypyleads.db")};Default Timeout=30"
+                : connectionStrings.Sqlite),
+            _ => new(provider, connectionStrings.SqlServer is { Length: > 0 } sqlServer
+                ? sqlServer
+                : throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:SqlServer is empty.")),
+        };
+    }
+}
+
 public static class Database
 {
-    public static DatabaseProvider Provider(IConfiguration configuration) =>
-        Enum.TryParse<DatabaseProvider>(configuration["Database:Provider"], ignoreCase: true, out var p) ? p : DatabaseProvider.Sqlite;
-
-    public static string SqliteConnectionString(IConfiguration configuration, DataFolder data)
+    public static IServiceCollection AddLeadsDatabase(this IServiceCollection services, DatabaseConnection database)
     {
-        var configured = configuration.GetConnectionString("Sqlite");
-        return string.IsNullOrWhiteSpace(configured)
-            ? $"Data Source={data.File("pypyleads.db")};Default Timeout=30"
-            : configured;
-    }
-
-    public static string SqlServerConnectionString(IConfiguration configuration) =>
-        configuration.GetConnectionString("SqlServer") is { Length: > 0 } cs
-            ? cs
-            : throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:SqlServer is empty.");
-
-    public static IServiceCollection AddLeadsDatabase(this IServiceCollection services, IConfiguration configuration, DataFolder data)
-    {
-        var provider = Provider(configuration);
-        var connectionString = provider == DatabaseProvider.Sqlite
-            ? SqliteConnectionString(configuration, data)
-            : SqlServerConnectionString(configuration);
+        var (provider, connectionString) = database;
         // Pooled: a page resolves the context once per request (the sign-in check, the action, the layout's view
         // components), and building a fresh one each time (its options, EF's internal service scope) was a fifth of
         // the list page's allocations. LeadsDbContext keeps no state of its own; EF resets its own on return.

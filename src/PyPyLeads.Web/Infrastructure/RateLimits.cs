@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace PyPyLeads.Web.Infrastructure;
 
@@ -8,12 +9,15 @@ public static class RateLimits
     public const string SignIn = "sign-in";
     public const string PublicForm = "public-form";
 
-    public static IServiceCollection AddRateLimits(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddRateLimits(this IServiceCollection services)
     {
-        var perMinute = configuration.GetValue("SignIn:PermitsPerMinute", 10);
-        var publicPerHour = configuration.GetValue("PublicForm:PermitsPerHour", 5);
-        services.AddRateLimiter(options =>
+        services.AddSettings<PublicFormOptions>(PublicFormOptions.Section, o => o.Problems());
+        services.AddRateLimiter(_ => { });
+        // The policies are built once the settings are bound and checked.
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<SignInLimitOptions>, IOptions<PublicFormOptions>>((options, signIn, publicForm) =>
         {
+            var perMinute = signIn.Value.PermitsPerMinute;
+            var publicPerHour = publicForm.Value.PermitsPerHour;
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.AddPolicy(SignIn, context => RateLimitPartition.GetFixedWindowLimiter(
                 ClientAddress.Of(context),

@@ -9,6 +9,14 @@ public sealed class EurostarsOptions
 
     /// <summary>The consultancies' zone (Open End in Sweden, merlinux in Germany: both Central European).</summary>
     public string TimeZone { get; set; } = "Europe/Stockholm";
+
+    public IEnumerable<string> Problems()
+    {
+        if (!Zones.Exists(TimeZone))
+        {
+            yield return $"Eurostars:TimeZone '{TimeZone}' is not a time zone id (e.g. Europe/Stockholm).";
+        }
+    }
 }
 
 /// <summary>Answers "how long until the money runs out" by the app clock.</summary>

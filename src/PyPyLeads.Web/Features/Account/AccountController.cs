@@ -1,10 +1,14 @@
+using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Data;
+using PyPyLeads.UseCases;
 using PyPyLeads.Users;
+using PyPyLeads.Web.Features.Home;
+using PyPyLeads.Web.Features.Setup;
 using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.Account;
@@ -14,6 +18,8 @@ public sealed class AccountController(
     SignInManager<AppUser> signIn,
     UserManager<AppUser> users,
     LeadsDbContext db,
+    AcceptInvitation acceptInvitation,
+    IValidator<AcceptInvitation.Input> invitationRules,
     ILogger<AccountController> logger) : Controller
 {
     [AllowAnonymous]
@@ -22,7 +28,7 @@ public sealed class AccountController(
     {
         if (!await db.Installations.AnyAsync(cancellationToken))
         {
-            return Redirect("/setup");
+            return RedirectToAction(nameof(SetupController.Index), "Setup");
         }
         return View(new SignInForm { ReturnUrl = returnUrl });
     }
@@ -48,7 +54,7 @@ public sealed class AccountController(
         if (result.Succeeded)
         {
             logger.LogInformation("Signed in {Email} from {ClientAddress}", user.Email, client);
-            return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl! : "/");
+            return Url.IsLocalUrl(form.ReturnUrl) ? LocalRedirect(form.ReturnUrl!) : RedirectToAction(nameof(HomeController.Index), "Home");
         }
         if (result.IsLockedOut)
         {
@@ -66,7 +72,7 @@ public sealed class AccountController(
     {
         logger.LogInformation("Signed out {Email} from {ClientAddress}", User.Identity?.Name, ClientAddress.Of(HttpContext));
         await signIn.SignOutAsync();
-        return Redirect("/account/signin");
+        return RedirectToAction(nameof(SignIn));
     }
 
     [AllowAnonymous]
@@ -77,29 +83,30 @@ public sealed class AccountController(
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.SignIn)]
     [HttpPost("invitation")]
-    public async Task<IActionResult> Invitation(InvitationForm form)
+    public async Task<IActionResult> Invitation(InvitationForm form, CancellationToken cancellationToken)
     {
+        var input = new AcceptInvitation.Input(form.UserId, form.Token, form.Password);
         if (!ModelState.IsValid)
         {
-            return View(form);
-        }
-        var user = await users.FindByIdAsync(form.UserId!);
-        var result = user is null
-            ? IdentityResult.Failed(new IdentityError { Description = "This invitation link is not valid." })
-            : await users.ResetPasswordAsync(user, form.Token!, form.Password!);
-        if (!result.Succeeded)
-        {
-            foreach (var error in result.Errors)
+            // The form itself is wrong (the passwords differ): show the invitation's own rules beside it, and act on nothing.
+            if (await invitationRules.CheckAsync(input, cancellationToken) is { } alsoInvalid)
             {
-                var message = error.Code == "InvalidToken" ? "This invitation link is not valid or has expired; ask an admin for a new one." : error.Description;
-                ModelState.AddModelError(error.Code.StartsWith("Password", StringComparison.Ordinal) ? nameof(form.Password) : string.Empty, message);
+                ModelState.AddErrors(alsoInvalid);
             }
             return View(form);
         }
-        user!.EmailConfirmed = true;
-        await users.UpdateAsync(user);
-        logger.LogInformation("Invitation accepted by {Email} from {ClientAddress}", user.Email, ClientAddress.Of(HttpContext));
-        TempData.Done("Your password is set. Sign in with it.");
-        return Redirect("/account/signin");
+        var outcome = await acceptInvitation.RunAsync(input, cancellationToken);
+        switch (outcome)
+        {
+            case Done<AcceptInvitation.Accepted> done:
+                logger.LogInformation("Invitation accepted by {Email} from {ClientAddress}", done.Value.Email, ClientAddress.Of(HttpContext));
+                TempData.Done("Your password is set. Sign in with it.");
+                return RedirectToAction(nameof(SignIn));
+            case Invalid invalid:
+                ModelState.AddErrors(invalid);
+                return View(form);
+            default:
+                return this.Refused(outcome);
+        }
     }
 }

@@ -19,7 +19,7 @@ public sealed class SignInFormValidator : AbstractValidator<SignInForm>
     }
 }
 
-/// <summary>A new user sets a password through the link an admin gave them.</summary>
+/// <summary>A new user sets a password through the link an admin gave them; the rules are <see cref="PyPyLeads.Users.AcceptInvitation.Validator"/>'s.</summary>
 public sealed class InvitationForm
 {
     public string? UserId { get; set; }
@@ -28,22 +28,9 @@ public sealed class InvitationForm
     public string? ConfirmPassword { get; set; }
 }
 
+/// <summary>Only what is about the form: the password typed twice.</summary>
 public sealed class InvitationFormValidator : AbstractValidator<InvitationForm>
 {
-    public InvitationFormValidator()
-    {
-        RuleFor(x => x.UserId).NotEmpty().MaximumLength(450);
-        RuleFor(x => x.Token).NotEmpty().MaximumLength(2000);
-        RuleFor(x => x.Password).Password();
+    public InvitationFormValidator() =>
         RuleFor(x => x.ConfirmPassword).Equal(x => x.Password).WithMessage("The two passwords differ.");
-    }
-}
-
-public static class PasswordRules
-{
-    /// <summary>At least 12 characters, no composition rules (NIST SP 800-63B); the same as Identity's options.</summary>
-    public static IRuleBuilderOptions<T, string?> Password<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.NotEmpty().WithMessage("Choose a password.")
-            .MinimumLength(12).WithMessage("Use at least 12 characters.")
-            .MaximumLength(512).WithMessage("Use at most 512 characters.");
 }

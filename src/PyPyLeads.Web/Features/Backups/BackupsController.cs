@@ -4,6 +4,7 @@ using Hangfire.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using PyPyLeads.Time;
 using PyPyLeads.Users;
 using PyPyLeads.Web.Infrastructure;
@@ -13,25 +14,27 @@ namespace PyPyLeads.Web.Features.Backups;
 /// <summary>Admins see the backups, take one now and download one; the full export is linked from here.</summary>
 [Authorize(Policy = Authentication.AdminPolicy)]
 [Route("backups")]
-public sealed class BackupsController(IServiceProvider services, BackupOptions options, JobStorage jobStorage, UserManager<AppUser> users,
+public sealed class BackupsController(IServiceProvider services, IOptions<BackupOptions> backupOptions, JobStorage jobStorage, UserManager<AppUser> users,
     ILogger<BackupsController> logger) : Controller
 {
+    private BackupOptions Configured => backupOptions.Value;
+
     // Registered on SQLite only: on SQL Server backups are the database administrator's job.
     private SqliteBackups? Backups => services.GetService<SqliteBackups>();
 
     [HttpGet("")]
     public async Task<IActionResult> Index()
     {
-        var zone = (await users.GetUserAsync(User))?.TimeZoneId ?? options.TimeZone;
+        var zone = (await users.GetUserAsync(User))?.TimeZoneId ?? Configured.TimeZone;
         var backups = Backups;
         if (backups is null)
         {
-            return View(new BackupsPage(OnSqlite: false, options.Schedule, options.TimeZone, NextRun: null, options.Keep, Folder: "", []));
+            return View(new BackupsPage(OnSqlite: false, Configured.Schedule, Configured.TimeZone, NextRun: null, Configured.Keep, Folder: "", []));
         }
         var rows = backups.List().Select(b => new BackupRow(
             b.Name, When(b.TakenAtUtc, zone), Size(b.SizeBytes), b.Passed, b.Check,
             b.Trigger == "scheduled" ? "scheduled" : b.TakenBy is null ? b.Trigger : $"by {b.TakenBy}")).ToList();
-        return View(new BackupsPage(OnSqlite: true, options.Schedule, options.TimeZone, NextRun(zone), backups.Keep, backups.Folder, rows));
+        return View(new BackupsPage(OnSqlite: true, Configured.Schedule, Configured.TimeZone, NextRun(zone), backups.Keep, backups.Folder, rows));
     }
 
     [HttpPost("now")]

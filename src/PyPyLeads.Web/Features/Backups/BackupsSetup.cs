@@ -1,4 +1,5 @@
 using Hangfire;
+using Microsoft.Extensions.Options;
 using PyPyLeads.Time;
 using PyPyLeads.Web.Infrastructure;
 
@@ -11,17 +12,15 @@ namespace PyPyLeads.Web.Features.Backups;
 /// </summary>
 public static class BackupsSetup
 {
-    public static IServiceCollection AddBackups(this IServiceCollection services, IConfiguration configuration, DataFolder data)
+    public static IServiceCollection AddBackups(this IServiceCollection services, DataFolder data, DatabaseConnection database)
     {
-        var options = configuration.GetSection(BackupOptions.Section).Get<BackupOptions>() ?? new BackupOptions();
-        services.AddSingleton(options);
+        services.AddSettings<BackupOptions>(BackupOptions.Section, o => o.Problems());
         services.AddHostedService<BackupSchedule>();
-        if (Database.Provider(configuration) != DatabaseProvider.Sqlite)
+        if (database.Provider != DatabaseProvider.Sqlite)
         {
             return services;
         }
-        var connectionString = Database.SqliteConnectionString(configuration, data);
-        services.AddSingleton(sp => new SqliteBackups(connectionString, BackupsFolder(data), options.Keep,
+        services.AddSingleton(sp => new SqliteBackups(database.ConnectionString, BackupsFolder(data), sp.GetRequiredService<IOptions<BackupOptions>>().Value.Keep,
             TimeProvider.System, sp.GetRequiredService<ILogger<SqliteBackups>>()));
         services.AddSingleton(sp => new DatabaseInUse(sp.GetRequiredService<SqliteBackups>().DatabasePath));
         return services;
@@ -33,19 +32,17 @@ public static class BackupsSetup
     public static void ClaimDatabase(IServiceProvider services) => services.GetService<DatabaseInUse>();
 
     /// <summary>Registers (or on SQL Server removes) the recurring backup at start-up; a bad schedule stops the start with a clear message.</summary>
-    private sealed class BackupSchedule(IRecurringJobManager recurringJobs, BackupOptions options, IConfiguration configuration) : IHostedService
+    private sealed class BackupSchedule(IRecurringJobManager recurringJobs, IOptions<BackupOptions> backupOptions, DatabaseConnection database) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            if (Database.Provider(configuration) != DatabaseProvider.Sqlite)
+            if (database.Provider != DatabaseProvider.Sqlite)
             {
                 recurringJobs.RemoveIfExists(BackupJob.RecurringId);
                 return Task.CompletedTask;
             }
-            if (!Zones.Exists(options.TimeZone))
-            {
-                throw new InvalidOperationException($"Backups:TimeZone '{options.TimeZone}' is not a time zone id (e.g. Europe/Stockholm).");
-            }
+            var options = backupOptions.Value;
+            // Only Hangfire can say whether it reads the cron expression, so this one check is made as it is given the job.
             try
             {
                 recurringJobs.AddOrUpdate<BackupJob>(BackupJob.RecurringId, job => job.RunAsync(null, CancellationToken.None), options.Schedule,

@@ -30,12 +30,12 @@ public static class RestoreCommand
         var settings = args[1..];
         var builder = WebApplication.CreateBuilder(settings);
         builder.Configuration.AddRepositoryAppSettings();
-        if (Database.Provider(builder.Configuration) != DatabaseProvider.Sqlite)
+        if (builder.Configuration.Read<DatabaseOptions>(DatabaseOptions.Section).Provider != DatabaseProvider.Sqlite)
         {
             return await Refuse(error, "The database is SQL Server: restore it with SQL Server's own tools (that is the database administrator's job). This command restores the embedded SQLite database.");
         }
         var data = DataFolder.From(builder.Configuration, builder.Environment);
-        var databasePath = Path.GetFullPath(new SqliteConnectionStringBuilder(Database.SqliteConnectionString(builder.Configuration, data)).DataSource);
+        var databasePath = Path.GetFullPath(new SqliteConnectionStringBuilder(DatabaseConnection.From(builder.Configuration, data).ConnectionString).DataSource);
         var backupsFolder = BackupsSetup.BackupsFolder(data);
 
         var source = Locate(file, backupsFolder);

@@ -18,6 +18,18 @@ public sealed class BackupOptions
 
     /// <summary>How many verified backups to keep; older ones are deleted after each new one.</summary>
     public int Keep { get; set; } = 14;
+
+    public IEnumerable<string> Problems()
+    {
+        if (!PyPyLeads.Time.Zones.Exists(TimeZone))
+        {
+            yield return $"Backups:TimeZone '{TimeZone}' is not a time zone id (e.g. Europe/Stockholm).";
+        }
+        if (Keep < 1)
+        {
+            yield return $"Backups:Keep must be at least 1 (it is {Keep}).";
+        }
+    }
 }
 
 /// <summary>One backup file in the backups folder, with what its check found.</summary>

@@ -10,13 +10,13 @@ namespace PyPyLeads.Web.Features.FollowUps;
 public static class FollowUpsSetup
 {
     /// <summary>Follow-ups, their reminders (Hangfire jobs, e-mail, notifications), the daily digest and reminder health.</summary>
-    public static IServiceCollection AddFollowUps(this IServiceCollection services, IConfiguration configuration, DataFolder data)
+    public static IServiceCollection AddFollowUps(this IServiceCollection services, DataFolder data)
     {
-        services.AddOptions<FollowUpOptions>().Bind(configuration.GetSection(FollowUpOptions.Section))
+        services.AddOptions<FollowUpOptions>().BindConfiguration(FollowUpOptions.Section)
             .Validate(AreValid, "FollowUps settings: RetryAfterSeconds is a comma-separated list of seconds, DigestAt a time (08:00), " +
                 "StaleClaimSeconds more than SendTimeoutSeconds, LeadTimeDays not negative.")
             .ValidateOnStart();
-        services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.Section))
+        services.AddSettings<MailOptions>(MailOptions.Section, MailProblems)
             .PostConfigure(o => o.PickupDirectory = string.IsNullOrWhiteSpace(o.PickupDirectory)
                 ? data.File("mail")
                 : Path.GetFullPath(o.PickupDirectory, data.Path));
@@ -41,6 +41,26 @@ public static class FollowUpsSetup
         services.AddHostedService<FollowUpsStartup>();
         services.AddHealthChecks().AddCheck<ReminderHealthCheck>("reminders");
         return services;
+    }
+
+    private static IEnumerable<string> MailProblems(MailOptions o)
+    {
+        if (o.Port is < 1 or > 65535)
+        {
+            yield return $"Mail:Port must be 1 to 65535 (it is {o.Port}).";
+        }
+        if (!Enum.TryParse<MailKit.Security.SecureSocketOptions>(o.Security, ignoreCase: true, out _))
+        {
+            yield return $"Mail:Security '{o.Security}' is not one of Auto, None, StartTls, StartTlsWhenAvailable, SslOnConnect.";
+        }
+        if (!MimeKit.MailboxAddress.TryParse(o.From, out _))
+        {
+            yield return $"Mail:From '{o.From}' is not an e-mail address (e.g. PyPyLeads <pypyleads@example.org>).";
+        }
+        if (!Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+        {
+            yield return $"Mail:BaseUrl '{o.BaseUrl}' is not an http or https address (e.g. http://localhost:5080).";
+        }
     }
 
     private static bool AreValid(FollowUpOptions o)

@@ -3,12 +3,19 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Data;
 using PyPyLeads.FollowUps;
+using PyPyLeads.UseCases;
+using PyPyLeads.Users;
+using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.Notifications;
 
 /// <summary>The signed-in user's in-app notifications: the list, opening one (which marks it read), mark read.</summary>
 [Route("notifications")]
-public sealed class NotificationsController(LeadsDbContext db, TimeProvider clock) : Controller
+public sealed class NotificationsController(
+    LeadsDbContext db,
+    OpenNotification openNotification,
+    MarkNotificationRead markRead,
+    MarkAllNotificationsRead markAllRead) : Controller
 {
     private string Me => User.FindFirstValue(ClaimTypes.NameIdentifier)!;
 
@@ -34,37 +41,29 @@ public sealed class NotificationsController(LeadsDbContext db, TimeProvider cloc
     [HttpPost("{id:long}/open")]
     public async Task<IActionResult> Open(long id, CancellationToken cancellationToken)
     {
-        var notification = await db.Notifications.FirstOrDefaultAsync(n => n.Id == id && n.UserId == Me, cancellationToken);
-        if (notification is null)
-        {
-            return NotFound();
-        }
-        await MarkRead(db.Notifications.Where(n => n.Id == id), cancellationToken);
-        return Redirect(Url.IsLocalUrl(notification.Url) ? notification.Url : "/notifications");
+        var outcome = await openNotification.RunAsync(new OpenNotification.Input(id), await User.CallerAsync(db, cancellationToken), cancellationToken);
+        // Only a path inside the app is followed, whatever the notification says.
+        return outcome is Done<OpenNotification.Opened> done
+            ? Url.IsLocalUrl(done.Value.Url) ? LocalRedirect(done.Value.Url) : RedirectToAction(nameof(Index))
+            : this.Refused(outcome);
     }
 
     [HttpPost("{id:long}/read")]
     public async Task<IActionResult> Read(long id, CancellationToken cancellationToken)
     {
-        var marked = await MarkRead(db.Notifications.Where(n => n.Id == id && n.UserId == Me), cancellationToken);
-        return marked == 0 && !await db.Notifications.AnyAsync(n => n.Id == id && n.UserId == Me, cancellationToken) ? NotFound() : Redirect("/notifications");
+        var outcome = await markRead.RunAsync(new MarkNotificationRead.Input(id), await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return outcome is Done<MarkNotificationRead.Marked> ? RedirectToAction(nameof(Index)) : this.Refused(outcome);
     }
 
     [HttpPost("read-all")]
     public async Task<IActionResult> ReadAll(CancellationToken cancellationToken)
     {
-        await MarkRead(db.Notifications.Where(n => n.UserId == Me), cancellationToken);
-        return Redirect("/notifications");
+        var outcome = await markAllRead.RunAsync(await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return outcome is Done<MarkAllNotificationsRead.Marked> ? RedirectToAction(nameof(Index)) : this.Refused(outcome);
     }
 
     public static Task<int> CountUnreadAsync(LeadsDbContext db, string userId, CancellationToken cancellationToken) =>
         db.Notifications.CountAsync(n => n.UserId == userId && n.ReadAtUtc == null, cancellationToken);
-
-    private Task<int> MarkRead(IQueryable<PyPyLeads.FollowUps.Notification> query, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        return query.Where(n => n.ReadAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAtUtc, now), cancellationToken);
-    }
 }
 
 public sealed record NotificationRow(long Id, string Title, string? Body, string Url, string At, bool Unread);

@@ -1,9 +1,8 @@
 using FluentValidation;
-using PyPyLeads.Time;
-using PyPyLeads.Web.Features.Account;
 
 namespace PyPyLeads.Web.Features.Setup;
 
+/// <summary>The set-up page's fields; the rules are <see cref="PyPyLeads.Users.SetUpFirstAdmin.Validator"/>'s.</summary>
 public sealed class SetupForm
 {
     public string? DisplayName { get; set; }
@@ -13,15 +12,9 @@ public sealed class SetupForm
     public string? ConfirmPassword { get; set; }
 }
 
+/// <summary>Only what is about the form: the password typed twice.</summary>
 public sealed class SetupFormValidator : AbstractValidator<SetupForm>
 {
-    public SetupFormValidator()
-    {
-        RuleFor(x => x.DisplayName).NotEmpty().WithMessage("Enter your name.").MaximumLength(200);
-        RuleFor(x => x.Email).NotEmpty().WithMessage("Enter your e-mail address.").MaximumLength(254)
-            .EmailAddress().WithMessage("This is not an e-mail address.");
-        RuleFor(x => x.TimeZoneId).Must(Zones.Exists).WithMessage("Choose a time zone from the list.");
-        RuleFor(x => x.Password).Password();
+    public SetupFormValidator() =>
         RuleFor(x => x.ConfirmPassword).Equal(x => x.Password).WithMessage("The two passwords differ.");
-    }
 }

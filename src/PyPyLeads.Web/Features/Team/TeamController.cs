@@ -1,10 +1,11 @@
-using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Data;
 using PyPyLeads.Schedule;
 using PyPyLeads.Time;
+using PyPyLeads.Tour;
+using PyPyLeads.UseCases;
 using PyPyLeads.Web.Features.Schedule;
 using PyPyLeads.Web.Infrastructure;
 
@@ -13,7 +14,12 @@ namespace PyPyLeads.Web.Features.Team;
 /// <summary>Admins keep who is where (stays) and who attends which tour stop: the data clash detection reads.</summary>
 [Authorize(Policy = Authentication.AdminPolicy)]
 [Route("team")]
-public sealed class TeamController(LeadsDbContext db) : Controller
+public sealed class TeamController(
+    LeadsDbContext db,
+    AddTeamStay addStay,
+    EditTeamStay editStay,
+    DeleteTeamStay deleteStay,
+    ChooseTourStopAttendees chooseAttendees) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken cancellationToken) => View(await Page(null, null, cancellationToken));
@@ -21,73 +27,52 @@ public sealed class TeamController(LeadsDbContext db) : Controller
     [HttpPost("stays")]
     public async Task<IActionResult> AddStay(StayForm form, CancellationToken cancellationToken)
     {
-        if (!await db.TeamMembers.AnyAsync(m => m.Id == form.TeamMemberId, cancellationToken))
+        var outcome = await addStay.RunAsync(new AddTeamStay.Input(form.TeamMemberId, form.Area, form.FromLocal, form.ToLocal),
+            await User.CallerAsync(db, cancellationToken), cancellationToken);
+        switch (outcome)
         {
-            ModelState.AddModelError(nameof(form.TeamMemberId), "Choose a team member.");
+            case Done<AddTeamStay.Added>:
+                return RedirectToAction(nameof(Index));
+            case Invalid invalid:
+                ModelState.AddErrors(invalid);
+                return View(nameof(Index), await Page(form, null, cancellationToken));
+            default:
+                return this.Refused(outcome);
         }
-        if (!ModelState.IsValid)
-        {
-            return View("Index", await Page(form, null, cancellationToken));
-        }
-        db.TeamStays.Add(new TeamStay { TeamMemberId = form.TeamMemberId, Area = form.Area!, FromUtc = form.FromUtc(), ToUtc = form.ToUtc() });
-        await db.SaveChangesAsync(cancellationToken);
-        return Redirect("/team");
     }
 
     [HttpPost("stays/{id:int}")]
     public async Task<IActionResult> EditStay(int id, StayForm form, CancellationToken cancellationToken)
     {
-        var stay = await db.TeamStays.FindAsync([id], cancellationToken);
-        if (stay is null)
+        var outcome = await editStay.RunAsync(new EditTeamStay.Input(id, form.Area, form.FromLocal, form.ToLocal, form.Version),
+            await User.CallerAsync(db, cancellationToken), cancellationToken);
+        switch (outcome)
         {
-            return NotFound();
+            case Done<EditTeamStay.Saved>:
+                return RedirectToAction(nameof(Index));
+            case Invalid invalid:
+                ModelState.AddErrors(invalid);
+                return View(nameof(Index), await Page(form, id, cancellationToken));
+            case Conflict<EditTeamStay.Current> conflict:
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return View(nameof(Index), await Page(null, null, cancellationToken) with { Message = conflict.Message });
+            default:
+                return this.Refused(outcome);
         }
-        if (!ModelState.IsValid)
-        {
-            return View("Index", await Page(form, id, cancellationToken));
-        }
-        if (stay.Version != form.Version)
-        {
-            Response.StatusCode = StatusCodes.Status409Conflict;
-            return View("Index", await Page(null, null, cancellationToken) with { Message = "Someone changed that stay meanwhile; here it is as it is now." });
-        }
-        stay.Area = form.Area!;
-        stay.FromUtc = form.FromUtc();
-        stay.ToUtc = form.ToUtc();
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            Response.StatusCode = StatusCodes.Status409Conflict;
-            return View("Index", await Page(null, null, cancellationToken) with { Message = "Someone changed that stay meanwhile; here it is as it is now." });
-        }
-        return Redirect("/team");
     }
 
     [HttpPost("stays/{id:int}/delete")]
     public async Task<IActionResult> DeleteStay(int id, CancellationToken cancellationToken)
     {
-        await db.TeamStays.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken);
-        return Redirect("/team");
+        var outcome = await deleteStay.RunAsync(new DeleteTeamStay.Input(id), await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return outcome is Done<DeleteTeamStay.Removed> ? RedirectToAction(nameof(Index)) : this.Refused(outcome);
     }
 
     [HttpPost("stops/{id:int}/attendees")]
     public async Task<IActionResult> Attendees(int id, List<int> teamMemberIds, CancellationToken cancellationToken)
     {
-        if (!await db.TourStops.AnyAsync(s => s.Id == id, cancellationToken))
-        {
-            return NotFound();
-        }
-        var valid = await db.TeamMembers.Where(m => teamMemberIds.Contains(m.Id)).Select(m => m.Id).ToListAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.TourStopAttendees.Where(a => a.TourStopId == id).ExecuteDeleteAsync(cancellationToken);
-        db.TourStopAttendees.AddRange(valid.Select(m => new TourStopAttendee { TourStopId = id, TeamMemberId = m }));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return Redirect("/team");
+        var outcome = await chooseAttendees.RunAsync(new ChooseTourStopAttendees.Input(id, teamMemberIds), await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return outcome is Done<ChooseTourStopAttendees.Chosen> ? RedirectToAction(nameof(Index)) : this.Refused(outcome);
     }
 
     private async Task<TeamPage> Page(StayForm? invalidForm, int? invalidStayId, CancellationToken cancellationToken)
@@ -104,6 +89,7 @@ public sealed class TeamController(LeadsDbContext db) : Controller
     }
 }
 
+/// <summary>A stay's fields, in the area's local time; the rules are <see cref="StayTimesValidator"/>'s.</summary>
 public sealed class StayForm
 {
     public int TeamMemberId { get; set; }
@@ -112,29 +98,11 @@ public sealed class StayForm
     public DateTime? ToLocal { get; set; }
     public long Version { get; set; }
 
-    // Methods, not properties: MVC's validation walks properties, and these only exist once the form is valid.
-    public DateTime FromUtc() => Zones.ToUtc(FromLocal!.Value, TourAreas.ZoneOf(Area!));
-
-    public DateTime ToUtc() => Zones.ToUtc(ToLocal!.Value, TourAreas.ZoneOf(Area!));
-
     public static StayForm From(TeamStay stay) => new()
     {
         TeamMemberId = stay.TeamMemberId, Area = stay.Area, Version = stay.Version,
         FromLocal = Zones.ToLocal(stay.FromUtc, TourAreas.ZoneOf(stay.Area)), ToLocal = Zones.ToLocal(stay.ToUtc, TourAreas.ZoneOf(stay.Area)),
     };
-}
-
-public sealed class StayFormValidator : AbstractValidator<StayForm>
-{
-    public StayFormValidator()
-    {
-        RuleFor(x => x.Area).Must(TourAreas.Exists).WithMessage("Choose the Bay Area or Atlanta.");
-        RuleFor(x => x.FromLocal).NotNull().WithMessage("Enter when the stay begins.")
-            .InclusiveBetween(new DateTime(2000, 1, 1), new DateTime(2100, 1, 1)).WithMessage("Enter a date between 2000 and 2100.");
-        RuleFor(x => x.ToLocal).NotNull().WithMessage("Enter when the stay ends.")
-            .InclusiveBetween(new DateTime(2000, 1, 1), new DateTime(2100, 1, 1)).WithMessage("Enter a date between 2000 and 2100.")
-            .GreaterThan(x => x.FromLocal).When(x => x.FromLocal is not null).WithMessage("The end must be after the beginning.");
-    }
 }
 
 public sealed record StayRow(int Id, string Member, string Area, StayForm Form);

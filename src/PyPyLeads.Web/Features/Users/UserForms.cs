@@ -1,6 +1,4 @@
-using FluentValidation;
 using Microsoft.AspNetCore.Mvc.Rendering;
-using PyPyLeads.Time;
 using PyPyLeads.Users;
 
 namespace PyPyLeads.Web.Features.Users;
@@ -17,6 +15,7 @@ public static class TimeZoneChoices
     ];
 }
 
+/// <summary>The invitation form's fields; the rules are <see cref="PyPyLeads.Users.InviteUser.Validator"/>'s.</summary>
 public sealed class InviteUserForm
 {
     public string? DisplayName { get; set; }
@@ -25,20 +24,6 @@ public sealed class InviteUserForm
     public int? ConsultancyId { get; set; }
     public int? TeamMemberId { get; set; }
     public string? TimeZoneId { get; set; } = "Europe/Stockholm";
-}
-
-public sealed class InviteUserFormValidator : AbstractValidator<InviteUserForm>
-{
-    public InviteUserFormValidator()
-    {
-        RuleFor(x => x.DisplayName).NotEmpty().WithMessage("Enter the person's name.").MaximumLength(200);
-        RuleFor(x => x.Email).NotEmpty().WithMessage("Enter an e-mail address.").MaximumLength(254)
-            .EmailAddress().WithMessage("This is not an e-mail address.");
-        RuleFor(x => x.Role).Must(r => r is not null && Roles.All.Contains(r)).WithMessage("Choose Admin or Member.");
-        RuleFor(x => x.ConsultancyId).Must(id => id is null or PyPyLeads.Tour.Consultancy.OpenEndId or PyPyLeads.Tour.Consultancy.MerlinuxId)
-            .WithMessage("Choose Open End, merlinux or neither.");
-        RuleFor(x => x.TimeZoneId).Must(Zones.Exists).WithMessage("Choose a time zone from the list.");
-    }
 }
 
 public sealed record UserRow(string Id, string DisplayName, string? Email, string Role, string? Consultancy, bool HasPassword, bool LockedOut);

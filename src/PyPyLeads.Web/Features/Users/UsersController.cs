@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Data;
+using PyPyLeads.UseCases;
 using PyPyLeads.Users;
+using PyPyLeads.Web.Features.Account;
 using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.Users;
@@ -12,7 +13,7 @@ namespace PyPyLeads.Web.Features.Users;
 /// <summary>Admins invite the team: a user is created without a password and gets a one-time link to choose one.</summary>
 [Authorize(Policy = Authentication.AdminPolicy)]
 [Route("users")]
-public sealed class UsersController(LeadsDbContext db, UserManager<AppUser> users, TimeProvider clock, ILogger<UsersController> logger) : Controller
+public sealed class UsersController(LeadsDbContext db, InviteUser inviteUser, ReissueInvitation reissueInvitation, TimeProvider clock) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken cancellationToken)
@@ -38,53 +39,32 @@ public sealed class UsersController(LeadsDbContext db, UserManager<AppUser> user
     [HttpPost("invite")]
     public async Task<IActionResult> Invite(InviteUserForm form, CancellationToken cancellationToken)
     {
-        if (ModelState.IsValid && form.TeamMemberId is { } teamMemberId && !await db.TeamMembers.AnyAsync(m => m.Id == teamMemberId, cancellationToken))
+        var caller = await User.CallerAsync(db, cancellationToken);
+        var outcome = await inviteUser.RunAsync(new InviteUser.Input(form.DisplayName, form.Email, form.Role, form.ConsultancyId, form.TeamMemberId, form.TimeZoneId),
+            caller, cancellationToken);
+        switch (outcome)
         {
-            ModelState.AddModelError(nameof(form.TeamMemberId), "Choose a team member from the list.");
+            case Done<InviteUser.Invitation> done:
+                return View("InvitationLink", InvitationLink(done.Value));
+            case Invalid invalid:
+                ModelState.AddErrors(invalid);
+                return View(await Page(form, cancellationToken));
+            default:
+                return this.Refused(outcome);
         }
-        if (!ModelState.IsValid)
-        {
-            return View(await Page(form, cancellationToken));
-        }
-        var user = new AppUser
-        {
-            UserName = form.Email, Email = form.Email, DisplayName = form.DisplayName!.Trim(), ConsultancyId = form.ConsultancyId,
-            TeamMemberId = form.TeamMemberId, TimeZoneId = form.TimeZoneId!, CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
-        };
-        var created = await users.CreateAsync(user);
-        if (!created.Succeeded)
-        {
-            foreach (var error in created.Errors)
-            {
-                ModelState.AddModelError(error.Code.Contains("Email", StringComparison.Ordinal) || error.Code.Contains("UserName", StringComparison.Ordinal)
-                    ? nameof(form.Email) : string.Empty,
-                    error.Code is "DuplicateEmail" or "DuplicateUserName" ? "There is already a user with this e-mail address." : error.Description);
-            }
-            return View(await Page(form, cancellationToken));
-        }
-        await users.AddToRoleAsync(user, form.Role!);
-        logger.LogInformation("{Admin} invited {Email} as {Role}", User.Identity?.Name, user.Email, form.Role);
-        return View("InvitationLink", await InvitationLink(user));
     }
 
-    /// <summary>A fresh link for someone who lost theirs; any earlier link stops working once a password is set.</summary>
+    /// <summary>A fresh link for someone who lost theirs.</summary>
     [HttpPost("{id}/invitation")]
-    public async Task<IActionResult> NewInvitation(string id)
+    public async Task<IActionResult> NewInvitation(string id, CancellationToken cancellationToken)
     {
-        var user = await users.FindByIdAsync(id);
-        if (user is null)
-        {
-            return NotFound();
-        }
-        return View("InvitationLink", await InvitationLink(user));
+        var caller = await User.CallerAsync(db, cancellationToken);
+        var outcome = await reissueInvitation.RunAsync(new ReissueInvitation.Input(id), caller, cancellationToken);
+        return outcome is Done<InviteUser.Invitation> done ? View("InvitationLink", InvitationLink(done.Value)) : this.Refused(outcome);
     }
 
-    private async Task<InvitationLinkPage> InvitationLink(AppUser user)
-    {
-        var token = await users.GeneratePasswordResetTokenAsync(user);
-        var link = $"{Request.Scheme}://{Request.Host}/account/invitation?user={Uri.EscapeDataString(user.Id)}&token={Uri.EscapeDataString(token)}";
-        return new InvitationLinkPage(user.DisplayName, user.Email!, link);
-    }
+    private InvitationLinkPage InvitationLink(InviteUser.Invitation invitation) => new(invitation.DisplayName, invitation.Email,
+        Url.Action(nameof(AccountController.Invitation), "Account", new { user = invitation.UserId, token = invitation.Token }, Request.Scheme)!);
 
     private async Task<InviteUserPage> Page(InviteUserForm form, CancellationToken cancellationToken)
     {

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PyPyLeads.Deals;
+using PyPyLeads.FollowUps;
+using PyPyLeads.Time;
+using PyPyLeads.Web.Features.Backups;
+using PyPyLeads.Web.Infrastructure;
+
+namespace PyPyLeads.IntegrationTests;
+
+/// <summary>Every settings section is checked when the app starts (the Reporting and Backups sections have their own tests).</summary>
+public sealed class SettingsTests
+{
+    [Theory]
+    [InlineData("SignIn:PermitsPerMinute", "0", "SignIn:PermitsPerMinute must be at least 1 (it is 0).")]
+    [InlineData("SignIn:MaxFailedAttempts", "0", "SignIn:MaxFailedAttempts must be at least 1 (it is 0).")]
+    [InlineData("SignIn:LockoutMinutes", "-5", "SignIn:LockoutMinutes must be at least 1 (it is -5).")]
+    [InlineData("PublicForm:PermitsPerHour", "0", "PublicForm:PermitsPerHour must be at least 1 (it is 0).")]
+    [InlineData("Hangfire:WorkerCount", "0", "Hangfire:WorkerCount must be at least 1 (it is 0).")]
+    [InlineData("Hangfire:RunServer", "perhaps", "'Hangfire:RunServer'")]
+    [InlineData("Mail:Port", "70000", "Mail:Port must be 1 to 65535 (it is 70000).")]
+    [InlineData("Mail:Security", "Tls1", "Mail:Security 'Tls1' is not one of Auto, None, StartTls, StartTlsWhenAvailable, SslOnConnect.")]
+    [InlineData("Mail:BaseUrl", "localhost:5080", "Mail:BaseUrl 'localhost:5080' is not an http or https address")]
+    [InlineData("Eurostars:TimeZone", "Mars/Olympus_Mons", "Eurostars:TimeZone 'Mars/Olympus_Mons' is not a time zone id")]
+    [InlineData("Eurostars:EndsOn", "when the money runs out", "'Eurostars:EndsOn'")]
+    [InlineData("Clock:StartsAt", "tomorrow morning", "'Clock:StartsAt'")]
+    [InlineData("Database:Provider", "Oracle", "'Database:Provider'")]
+    [InlineData("Database:Provider", "SqlServer", "Database:Provider is SqlServer but ConnectionStrings:SqlServer is empty.")]
+    [InlineData("Deals:StaleAfterDays", "0", "Deals:StaleAfterDays must be positive")]
+    [InlineData("FollowUps:DigestAt", "noon", "FollowUps settings:")]
+    public void A_setting_the_app_cannot_use_stops_the_start_with_a_message_naming_it(string key, string value, string message)
+    {
+        using var app = new LeadsApp().With(key, value);
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Services);
+
+        Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_settings_the_defaults_are_those_the_README_gives()
+    {
+        using var app = new LeadsApp();
+        T Get<T>() where T : class => app.Services.GetRequiredService<IOptions<T>>().Value;
+
+        // (LeadsApp raises SignIn:PermitsPerMinute for the tests' many sign-ins from one address.)
+        Assert.Equal((5, 15), (Get<SignInLimitOptions>().MaxFailedAttempts, Get<SignInLimitOptions>().LockoutMinutes));
+        Assert.Equal(5, Get<PublicFormOptions>().PermitsPerHour);
+        Assert.True(Get<JobServerOptions>().RunServer);
+        Assert.Null(Get<ClockOptions>().StartsAt);
+        Assert.Equal((new DateOnly(2011, 9, 30), "Europe/Stockholm"), (Get<EurostarsOptions>().EndsOn, Get<EurostarsOptions>().TimeZone));
+        Assert.Equal(("0 3 * * *", "Europe/Stockholm", 14), (Get<BackupOptions>().Schedule, Get<BackupOptions>().TimeZone, Get<BackupOptions>().Keep));
+        Assert.Equal(("EUR", 0.7143m, 0.1124m), (Get<ReportingOptions>().Currency, Get<ReportingOptions>().RateOf("USD"), Get<ReportingOptions>().RateOf("SEK")));
+        Assert.Equal((14, 30), (Get<DealOptions>().StaleAfterDays, Get<DealOptions>().BoardColumnLimit));
+        var mail = Get<MailOptions>();
+        Assert.Equal((587, "Auto", "PyPyLeads <pypyleads@localhost>", "http://localhost:5080"), (mail.Port, mail.Security, mail.From, mail.BaseUrl));
+        Assert.Equal((30, "30,120,600,1800", 180, 60, "08:00", 60),
+            (Get<FollowUpOptions>().LeadTimeDays, Get<FollowUpOptions>().RetryAfterSeconds, Get<FollowUpOptions>().StaleClaimSeconds,
+                Get<FollowUpOptions>().SendTimeoutSeconds, Get<FollowUpOptions>().DigestAt, Get<FollowUpOptions>().WatchdogSeconds));
+        Assert.Equal(DatabaseProvider.Sqlite, app.Services.GetRequiredService<DatabaseConnection>().Provider);
+    }
+}
