@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
 using PyPyLeads.Data;
+using PyPyLeads.FollowUps;
 using PyPyLeads.Time;
 using PyPyLeads.Web.Features.Backups;
 using PyPyLeads.Web.Features.Deals;
@@ -48,6 +49,7 @@ builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Sc
 // The use cases, one line per feature; their validators (nested in each use case) are found in the domain assembly.
 builder.Services.AddValidatorsFromAssemblyContaining<LeadsDbContext>(ServiceLifetime.Scoped);
 builder.Services.AddLeadsUseCases();
+builder.Services.AddFollowUpsUseCases();
 
 builder.Services.AddControllersWithViews(options =>
 {
