@@ -36,11 +36,7 @@ public sealed class FollowUpChanges(LeadsDbContext db, FollowUpScheduler schedul
             }
             if (version is { } seen)
             {
-                if (followUp.Version != seen)
-                {
-                    return new Conflict<Current>(new(followUp.Id, followUp.Version, followUp.State), conflict);
-                }
-                // The save is refused too if someone changes it between this read and the write.
+                // The caller changed the version they saw: the save below is refused if someone changed it since.
                 db.Entry(followUp).Property(f => f.Version).OriginalValue = seen;
             }
             var before = (followUp.State, followUp.NextAttemptAtUtc, followUp.Round);
