@@ -14,13 +14,5 @@ public sealed class CancelFollowUp(FollowUpChanges changes, FollowUpScheduler sc
     public sealed record Cancelled(int FollowUpId, string Message);
 
     public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken) =>
-        changes.RunAsync(input.FollowUpId, version: null, caller, (followUp, _) =>
-        {
-            if (!followUp.IsOpen)
-            {
-                return Task.FromResult<Invalid?>(new Invalid("", FollowUpRules.Already(followUp)));
-            }
-            scheduler.StageCancel(followUp, caller.Actor);
-            return Task.FromResult<Invalid?>(null);
-        }, f => new Done<Cancelled>(new(f.Id, "Follow-up cancelled.")), cancellationToken);
+        changes.CloseAsync(input.FollowUpId, caller, scheduler.StageCancel, f => new Done<Cancelled>(new(f.Id, "Follow-up cancelled.")), cancellationToken);
 }

@@ -14,13 +14,5 @@ public sealed class CompleteFollowUp(FollowUpChanges changes, FollowUpScheduler 
     public sealed record Completed(int FollowUpId, string Message);
 
     public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken) =>
-        changes.RunAsync(input.FollowUpId, version: null, caller, (followUp, _) =>
-        {
-            if (!followUp.IsOpen)
-            {
-                return Task.FromResult<Invalid?>(new Invalid("", FollowUpRules.Already(followUp)));
-            }
-            scheduler.StageComplete(followUp, caller.Actor);
-            return Task.FromResult<Invalid?>(null);
-        }, f => new Done<Completed>(new(f.Id, "Marked done.")), cancellationToken);
+        changes.CloseAsync(input.FollowUpId, caller, scheduler.StageComplete, f => new Done<Completed>(new(f.Id, "Marked done.")), cancellationToken);
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Data;
+using PyPyLeads.Timeline;
 using PyPyLeads.UseCases;
 
 namespace PyPyLeads.FollowUps;
@@ -64,4 +65,16 @@ public sealed class FollowUpChanges(LeadsDbContext db, FollowUpScheduler schedul
         }
         return outcome;
     }
+
+    /// <summary>Closes an open follow-up (done or cancelled) with <paramref name="close"/>; a closed one is refused as it is.</summary>
+    internal Task<Outcome> CloseAsync(int followUpId, Caller caller, Action<FollowUp, Actor> close, Func<FollowUp, Outcome> done, CancellationToken cancellationToken) =>
+        RunAsync(followUpId, version: null, caller, (followUp, _) =>
+        {
+            if (!followUp.IsOpen)
+            {
+                return Task.FromResult<Invalid?>(new Invalid("", FollowUpRules.Already(followUp)));
+            }
+            close(followUp, caller.Actor);
+            return Task.FromResult<Invalid?>(null);
+        }, done, cancellationToken);
 }
