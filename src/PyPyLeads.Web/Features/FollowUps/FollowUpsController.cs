@@ -25,7 +25,6 @@ public sealed class FollowUpsController(
     SnoozeFollowUp snoozeFollowUp,
     RetryFollowUpDelivery retryFollowUpDelivery) : Controller
 {
-
     [HttpGet("")]
     public async Task<IActionResult> Index(string? owner, CancellationToken cancellationToken)
     {
