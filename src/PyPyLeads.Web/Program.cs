@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using PyPyLeads.Companies;
 using PyPyLeads.Data;
 using PyPyLeads.Deals;
+using PyPyLeads.FollowUps;
 using PyPyLeads.Leads;
 using PyPyLeads.Schedule;
 using PyPyLeads.Time;
@@ -61,6 +62,7 @@ builder.Services.AddLeadsUseCases();
 builder.Services.AddCompaniesUseCases();
 builder.Services.AddDealsUseCases();
 builder.Services.AddScheduleUseCases();
+builder.Services.AddFollowUpsUseCases();
 builder.Services.AddUsersUseCases();
 builder.Services.AddTourUseCases();
 

@@ -20,22 +20,23 @@ public enum DeliveryOutcome
 public sealed record DeliveryClaim(Guid Token, FollowUp FollowUp);
 
 /// <summary>
-/// Delivers one follow-up's reminder exactly once, as far as SMTP allows:
+/// Delivers follow-ups' reminders exactly once, as far as SMTP allows, one path for all (a single reminder is a batch
+/// of one):
 /// <list type="number">
-/// <item>claim it in the database with a conditional update in a transaction (only one of any number of racing jobs,
-/// reconcilers and app instances gets the row), creating the in-app notification in the same transaction;</item>
-/// <item>send the e-mail;</item>
-/// <item>record it sent once the server has accepted it (only the claim's holder can).</item>
+/// <item>claim them in the database with a conditional update in a transaction (the condition is
+/// <see cref="FollowUpClaims"/>'; only one of any number of racing jobs, reconcilers and app instances gets a row),
+/// creating the in-app notifications in the same transaction;</item>
+/// <item>send the e-mails over one mail connection, checking each claim again just before its message (a follow-up
+/// done, cancelled or rescheduled after the claim is not sent);</item>
+/// <item>record in one transaction what the server accepted (only the claim's holder can).</item>
 /// </list>
 /// A claim whose holder died (the process stopped between 1 and 3) is taken over after
 /// <see cref="FollowUpOptions.StaleClaimSeconds"/>: that is the one window in which a reminder can go out twice (the
-/// server accepted it, the process died before step 3). The re-sent copy carries the same Message-ID.
+/// server accepted it, the process died before step 3), for at most one batch. The re-sent copy carries the same
+/// Message-ID.
 /// <para>
-/// <see cref="DrainAsync"/> does the same for every due follow-up in batches of <see cref="BatchSize"/>: one
-/// transaction claims a batch (and creates its notifications), the batch goes out over one mail connection, and one
-/// transaction records what the server accepted. A follow-up done, cancelled or rescheduled after the claim is not
-/// sent (the claim is checked again just before each message). The window above then covers the messages of one batch
-/// accepted before the process died; each re-sent copy still carries its Message-ID.
+/// <see cref="DeliverAsync"/> does this for one follow-up's job; <see cref="DrainAsync"/> for every due follow-up in
+/// batches of <see cref="BatchSize"/>.
 /// </para>
 /// </summary>
 public sealed class FollowUpDelivery(
@@ -64,10 +65,11 @@ public sealed class FollowUpDelivery(
     private readonly FollowUpOptions _options = options.Value;
 
     // Compiled once: these run once per job and once per message of a burst, where translating the query each time
-    // cost more than running it.
-    private static readonly Func<LeadsDbContext, int, DateTime, CancellationToken, Task<bool>> Claimable = EF.CompileAsyncQuery(
-        (LeadsDbContext db, int id, DateTime staleBefore, CancellationToken _) => db.FollowUps.Any(f => f.Id == id
-            && (f.State == FollowUpState.Scheduled || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore))));
+    // cost more than running it. A job's first read takes a follow-up that waits however far off its time (a job that
+    // woke early waits out the rest, below), or one whose claim is stale.
+    private static readonly Func<LeadsDbContext, int, DateTime, CancellationToken, Task<bool>> MayClaim = EF.CompileAsyncQuery(
+        FollowUpClaims.Expand<Func<LeadsDbContext, int, DateTime, CancellationToken, bool>>((db, id, staleBefore, _) =>
+            db.FollowUps.Any(f => f.Id == id && f.CanBeClaimed(DateTime.MaxValue, staleBefore))));
 
     private static readonly Func<LeadsDbContext, int, Guid, CancellationToken, Task<bool>> StillClaimed = EF.CompileAsyncQuery(
         (LeadsDbContext db, int id, Guid token, CancellationToken _) => db.FollowUps.Any(f => f.Id == id && f.ClaimToken == token));
@@ -80,7 +82,7 @@ public sealed class FollowUpDelivery(
         // A read first: in a burst nearly every job finds its follow-up already claimed or sent by a drain, and a read
         // neither writes nor queues for SQLite's write lock behind the drain's transactions as a claim does. Anything
         // the claim could take passes (the claim still decides).
-        if (!await Claimable(db, followUpId, Now - _options.StaleClaim, cancellationToken))
+        if (!await MayClaim(db, followUpId, Now - _options.StaleClaim, cancellationToken))
         {
             return DeliveryOutcome.NothingToDo;
         }
@@ -99,45 +101,11 @@ public sealed class FollowUpDelivery(
     }
 
     /// <summary>
-    /// Step 1: takes the follow-up if it is due and nobody holds it (or its holder's claim went stale). Null when there
-    /// is nothing to take. Creates the round's in-app notification, once.
+    /// Step 1 for one follow-up (a batch of one): takes it if it is due and nobody holds it (or its holder's claim went
+    /// stale). Null when there is nothing to take. Creates the round's in-app notification, once.
     /// </summary>
-    public async Task<DeliveryClaim?> ClaimAsync(int followUpId, CancellationToken cancellationToken)
-    {
-        var now = Now;
-        var token = Guid.NewGuid();
-        var staleBefore = now - _options.StaleClaim;
-        // On SQLite the transaction starts with BEGIN IMMEDIATE: racing claimers queue for the write lock, and each
-        // then sees the row as the previous one left it. On SQL Server the update's row lock does the same.
-        // (A retry after a commit whose answer was lost finds the row holding this very token, and carries on.)
-        var followUp = await db.InTransactionAsync(async _ =>
-        {
-            var claimed = await db.FollowUps
-                .Where(f => f.Id == followUpId
-                    && ((f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc <= now)
-                        || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore)
-                        || f.ClaimToken == token))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(f => f.State, FollowUpState.Sending)
-                    .SetProperty(f => f.ClaimToken, token)
-                    .SetProperty(f => f.ClaimedAtUtc, now)
-                    .SetProperty(f => f.AttemptCount, f => f.AttemptCount + 1), cancellationToken);
-            if (claimed == 0)
-            {
-                return null;
-            }
-            var row = await db.FollowUps.AsNoTracking().Include(f => f.Company).FirstAsync(f => f.Id == followUpId, cancellationToken);
-            if (row.NotifiedRound != row.Round)
-            {
-                var zone = await db.Users.Where(u => u.Id == row.OwnerUserId).Select(u => u.TimeZoneId).FirstOrDefaultAsync(cancellationToken) ?? "UTC";
-                db.Notifications.Add(DueNotification(row, zone, now));
-                await db.FollowUps.Where(f => f.Id == followUpId).ExecuteUpdateAsync(s => s.SetProperty(f => f.NotifiedRound, row.Round), cancellationToken);
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            return row;
-        }, cancellationToken);
-        return followUp is null ? null : new DeliveryClaim(token, followUp);
-    }
+    public async Task<DeliveryClaim?> ClaimAsync(int followUpId, CancellationToken cancellationToken) =>
+        (await ClaimAsync((_, _, _) => Task.FromResult(new List<int> { followUpId }), cancellationToken)).SingleOrDefault();
 
     private static Notification DueNotification(FollowUp row, string zone, DateTime now) => new()
     {
@@ -176,7 +144,7 @@ public sealed class FollowUpDelivery(
             await using var session = mail.OpenSession();
             while (true)
             {
-                var batch = await ClaimDueAsync(BatchSize, cancellationToken);
+                var batch = await ClaimDueAsync(cancellationToken);
                 if (batch.Count > 0)
                 {
                     if (!sending)
@@ -184,7 +152,7 @@ public sealed class FollowUpDelivery(
                         drainers.StartSending();
                         sending = true;
                     }
-                    sent += await SendBatchAsync(batch, session, cancellationToken);
+                    sent += (await SendAsync(batch, session, cancellationToken)).Count(o => o == DeliveryOutcome.Sent);
                     db.ChangeTracker.Clear();
                     continue;
                 }
@@ -225,39 +193,52 @@ public sealed class FollowUpDelivery(
         }
     }
 
+    /// <summary>Step 1 for the next <see cref="BatchSize"/> follow-ups due (or whose claim went stale), soonest first.</summary>
+    private Task<List<DeliveryClaim>> ClaimDueAsync(CancellationToken cancellationToken) => ClaimAsync(async (now, staleBefore, ct) =>
+    {
+        // The two halves of the claim condition as two index range reads (State, NextAttemptAtUtc) rather than one OR
+        // that would scan the table.
+        var ids = await db.FollowUps.Where(FollowUpClaims.Due(now))
+            .OrderBy(f => f.NextAttemptAtUtc).ThenBy(f => f.Id).Select(f => f.Id).Take(BatchSize).ToListAsync(ct);
+        if (ids.Count < BatchSize)
+        {
+            ids.AddRange(await db.FollowUps.Where(FollowUpClaims.StaleClaim(staleBefore))
+                .OrderBy(f => f.Id).Select(f => f.Id).Take(BatchSize - ids.Count).ToListAsync(ct));
+        }
+        return ids;
+    }, cancellationToken);
+
     /// <summary>
-    /// Step 1 for up to <paramref name="limit"/> due follow-ups at once: one transaction, one token for the batch, and
-    /// the round's notification for each (once). Reads then updates with the same conditions, so a row another
-    /// deliverer took in between is simply not among those read back by the token.
+    /// Step 1 for the follow-ups <paramref name="pick"/> names (given the time now and the stale-claim limit): one
+    /// transaction, one token for all, and the round's notification for each (once). The update holds each to the
+    /// claim condition again, so one another deliverer took since it was picked is simply not among those read back
+    /// by the token. On SQLite the transaction starts with BEGIN IMMEDIATE: racing claimers queue for the write lock,
+    /// and each then sees the rows as the previous one left them. On SQL Server the update's row locks do the same.
     /// </summary>
-    private async Task<List<DeliveryClaim>> ClaimDueAsync(int limit, CancellationToken cancellationToken)
+    private async Task<List<DeliveryClaim>> ClaimAsync(Func<DateTime, DateTime, CancellationToken, Task<List<int>>> pick, CancellationToken cancellationToken)
     {
         var now = Now;
         var token = Guid.NewGuid();
         var staleBefore = now - _options.StaleClaim;
         var rows = await db.InTransactionAsync(async ct =>
         {
-            // Two index range reads (State, NextAttemptAtUtc) rather than one OR that would scan the table.
-            var ids = await db.FollowUps.Where(f => f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc <= now)
-                .OrderBy(f => f.NextAttemptAtUtc).ThenBy(f => f.Id).Select(f => f.Id).Take(limit).ToListAsync(ct);
-            if (ids.Count < limit)
-            {
-                ids.AddRange(await db.FollowUps.Where(f => f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore)
-                    .OrderBy(f => f.Id).Select(f => f.Id).Take(limit - ids.Count).ToListAsync(ct));
-            }
+            var ids = await pick(now, staleBefore, ct);
             if (ids.Count == 0)
             {
                 return [];
             }
-            await db.FollowUps
-                .Where(f => ids.Contains(f.Id)
-                    && ((f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc <= now)
-                        || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore)))
+            // (A retry after a commit whose answer was lost finds the rows holding this very token, and carries on.)
+            var taken = await db.FollowUps
+                .Where(FollowUpClaims.Expand<Func<FollowUp, bool>>(f => ids.Contains(f.Id) && (f.CanBeClaimed(now, staleBefore) || f.ClaimToken == token)))
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(f => f.State, FollowUpState.Sending)
                     .SetProperty(f => f.ClaimToken, token)
                     .SetProperty(f => f.ClaimedAtUtc, now)
                     .SetProperty(f => f.AttemptCount, f => f.AttemptCount + 1), ct);
+            if (taken == 0)
+            {
+                return [];
+            }
             var claimed = await db.FollowUps.AsNoTracking().Include(f => f.Company)
                 .Where(f => ids.Contains(f.Id) && f.ClaimToken == token).OrderBy(f => f.NextAttemptAtUtc).ThenBy(f => f.Id).ToListAsync(ct);
             var unnotified = claimed.Where(f => f.NotifiedRound != f.Round).ToList();
@@ -279,13 +260,22 @@ public sealed class FollowUpDelivery(
         return rows.Select(f => new DeliveryClaim(token, f)).ToList();
     }
 
-    /// <summary>
-    /// Steps 2 and 3 for a batch, over one connection. Whatever the server accepted is recorded, whatever happens; a
-    /// failed message is recorded (retried with back-off) on its own; claims not yet tried when the app stops go back
-    /// to waiting, untried.
-    /// </summary>
-    private async Task<int> SendBatchAsync(IReadOnlyList<DeliveryClaim> claims, IMailSession session, CancellationToken cancellationToken)
+    /// <summary>Steps 2 and 3 for one claimed follow-up (a batch of one): sends its reminder and records the outcome.</summary>
+    public async Task<DeliveryOutcome> SendClaimedAsync(DeliveryClaim claim, CancellationToken cancellationToken)
     {
+        await using var session = mail.OpenSession();
+        return (await SendAsync([claim], session, cancellationToken))[0];
+    }
+
+    /// <summary>
+    /// Steps 2 and 3 for claimed follow-ups, over one connection, each one's outcome in order. Whatever the server
+    /// accepted is recorded, whatever happens; a failed message is recorded (retried with back-off) on its own; claims
+    /// not yet tried when the app stops go back to waiting, untried, and the message in flight keeps its claim, which
+    /// goes stale and is taken over.
+    /// </summary>
+    private async Task<DeliveryOutcome[]> SendAsync(IReadOnlyList<DeliveryClaim> claims, IMailSession session, CancellationToken cancellationToken)
+    {
+        var outcomes = new DeliveryOutcome[claims.Count]; // NothingToDo for those not sent
         var ownerIds = claims.Select(c => c.FollowUp.OwnerUserId).Distinct().ToList();
         var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id))
             .Select(u => new MailRecipient(u.Id, u.DisplayName, u.Email, u.TimeZoneId)).ToDictionaryAsync(u => u.UserId, cancellationToken);
@@ -298,17 +288,18 @@ public sealed class FollowUpDelivery(
             {
                 var claim = claims[next];
                 var followUp = claim.FollowUp;
-                // Done, cancelled or rescheduled since the batch was claimed: the person's change wins, nothing is sent.
+                // Done, cancelled or rescheduled since it was claimed: the person's change wins, nothing is sent.
                 if (!await StillClaimed(db, followUp.Id, claim.Token, cancellationToken))
                 {
                     continue;
                 }
                 if (owners.GetValueOrDefault(followUp.OwnerUserId) is not { Email: not null } owner)
                 {
-                    await RecordFailureAsync(claim, "The owner has no e-mail address.", permanent: true);
+                    outcomes[next] = await RecordFailureAsync(claim, "The owner has no e-mail address.", permanent: true);
                     continue;
                 }
                 var message = composer.Reminder(followUp, followUp.Company!.Name, owner);
+                // Network time, not app time: the tour clock and the test clock say nothing about how long a socket may hang.
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(_options.SendTimeout);
                 inFlight = true;
@@ -326,11 +317,12 @@ public sealed class FollowUpDelivery(
                     inFlight = false;
                     logger.LogWarning(ex, "Reminder e-mail for follow-up {FollowUpId} to {Destination} failed (try {Attempt})",
                         followUp.Id, mail.Destination, followUp.AttemptCount);
-                    await RecordFailureAsync(claim, Describe(ex), Mail.SmtpMailSender.IsPermanent(ex));
+                    outcomes[next] = await RecordFailureAsync(claim, Describe(ex), Mail.SmtpMailSender.IsPermanent(ex));
                     continue;
                 }
                 inFlight = false;
                 accepted.Add((claim, owner));
+                outcomes[next] = DeliveryOutcome.Sent;
             }
         }
         finally
@@ -346,10 +338,15 @@ public sealed class FollowUpDelivery(
                 await ReleaseAsync(untried);
             }
         }
-        return accepted.Count;
+        if (next < claims.Count)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        return outcomes;
     }
 
-    /// <summary>Step 3 for a batch: one transaction for every accepted message still claimed by its token.</summary>
+
+    /// <summary>Step 3: one transaction for every accepted message still claimed by its token.</summary>
     private async Task RecordSentAsync(IReadOnlyList<(DeliveryClaim Claim, MailRecipient Owner)> accepted)
     {
         var now = Now;
@@ -405,67 +402,6 @@ public sealed class FollowUpDelivery(
                     .SetProperty(f => f.ClaimedAtUtc, (DateTime?)null)
                     .SetProperty(f => f.AttemptCount, f => f.AttemptCount - 1), CancellationToken.None);
         }
-    }
-
-    /// <summary>Steps 2 and 3: sends the claimed reminder and records the outcome.</summary>
-    public async Task<DeliveryOutcome> SendClaimedAsync(DeliveryClaim claim, CancellationToken cancellationToken)
-    {
-        var followUp = claim.FollowUp;
-        var owner = await db.Users.AsNoTracking().Where(u => u.Id == followUp.OwnerUserId)
-            .Select(u => new MailRecipient(u.Id, u.DisplayName, u.Email, u.TimeZoneId)).FirstOrDefaultAsync(cancellationToken);
-        if (owner?.Email is null)
-        {
-            return await RecordFailureAsync(claim, "The owner has no e-mail address.", permanent: true);
-        }
-        var message = composer.Reminder(followUp, followUp.Company!.Name, owner);
-        // Network time, not app time: the tour clock and the test clock say nothing about how long a socket may hang.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.SendTimeout);
-        try
-        {
-            await mail.SendAsync(message, timeout.Token);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The app is stopping. The claim stays and goes stale; after the restart it is taken over and sent.
-            throw;
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Reminder e-mail for follow-up {FollowUpId} to {Destination} failed (try {Attempt})",
-                followUp.Id, mail.Destination, followUp.AttemptCount);
-            return await RecordFailureAsync(claim, Describe(ex), Mail.SmtpMailSender.IsPermanent(ex));
-        }
-        // From here on the server has the message: record it whatever else happens (no cancellation).
-        return await RecordSentAsync(claim, owner);
-    }
-
-    private async Task<DeliveryOutcome> RecordSentAsync(DeliveryClaim claim, MailRecipient owner)
-    {
-        var now = Now;
-        var id = claim.FollowUp.Id;
-        var recorded = await db.InTransactionAsync(async _ =>
-        {
-            var rows = await db.FollowUps.Where(f => f.Id == id && f.ClaimToken == claim.Token)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(f => f.State, FollowUpState.Reminded)
-                    .SetProperty(f => f.ClaimToken, (Guid?)null)
-                    .SetProperty(f => f.RemindedAtUtc, now)
-                    .SetProperty(f => f.LastError, (string?)null)
-                    .SetProperty(f => f.HangfireJobId, (string?)null), CancellationToken.None);
-            if (rows == 1)
-            {
-                AddTimeline(claim.FollowUp, "followup.reminded", $"Reminder e-mailed to {owner.Name}", null, now);
-                await db.SaveChangesAsync(CancellationToken.None);
-            }
-            return rows;
-        }, CancellationToken.None);
-        if (recorded == 0)
-        {
-            // Done, cancelled or rescheduled while the e-mail was on its way; the change wins.
-            logger.LogInformation("Follow-up {FollowUpId} changed while its reminder was being sent", id);
-        }
-        return DeliveryOutcome.Sent;
     }
 
     private async Task<DeliveryOutcome> RecordFailureAsync(DeliveryClaim claim, string error, bool permanent)

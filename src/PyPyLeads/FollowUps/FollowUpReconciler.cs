@@ -46,8 +46,7 @@ public sealed class FollowUpReconciler(
         var staleBefore = now - options.Value.StaleClaim;
 
         var due = await db.FollowUps.AsNoTracking()
-            .CountAsync(f => (f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc <= dueBy)
-                || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore), cancellationToken);
+            .CountAsync(FollowUpClaims.Claimable(dueBy, staleBefore), cancellationToken);
         // Racing the follow-ups' own jobs (or another instance) is fine: only one claim of each succeeds. The drain waits
         // for its turn behind this instance's other drainers, which are sending the same follow-ups anyway.
         var delivered = due > 0 ? await delivery.DrainAsync(TimeSpan.Zero, waitForTurn: true, cancellationToken) : 0;

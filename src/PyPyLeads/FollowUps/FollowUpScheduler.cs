@@ -65,9 +65,10 @@ public sealed class ReminderJobs(IBackgroundJobClient jobs, TimeProvider clock, 
 }
 
 /// <summary>
-/// Every change to a follow-up: create, reschedule, snooze, done, cancel, retry. Each writes a timeline entry for the
-/// company in the same save, and puts the Hangfire job in step after the save (a job for a row not yet committed could
-/// run and find nothing). If the app stops in between, the reconciler puts the job in place.
+/// The work of every change to a follow-up: create, reschedule, snooze, done, cancel, retry. Each stages the change
+/// and its timeline entry for the company in the caller's save (the use cases in this folder hold the rules and the
+/// transaction); <see cref="ScheduleJobAsync"/> then puts the Hangfire job in step after the commit (a job for a row
+/// not yet committed could run and find nothing). If the app stops in between, the reconciler puts the job in place.
 /// </summary>
 public sealed class FollowUpScheduler(LeadsDbContext db, ReminderJobs jobs, FollowUpDeadlines deadlines, TimeProvider clock)
 {
@@ -147,19 +148,14 @@ public sealed class FollowUpScheduler(LeadsDbContext db, ReminderJobs jobs, Foll
     }
 
     /// <summary>
-    /// New due time, note or owner. The caller loaded <paramref name="followUp"/> tracked and set the version the person
-    /// saw as its original value: a stale save throws <see cref="DbUpdateConcurrencyException"/>.
+    /// New due time, note or owner, on the tracked <paramref name="followUp"/>, without saving; false when nothing
+    /// changed. The caller (<see cref="EditFollowUp"/>) checked the rules and saves.
     /// </summary>
-    public async Task UpdateAsync(FollowUp followUp, DateTime dueAtUtc, string? note, string ownerUserId, Actor actor, CancellationToken cancellationToken)
+    public async Task<bool> StageUpdateAsync(FollowUp followUp, DateTime dueAtUtc, string? note, string ownerUserId, Actor actor, CancellationToken cancellationToken)
     {
-        var dueChanged = dueAtUtc != followUp.DueAtUtc;
-        if (dueChanged && deadlines.Check(dueAtUtc) is { } problem)
-        {
-            throw new FollowUpRuleException("DueLocal", problem);
-        }
         var owner = await db.Users.AsNoTracking().Where(u => u.Id == ownerUserId)
-            .Select(u => new { u.DisplayName, u.TimeZoneId }).FirstOrDefaultAsync(cancellationToken)
-            ?? throw new FollowUpRuleException("OwnerUserId", "Choose who will follow up from the list.");
+            .Select(u => new { u.DisplayName, u.TimeZoneId }).FirstAsync(cancellationToken);
+        var dueChanged = dueAtUtc != followUp.DueAtUtc;
         var changes = new List<string>();
         if (dueChanged)
         {
@@ -179,65 +175,40 @@ public sealed class FollowUpScheduler(LeadsDbContext db, ReminderJobs jobs, Foll
         }
         if (changes.Count == 0)
         {
-            return;
+            return false;
         }
         AddTimeline(followUp, actor, dueChanged ? "followup.rescheduled" : "followup.edited", "Follow-up " + string.Join("; ", changes), note);
-        await db.SaveChangesAsync(cancellationToken);
-        if (dueChanged)
-        {
-            await ScheduleJobAsync(followUp, cancellationToken);
-        }
+        return true;
     }
 
-    /// <summary>Pushes the follow-up to <paramref name="untilUtc"/> ("snooze for 15 minutes", "until tomorrow 09:00").</summary>
-    public async Task SnoozeAsync(FollowUp followUp, DateTime untilUtc, string label, Actor actor, CancellationToken cancellationToken)
+    /// <summary>Pushes the follow-up to <paramref name="untilUtc"/> ("snooze for 15 minutes", "until tomorrow 09:00"), without saving.</summary>
+    public async Task StageSnoozeAsync(FollowUp followUp, DateTime untilUtc, string label, Actor actor, CancellationToken cancellationToken)
     {
-        if (!followUp.IsOpen)
-        {
-            throw new FollowUpRuleException("", "This follow-up is already " + followUp.State.ToString().ToLowerInvariant() + ".");
-        }
-        if (deadlines.Check(untilUtc) is { } problem)
-        {
-            throw new FollowUpRuleException("", problem);
-        }
         var zone = await OwnerZoneAsync(followUp.OwnerUserId, cancellationToken);
         BeginRound(followUp, untilUtc);
         AddTimeline(followUp, actor, "followup.snoozed", $"Follow-up snoozed {label}, until {ReminderMail.FormatTime(untilUtc, zone)}", null);
-        await db.SaveChangesAsync(cancellationToken);
-        await ScheduleJobAsync(followUp, cancellationToken);
     }
 
-    public Task CompleteAsync(FollowUp followUp, Actor actor, CancellationToken cancellationToken) =>
-        CloseAsync(followUp, FollowUpState.Done, actor, "followup.done", "Follow-up done", cancellationToken);
+    public void StageComplete(FollowUp followUp, Actor actor) =>
+        Close(followUp, FollowUpState.Done, actor, "followup.done", "Follow-up done");
 
-    public Task CancelAsync(FollowUp followUp, Actor actor, CancellationToken cancellationToken) =>
-        CloseAsync(followUp, FollowUpState.Cancelled, actor, "followup.cancelled", "Follow-up cancelled", cancellationToken);
+    public void StageCancel(FollowUp followUp, Actor actor) =>
+        Close(followUp, FollowUpState.Cancelled, actor, "followup.cancelled", "Follow-up cancelled");
 
-    /// <summary>After "delivery failed": tries the e-mail again now, from the first attempt.</summary>
-    public async Task RetryAsync(FollowUp followUp, Actor actor, CancellationToken cancellationToken)
+    /// <summary>After "delivery failed": the e-mail is tried again now, from the first attempt (without saving).</summary>
+    public void StageRetry(FollowUp followUp, Actor actor)
     {
-        if (followUp.State != FollowUpState.Failed)
-        {
-            throw new FollowUpRuleException("", "Only a follow-up whose delivery failed can be retried.");
-        }
-        var now = Now;
         followUp.State = FollowUpState.Scheduled;
-        followUp.NextAttemptAtUtc = now;
+        followUp.NextAttemptAtUtc = Now;
         followUp.AttemptCount = 0;
         followUp.FailedAtUtc = null;
         followUp.ClaimToken = null;
         followUp.ClaimedAtUtc = null;
         AddTimeline(followUp, actor, "followup.retried", "Reminder e-mail retried by hand", followUp.LastError);
-        await db.SaveChangesAsync(cancellationToken);
-        await ScheduleJobAsync(followUp, cancellationToken);
     }
 
-    private async Task CloseAsync(FollowUp followUp, FollowUpState state, Actor actor, string kind, string summary, CancellationToken cancellationToken)
+    private void Close(FollowUp followUp, FollowUpState state, Actor actor, string kind, string summary)
     {
-        if (!followUp.IsOpen)
-        {
-            throw new FollowUpRuleException("", "This follow-up is already " + followUp.State.ToString().ToLowerInvariant() + ".");
-        }
         var now = Now;
         followUp.State = state;
         followUp.ClaimToken = null;
@@ -251,10 +222,6 @@ public sealed class FollowUpScheduler(LeadsDbContext db, ReminderJobs jobs, Foll
             followUp.CancelledAtUtc = now;
         }
         AddTimeline(followUp, actor, kind, summary, null);
-        await db.SaveChangesAsync(cancellationToken);
-        var job = followUp.HangfireJobId;
-        jobs.Delete(job);
-        await RecordJobAsync(followUp, null, cancellationToken);
     }
 
     /// <summary>A new due time is a new reminder: a new round, delivered afresh.</summary>

@@ -57,10 +57,11 @@ public sealed class ReminderHealth(LeadsDbContext db, JobServerLiveness servers,
     private static readonly Func<LeadsDbContext, CancellationToken, Task<int>> FailedQuery = EF.CompileAsyncQuery(
         (LeadsDbContext db, CancellationToken _) => db.FollowUps.Count(f => f.State == FollowUpState.Failed));
 
+    // Late: never tried though its time passed a while ago, or a claim stale a while ago (not yet taken over).
     private static readonly Func<LeadsDbContext, DateTime, DateTime, CancellationToken, Task<int>> LateQuery = EF.CompileAsyncQuery(
-        (LeadsDbContext db, DateTime lateBefore, DateTime staleBefore, CancellationToken _) => db.FollowUps.Count(f =>
+        FollowUpClaims.Expand<Func<LeadsDbContext, DateTime, DateTime, CancellationToken, int>>((db, lateBefore, staleBefore, _) => db.FollowUps.Count(f =>
             (f.State == FollowUpState.Scheduled && f.NextAttemptAtUtc < lateBefore && f.AttemptCount == 0)
-            || (f.State == FollowUpState.Sending && f.ClaimedAtUtc < staleBefore)));
+            || f.HoldsStaleClaim(staleBefore))));
 
     private static readonly Func<LeadsDbContext, DateOnly, CancellationToken, Task<int>> FailedDigestsQuery = EF.CompileAsyncQuery(
         (LeadsDbContext db, DateOnly recentDays, CancellationToken _) => db.Digests.Count(d => d.State == DigestState.Failed && d.LocalDate >= recentDays));

@@ -63,16 +63,16 @@ public sealed class FollowUpFields
     }
 }
 
-/// <summary>The deadline rule and the field rules, with each message beside its field.</summary>
-public sealed class FollowUpFieldsValidator : AbstractValidator<FollowUpFields>
+/// <summary>
+/// Reading the fields: a date and a time that exist in a named zone. The follow-up's own rules (who, before the end,
+/// the note) are the use cases'; <see cref="FollowUpFieldsValidator"/> adds them for the forms that embed the fields.
+/// </summary>
+public sealed class FollowUpFieldsReading : AbstractValidator<FollowUpFields>
 {
-    public FollowUpFieldsValidator(LeadsDbContext db, FollowUpDeadlines deadlines)
+    public FollowUpFieldsReading()
     {
         When(x => x.Wanted, () =>
         {
-            RuleFor(x => x.OwnerUserId)
-                .NotEmpty().WithMessage("Choose who will follow up.")
-                .MustAsync(async (id, ct) => await db.Users.AnyAsync(u => u.Id == id, ct)).WithMessage("Choose who will follow up from the list.");
             RuleFor(x => x.TimeZoneId).Must(Zones.Exists).WithMessage("Choose a time zone from the list.");
             RuleFor(x => x.DueLocal).Custom((text, context) =>
             {
@@ -87,16 +87,34 @@ public sealed class FollowUpFieldsValidator : AbstractValidator<FollowUpFields>
                     context.AddFailure("Enter a date and a time, such as 2011-03-04 10:00.");
                     return;
                 }
-                if (!Zones.Exists(fields.TimeZoneId))
-                {
-                    return; // the zone's own message says it
-                }
-                if (Zones.Find(fields.TimeZoneId!).IsInvalidTime(local))
+                if (Zones.Exists(fields.TimeZoneId) && Zones.Find(fields.TimeZoneId!).IsInvalidTime(local))
                 {
                     context.AddFailure("That time does not exist there: the clocks jump forward that night. Choose another time.");
-                    return;
                 }
-                var dueUtc = Zones.ToUtc(local, fields.TimeZoneId!);
+            });
+        });
+    }
+}
+
+/// <summary>
+/// The fields read (<see cref="FollowUpFieldsReading"/>) and held to the follow-up rules (<see cref="FollowUpRules"/>,
+/// <see cref="FollowUpDeadlines"/>), with each message beside its field: for the forms that embed them.
+/// </summary>
+public sealed class FollowUpFieldsValidator : AbstractValidator<FollowUpFields>
+{
+    public FollowUpFieldsValidator(LeadsDbContext db, FollowUpDeadlines deadlines)
+    {
+        Include(new FollowUpFieldsReading());
+        When(x => x.Wanted, () =>
+        {
+            RuleFor(x => x.OwnerUserId).FollowUpOwner(db);
+            RuleFor(x => x.DueLocal).Custom((_, context) =>
+            {
+                var fields = context.InstanceToValidate;
+                if (fields.DueUtc() is not { } dueUtc)
+                {
+                    return; // reading it says why
+                }
                 if (DateTime.TryParse(fields.CurrentDueUtc, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var current)
                     && current.ToUniversalTime() == dueUtc)
                 {
@@ -107,10 +125,7 @@ public sealed class FollowUpFieldsValidator : AbstractValidator<FollowUpFields>
                     context.AddFailure(problem);
                 }
             });
-            RuleFor(x => x.Note)
-                .MaximumLength(FollowUpLimits.Note).WithMessage($"Keep the note to {FollowUpLimits.Note:N0} characters.")
-                .Must(n => n is null || !n.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t')))
-                .WithMessage("The note contains control characters; remove them.");
+            RuleFor(x => x.Note).FollowUpNote();
         });
     }
 }
@@ -125,19 +140,14 @@ public sealed class NewFollowUpForm
     public FollowUpFields FollowUp { get; set; } = new();
 }
 
+/// <summary>Only reading the form: <see cref="ScheduleFollowUp"/> holds the rules.</summary>
 public sealed class NewFollowUpFormValidator : AbstractValidator<NewFollowUpForm>
 {
-    public NewFollowUpFormValidator(LeadsDbContext db, FollowUpFieldsValidator fields)
+    public NewFollowUpFormValidator()
     {
-        RuleFor(x => x.CompanyId)
-            .MustAsync(async (id, ct) => await db.Companies.AnyAsync(c => c.Id == id && c.DeletedAtUtc == null, ct))
-            .WithMessage("That company does not exist (or was deleted).");
-        RuleFor(x => x.SubjectType)
-            .Must(t => t is null || FollowUpSubjects.All.Contains(t)).WithMessage("A follow-up can be about a deal, a meeting or a presentation request.");
-        RuleFor(x => x.SubjectId).NotNull().When(x => x.SubjectType is not null).WithMessage("Say which one.");
-        // The page always sends Wanted=true; a form that says otherwise would skip the field rules.
+        // The page always sends Wanted=true; a form that says otherwise would skip reading the fields.
         RuleFor(x => x.FollowUp.Wanted).Equal(true).WithMessage("Fill in the follow-up.");
-        RuleFor(x => x.FollowUp).SetValidator(fields);
+        RuleFor(x => x.FollowUp).SetValidator(new FollowUpFieldsReading());
     }
 }
 
@@ -149,32 +159,27 @@ public sealed class EditFollowUpForm
     public FollowUpFields FollowUp { get; set; } = new();
 }
 
+/// <summary>Only reading the form: <see cref="EditFollowUp"/> holds the rules.</summary>
 public sealed class EditFollowUpFormValidator : AbstractValidator<EditFollowUpForm>
 {
-    public EditFollowUpFormValidator(FollowUpFieldsValidator fields)
+    public EditFollowUpFormValidator()
     {
-        // The page always sends Wanted=true; a form that says otherwise would skip the field rules.
+        // The page always sends Wanted=true; a form that says otherwise would skip reading the fields.
         RuleFor(x => x.FollowUp.Wanted).Equal(true).WithMessage("Fill in the follow-up.");
-        RuleFor(x => x.FollowUp).SetValidator(fields);
+        RuleFor(x => x.FollowUp).SetValidator(new FollowUpFieldsReading());
     }
 }
 
-/// <summary>What the snooze buttons offer.</summary>
+/// <summary>What the snooze buttons offer (the choices are <see cref="SnoozeFollowUp.Choices"/>).</summary>
 public static class SnoozeChoices
 {
-    public const string FifteenMinutes = "15m";
-    public const string OneHour = "1h";
-    public const string TomorrowMorning = "tomorrow";
+    public const string FifteenMinutes = SnoozeFollowUp.Choices.FifteenMinutes;
+    public const string OneHour = SnoozeFollowUp.Choices.OneHour;
+    public const string TomorrowMorning = SnoozeFollowUp.Choices.TomorrowMorning;
 
-    public static readonly IReadOnlyList<(string Value, string Label)> All =
-        [(FifteenMinutes, "15 min"), (OneHour, "1 hour"), (TomorrowMorning, "Tomorrow 09:00")];
+    public static readonly IReadOnlyList<(string Value, string Label)> All = SnoozeFollowUp.Choices.All;
 
     /// <summary>The instant to snooze until, from the app clock, in the owner's zone for "tomorrow 09:00".</summary>
-    public static (DateTime UntilUtc, string Label)? Resolve(string? choice, DateTime nowUtc, string ownerZone) => choice switch
-    {
-        FifteenMinutes => (nowUtc.AddMinutes(15), "for 15 minutes"),
-        OneHour => (nowUtc.AddHours(1), "for an hour"),
-        TomorrowMorning => (Zones.ToUtc(DateOnly.FromDateTime(Zones.ToLocal(nowUtc, ownerZone)).AddDays(1).ToDateTime(new TimeOnly(9, 0)), ownerZone), "until tomorrow morning"),
-        _ => null,
-    };
+    public static (DateTime UntilUtc, string Label)? Resolve(string? choice, DateTime nowUtc, string ownerZone) =>
+        SnoozeFollowUp.Choices.Resolve(choice, nowUtc, ownerZone);
 }

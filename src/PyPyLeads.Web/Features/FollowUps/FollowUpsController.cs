@@ -1,10 +1,8 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using PyPyLeads.Timeline;
 using PyPyLeads.Data;
 using PyPyLeads.FollowUps;
-using PyPyLeads.Users;
+using PyPyLeads.UseCases;
 using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.FollowUps;
@@ -17,27 +15,28 @@ namespace PyPyLeads.Web.Features.FollowUps;
 [Route("followups")]
 public sealed class FollowUpsController(
     LeadsDbContext db,
-    FollowUpScheduler scheduler,
     FollowUpDeadlines deadlines,
     IOpenDeals openDeals,
-    Microsoft.Extensions.Options.IOptions<FollowUpOptions> options) : Controller
+    Microsoft.Extensions.Options.IOptions<FollowUpOptions> options,
+    ScheduleFollowUp scheduleFollowUp,
+    EditFollowUp editFollowUp,
+    CompleteFollowUp completeFollowUp,
+    CancelFollowUp cancelFollowUp,
+    SnoozeFollowUp snoozeFollowUp,
+    RetryFollowUpDelivery retryFollowUpDelivery) : Controller
 {
-    private string Me => User.FindFirstValue(ClaimTypes.NameIdentifier)!;
-
-    private bool IsAdmin => User.IsInRole(Roles.Admin);
-
     [HttpGet("")]
     public async Task<IActionResult> Index(string? owner, CancellationToken cancellationToken)
     {
-        var viewer = await ViewerAsync(cancellationToken);
+        var viewer = await User.CallerAsync(db, cancellationToken);
         var everyone = owner == "all";
         var now = deadlines.NowUtc;
-        var query = Rows(everyone ? db.FollowUps : db.FollowUps.Where(f => f.OwnerUserId == Me));
+        var query = Rows(everyone ? db.FollowUps : db.FollowUps.Where(f => f.OwnerUserId == viewer.UserId));
         var open = await query.Where(r => r.F.State != FollowUpState.Done && r.F.State != FollowUpState.Cancelled)
             .OrderBy(r => r.F.DueAtUtc).Take(500).ToListAsync(cancellationToken);
         var closed = await query.Where(r => r.F.State == FollowUpState.Done || r.F.State == FollowUpState.Cancelled)
             .OrderByDescending(r => r.F.DoneAtUtc ?? r.F.CancelledAtUtc).Take(20).ToListAsync(cancellationToken);
-        var failedForAdmins = IsAdmin
+        var failedForAdmins = viewer.IsAdmin
             ? await Rows(db.FollowUps.Where(f => f.State == FollowUpState.Failed)).OrderBy(r => r.F.DueAtUtc).Take(100).ToListAsync(cancellationToken)
             : [];
         var escalations = await deadlines.Escalations(db, openDeals).OrderBy(c => c.Name).Take(50)
@@ -45,7 +44,7 @@ public sealed class FollowUpsController(
         var rows = open.Select(r => ToRow(r, viewer)).ToList();
         return View(new FollowUpListPage(
             everyone,
-            IsAdmin,
+            viewer.IsAdmin,
             rows.Where(r => r.DueAtUtc <= now).ToList(),
             rows.Where(r => r.DueAtUtc > now).ToList(),
             closed.Select(r => ToRow(r, viewer)).ToList(),
@@ -58,7 +57,7 @@ public sealed class FollowUpsController(
     [HttpGet("new")]
     public async Task<IActionResult> New(int companyId, string? subjectType, int? subjectId, string? returnUrl, CancellationToken cancellationToken)
     {
-        var viewer = await ViewerAsync(cancellationToken);
+        var viewer = await User.CallerAsync(db, cancellationToken);
         var form = new NewFollowUpForm
         {
             CompanyId = companyId,
@@ -73,23 +72,20 @@ public sealed class FollowUpsController(
     [HttpPost("new")]
     public async Task<IActionResult> New(NewFollowUpForm form, CancellationToken cancellationToken)
     {
-        if (ModelState.IsValid)
+        var caller = await User.CallerAsync(db, cancellationToken);
+        var outcome = await scheduleFollowUp.RunAsync(new ScheduleFollowUp.Input(form.CompanyId, form.SubjectType, form.SubjectId,
+            form.FollowUp.OwnerUserId, DueRead(form.FollowUp), form.FollowUp.Note), caller, cancellationToken);
+        switch (outcome)
         {
-            try
-            {
-                var followUp = await scheduler.CreateAsync(
-                    new NewFollowUp(form.CompanyId, form.FollowUp.OwnerUserId!, form.FollowUp.DueUtc()!.Value, form.FollowUp.Note, form.SubjectType, form.SubjectId),
-                    await ActorAsync(cancellationToken), cancellationToken);
-                TempData.Done("Follow-up scheduled.");
-                return Redirect(LocalOrNull(form.ReturnUrl) ?? $"/followups/{followUp.Id}");
-            }
-            catch (FollowUpRuleException ex)
-            {
-                // The clock moved on between the check and the save, or the company went away.
-                ModelState.AddModelError(ex.Field is "CompanyId" or "SubjectType" ? ex.Field : "FollowUp." + ex.Field, ex.Message);
-            }
+            case Done<ScheduleFollowUp.Scheduled> done:
+                TempData.Done(done.Value.Message);
+                return Back(form.ReturnUrl, done.Value.FollowUpId);
+            case Invalid invalid:
+                AddErrors(invalid);
+                return await NewPage(form, cancellationToken) is { } page ? View(page) : NotFound();
+            default:
+                return this.Refused(outcome);
         }
-        return await NewPage(form, cancellationToken) is { } page ? View(page) : NotFound();
     }
 
     [HttpGet("{id:int}")]
@@ -104,28 +100,32 @@ public sealed class FollowUpsController(
     public Task<IActionResult> ConfirmSnooze(int id, CancellationToken cancellationToken) => DetailsPage(id, "snooze", cancellationToken);
 
     [HttpPost("{id:int}/done")]
-    public Task<IActionResult> Done(int id, string? returnUrl, CancellationToken cancellationToken) =>
-        Change(id, returnUrl, "Marked done.", async (f, actor) => await scheduler.CompleteAsync(f, actor, cancellationToken), cancellationToken);
+    public async Task<IActionResult> Done(int id, string? returnUrl, CancellationToken cancellationToken)
+    {
+        var outcome = await completeFollowUp.RunAsync(new(id), await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return Changed(outcome, (outcome as Done<CompleteFollowUp.Completed>)?.Value.Message, id, returnUrl);
+    }
 
     [HttpPost("{id:int}/cancel")]
-    public Task<IActionResult> Cancel(int id, string? returnUrl, CancellationToken cancellationToken) =>
-        Change(id, returnUrl, "Follow-up cancelled.", async (f, actor) => await scheduler.CancelAsync(f, actor, cancellationToken), cancellationToken);
+    public async Task<IActionResult> Cancel(int id, string? returnUrl, CancellationToken cancellationToken)
+    {
+        var outcome = await cancelFollowUp.RunAsync(new(id), await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return Changed(outcome, (outcome as Done<CancelFollowUp.Cancelled>)?.Value.Message, id, returnUrl);
+    }
 
     [HttpPost("{id:int}/retry")]
-    public Task<IActionResult> Retry(int id, string? returnUrl, CancellationToken cancellationToken) =>
-        Change(id, returnUrl, "The reminder e-mail will be tried again now.", async (f, actor) => await scheduler.RetryAsync(f, actor, cancellationToken), cancellationToken);
+    public async Task<IActionResult> Retry(int id, string? returnUrl, CancellationToken cancellationToken)
+    {
+        var outcome = await retryFollowUpDelivery.RunAsync(new(id), await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return Changed(outcome, (outcome as Done<RetryFollowUpDelivery.Retried>)?.Value.Message, id, returnUrl);
+    }
 
     [HttpPost("{id:int}/snooze")]
-    public Task<IActionResult> Snooze(int id, [FromForm(Name = "For")] string? choice, string? returnUrl, CancellationToken cancellationToken) =>
-        Change(id, returnUrl, null, async (f, actor) =>
-        {
-            var zone = await db.Users.Where(u => u.Id == f.OwnerUserId).Select(u => u.TimeZoneId).FirstOrDefaultAsync(cancellationToken) ?? "UTC";
-            var until = SnoozeChoices.Resolve(choice, deadlines.NowUtc, zone)
-                        ?? throw new FollowUpRuleException("", "Choose how long to snooze: 15 minutes, an hour, or until tomorrow morning.");
-            await scheduler.SnoozeAsync(f, until.UntilUtc, until.Label, actor, cancellationToken);
-            var viewerZone = (await ViewerAsync(cancellationToken)).TimeZoneId;
-            TempData.Done($"Snoozed {until.Label}: due {ReminderMail.FormatTime(until.UntilUtc, viewerZone)}.");
-        }, cancellationToken);
+    public async Task<IActionResult> Snooze(int id, [FromForm(Name = "For")] string? choice, string? returnUrl, CancellationToken cancellationToken)
+    {
+        var outcome = await snoozeFollowUp.RunAsync(new(id, choice), await User.CallerAsync(db, cancellationToken), cancellationToken);
+        return Changed(outcome, (outcome as Done<SnoozeFollowUp.Snoozed>)?.Value.Message, id, returnUrl);
+    }
 
     [HttpGet("{id:int}/edit")]
     public async Task<IActionResult> Edit(int id, string? returnUrl, CancellationToken cancellationToken)
@@ -135,11 +135,11 @@ public sealed class FollowUpsController(
         {
             return NotFound();
         }
-        if (!CanChange(followUp))
+        var viewer = await User.CallerAsync(db, cancellationToken);
+        if (!viewer.MayChange(followUp))
         {
             return Forbid();
         }
-        var viewer = await ViewerAsync(cancellationToken);
         var form = new EditFollowUpForm { Version = followUp.Version, ReturnUrl = LocalOrNull(returnUrl), FollowUp = FieldsOf(followUp, viewer.TimeZoneId) };
         return View(await EditPage(followUp, form, null, cancellationToken));
     }
@@ -147,79 +147,73 @@ public sealed class FollowUpsController(
     [HttpPost("{id:int}/edit")]
     public async Task<IActionResult> Edit(int id, EditFollowUpForm form, CancellationToken cancellationToken)
     {
-        var followUp = await db.FollowUps.FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
-        if (followUp is null)
+        var caller = await User.CallerAsync(db, cancellationToken);
+        var outcome = await editFollowUp.RunAsync(new EditFollowUp.Input(id, form.Version, form.FollowUp.OwnerUserId, DueRead(form.FollowUp), form.FollowUp.Note),
+            caller, cancellationToken);
+        switch (outcome)
         {
-            return NotFound();
+            case Done<EditFollowUp.Saved> done:
+                TempData.Done(done.Value.Message);
+                return Back(form.ReturnUrl, id);
+            case Invalid invalid:
+                AddErrors(invalid);
+                return View(await EditPage(await db.FollowUps.AsNoTracking().FirstAsync(f => f.Id == id, cancellationToken), form, null, cancellationToken));
+            case Conflict<FollowUpChanges.Current> conflict:
+                // Nothing saved: their version beside the form, which keeps the person's changes, on the current version.
+                var current = await db.FollowUps.AsNoTracking().FirstAsync(f => f.Id == id, cancellationToken);
+                ModelState.Clear();
+                ModelState.AddModelError("", conflict.Message);
+                form.Version = current.Version;
+                form.FollowUp.CurrentDueUtc = current.DueAtUtc.ToString("O");
+                return View(await EditPage(current, form, current, cancellationToken));
+            default:
+                return this.Refused(outcome);
         }
-        if (!CanChange(followUp))
-        {
-            return Forbid();
-        }
-        if (!followUp.IsOpen)
-        {
-            ModelState.AddModelError("", $"This follow-up is already {followUp.State.ToString().ToLowerInvariant()}: schedule a new one instead.");
-        }
-        if (!ModelState.IsValid)
-        {
-            return View(await EditPage(followUp, form, null, cancellationToken));
-        }
-        // The person edited the version they saw; if someone changed it since, the save is refused below.
-        db.Entry(followUp).Property(f => f.Version).OriginalValue = form.Version;
-        try
-        {
-            await scheduler.UpdateAsync(followUp, form.FollowUp.DueUtc()!.Value, form.FollowUp.Note, form.FollowUp.OwnerUserId!,
-                await ActorAsync(cancellationToken), cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            var current = await db.FollowUps.AsNoTracking().FirstAsync(f => f.Id == id, cancellationToken);
-            ModelState.Clear();
-            ModelState.AddModelError("", "Someone else changed this follow-up while you were editing it. Their version is shown below; " +
-                "your changes are still in the form: save again to replace theirs.");
-            form.Version = current.Version;
-            form.FollowUp.CurrentDueUtc = current.DueAtUtc.ToString("O");
-            return View(await EditPage(current, form, current, cancellationToken));
-        }
-        catch (FollowUpRuleException ex)
-        {
-            ModelState.AddModelError("FollowUp." + ex.Field, ex.Message);
-            return View(await EditPage(followUp, form, null, cancellationToken));
-        }
-        TempData.Done("Follow-up saved.");
-        return Redirect(LocalOrNull(form.ReturnUrl) ?? $"/followups/{id}");
     }
 
-    private async Task<IActionResult> Change(int id, string? returnUrl, string? flash, Func<FollowUp, Actor, Task> change, CancellationToken cancellationToken)
+    /// <summary>The due instant the form names, or null when reading the form failed (the use case then refuses it too, with its own rules' messages).</summary>
+    private DateTime? DueRead(FollowUpFields fields) => ModelState.IsValid ? fields.DueUtc() : null;
+
+    /// <summary>Puts a use case's errors beside the form's fields, except where reading the field already said what is wrong.</summary>
+    private void AddErrors(Invalid invalid)
     {
-        var followUp = await db.FollowUps.FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
-        if (followUp is null)
+        foreach (var error in invalid.Errors)
         {
-            return NotFound();
-        }
-        if (!CanChange(followUp))
-        {
-            return Forbid();
-        }
-        try
-        {
-            await change(followUp, await ActorAsync(cancellationToken));
-            if (flash is not null)
+            var field = error.Field switch
             {
-                TempData.Done(flash);
+                "" or nameof(NewFollowUpForm.CompanyId) or nameof(NewFollowUpForm.SubjectType) or nameof(NewFollowUpForm.SubjectId) => error.Field,
+                nameof(ScheduleFollowUp.Input.DueAtUtc) => "FollowUp." + nameof(FollowUpFields.DueLocal),
+                _ => "FollowUp." + error.Field,
+            };
+            if (field.Length == 0 || ModelState.GetFieldValidationState(field) != Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid)
+            {
+                ModelState.AddModelError(field, error.Message);
             }
         }
-        catch (FollowUpRuleException ex)
-        {
-            TempData.Problem(ex.Message);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            TempData.Problem("Someone else changed this follow-up a moment ago. Here it is as it stands now.");
-        }
-        return Redirect(LocalOrNull(returnUrl) ?? $"/followups/{id}");
     }
+
+    /// <summary>After a change from a follow-up's buttons (<paramref name="done"/> when it was made): back where they were, with what happened or why nothing did.</summary>
+    private IActionResult Changed(Outcome outcome, string? done, int id, string? returnUrl)
+    {
+        switch (outcome)
+        {
+            case Invalid invalid:
+                TempData.Problem(invalid.Errors[0].Message);
+                break;
+            case Conflict<FollowUpChanges.Current> conflict:
+                TempData.Problem(conflict.Message);
+                break;
+            case not null when done is not null:
+                TempData.Done(done);
+                break;
+            default:
+                return this.Refused(outcome!);
+        }
+        return Back(returnUrl, id);
+    }
+
+    private IActionResult Back(string? returnUrl, int id) =>
+        LocalOrNull(returnUrl) is { } back ? LocalRedirect(back) : RedirectToAction(nameof(Details), new { id });
 
     private async Task<IActionResult> DetailsPage(int id, string? focus, CancellationToken cancellationToken)
     {
@@ -228,7 +222,7 @@ public sealed class FollowUpsController(
         {
             return NotFound();
         }
-        var viewer = await ViewerAsync(cancellationToken);
+        var viewer = await User.CallerAsync(db, cancellationToken);
         var history = await db.Timeline.AsNoTracking()
             .Where(t => t.SubjectType == "FollowUp" && t.SubjectId == id)
             .OrderByDescending(t => t.AtUtc).ThenByDescending(t => t.Id).Take(50)
@@ -251,7 +245,7 @@ public sealed class FollowUpsController(
 
     private async Task<EditFollowUpPage> EditPage(FollowUp followUp, EditFollowUpForm form, FollowUp? theirs, CancellationToken cancellationToken)
     {
-        var viewer = await ViewerAsync(cancellationToken);
+        var viewer = await User.CallerAsync(db, cancellationToken);
         var companyName = await db.Companies.Where(c => c.Id == followUp.CompanyId).Select(c => c.Name).FirstAsync(cancellationToken);
         FollowUpRow? theirRow = null;
         if (theirs is not null)
@@ -270,33 +264,21 @@ public sealed class FollowUpsController(
         Note = followUp.Note,
     };
 
-    /// <summary>The owner, whoever created it, and admins may change a follow-up; everyone signed in may see it.</summary>
-    private bool CanChange(FollowUp followUp) => followUp.OwnerUserId == Me || followUp.CreatedByUserId == Me || IsAdmin;
-
     private IQueryable<RowData> Rows(IQueryable<FollowUp> followUps) =>
         from f in followUps
         join u in db.Users on f.OwnerUserId equals u.Id
         select new RowData { F = f, CompanyName = f.Company!.Name, OwnerName = u.DisplayName };
 
-    private FollowUpRow ToRow(RowData r, Viewer viewer) => new(
+    private FollowUpRow ToRow(RowData r, Caller viewer) => new(
         r.F.Id, r.F.CompanyId, r.CompanyName, r.F.SubjectType, r.F.SubjectId, r.F.OwnerUserId, r.OwnerName,
         r.F.DueAtUtc, ReminderMail.FormatTime(r.F.DueAtUtc, viewer.TimeZoneId), r.F.Note, r.F.State, r.F.AttemptCount, r.F.LastError,
         r.F.IsOpen && deadlines.IsAfterEnd(r.F.DueAtUtc), r.F.IsOpen && deadlines.IsAfterLastSafe(r.F.DueAtUtc),
-        r.F.IsOpen && r.F.DueAtUtc <= deadlines.NowUtc, CanChange(r.F),
+        r.F.IsOpen && r.F.DueAtUtc <= deadlines.NowUtc, viewer.MayChange(r.F),
         r.F.RemindedAtUtc is { } reminded ? ReminderMail.FormatTime(reminded, viewer.TimeZoneId) : null,
         (r.F.DoneAtUtc ?? r.F.CancelledAtUtc) is { } closed ? ReminderMail.FormatTime(closed, viewer.TimeZoneId) : null,
         r.F.State == FollowUpState.Scheduled && r.F.AttemptCount > 0 ? ReminderMail.FormatTime(r.F.NextAttemptAtUtc, viewer.TimeZoneId) : null);
 
     private DeadlineDates Dates() => DeadlineDates.From(deadlines);
-
-    private async Task<Viewer> ViewerAsync(CancellationToken cancellationToken) =>
-        await db.Users.AsNoTracking().Where(u => u.Id == Me).Select(u => new Viewer(u.Id, u.DisplayName, u.TimeZoneId)).FirstAsync(cancellationToken);
-
-    private async Task<Actor> ActorAsync(CancellationToken cancellationToken)
-    {
-        var viewer = await ViewerAsync(cancellationToken);
-        return new Actor(viewer.UserId, viewer.DisplayName);
-    }
 
     private string? LocalOrNull(string? url) => !string.IsNullOrEmpty(url) && Url.IsLocalUrl(url) ? url : null;
 
@@ -306,6 +288,4 @@ public sealed class FollowUpsController(
         public required string CompanyName { get; init; }
         public required string OwnerName { get; init; }
     }
-
-    private sealed record Viewer(string UserId, string DisplayName, string TimeZoneId);
 }
