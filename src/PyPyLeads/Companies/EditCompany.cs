@@ -103,13 +103,10 @@ public sealed class EditCompany(LeadsDbContext db, IValidator<EditCompany.Input>
                 clock.GetUtcNow().UtcDateTime, "Company", company.Id));
             try
             {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Saved by another instance between the read and the write.
-                db.ChangeTracker.Clear();
-                return await StaleAsync(await db.Companies.AsNoTracking().SingleAsync(c => c.Id == input.CompanyId, ct), ct);
+                if (await db.SaveUnlessChangedAsync(async ct => await StaleAsync(await db.Companies.AsNoTracking().SingleAsync(c => c.Id == input.CompanyId, ct), ct), ct) is { } stale)
+                {
+                    return stale;
+                }
             }
             catch (Exception ex) when (DbErrors.IsUniqueViolation(ex))
             {

@@ -88,15 +88,9 @@ public sealed class EditPerson(LeadsDbContext db, IValidator<EditPerson.Input> v
                 db.Timeline.Add(TimelineEntry.For(person.CompanyId, CompanyTimeline.PersonEdited,
                     $"{caller.Name} changed {CompanyTimeline.ListFields(changes)} of {oldName}", CompanyTimeline.Describe(changes), caller.Actor,
                     clock.GetUtcNow().UtcDateTime, "Person", person.Id));
-                try
+                if (await db.SaveUnlessChangedAsync(async ct => await StaleAsync(await db.People.AsNoTracking().SingleAsync(p => p.Id == input.PersonId, ct), ct), ct) is { } stale)
                 {
-                    await db.SaveChangesAsync(ct);
-                }
-                catch (DbUpdateConcurrencyException)
-                {
-                    // Saved by another instance between the read and the write.
-                    db.ChangeTracker.Clear();
-                    return await StaleAsync(await db.People.AsNoTracking().SingleAsync(p => p.Id == input.PersonId, ct), ct);
+                    return stale;
                 }
                 await SearchIndex.RefreshAsync(db, [person.CompanyId], ct);
                 return new Done<Saved>(new(person.Id, person.CompanyId, $"Saved: {CompanyTimeline.ListFields(changes)} of {person.Name} changed."));

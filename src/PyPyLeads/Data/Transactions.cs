@@ -17,4 +17,24 @@ public static class Transactions
             await transaction.CommitAsync(ct);
             return result;
         }, cancellationToken);
+
+    /// <summary>
+    /// Saves the changes of a use case that has checked the caller's version on reading. Another writer (another
+    /// instance) can still save between that read and this write; the row's version then refuses the update, and
+    /// <paramref name="stale"/> answers with the record as it stands now, read afresh. Null when saved.
+    /// </summary>
+    public static async Task<UseCases.Outcome?> SaveUnlessChangedAsync(this LeadsDbContext db, Func<CancellationToken, Task<UseCases.Outcome>> stale,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return await stale(cancellationToken);
+        }
+    }
 }

@@ -113,15 +113,9 @@ public sealed class EditDeal(LeadsDbContext db, IValidator<EditDeal.Input> valid
                 : $"{DealText.Capitalised(DealTimeline.Describe(deal))} edited";
             db.Timeline.Add(TimelineEntry.For(deal.CompanyId, DealTimeline.Edited, summary, string.Join("\n", changes), caller.Actor, now,
                 DealTimeline.SubjectType, deal.Id));
-            try
+            if (await db.SaveUnlessChangedAsync(async ct => await StaleAsync(await db.Deals.AsNoTracking().SingleAsync(d => d.Id == input.DealId, ct), caller, ct), ct) is { } stale)
             {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Changed between the read and the write (another instance): report it as it stands now.
-                db.ChangeTracker.Clear();
-                return await StaleAsync(await db.Deals.AsNoTracking().SingleAsync(d => d.Id == input.DealId, ct), caller, ct);
+                return stale;
             }
             logger.LogInformation("{User} edited deal {DealId}: {Changes}", caller.Name, deal.Id, string.Join("; ", changes));
             return new Done<Saved>(new(deal.Id, $"Deal #{deal.Id} saved."));

@@ -67,15 +67,9 @@ public sealed class MoveDeal(LeadsDbContext db, IValidator<MoveDeal.Input> valid
             deal.MoveTo(to, reason, now, caller.UserId, caller.Name);
             db.Timeline.Add(TimelineEntry.For(deal.CompanyId, DealTimeline.StageChanged,
                 $"{DealText.Capitalised(DealTimeline.Describe(deal))} moved from {from} to {to}", reason, caller.Actor, now, DealTimeline.SubjectType, deal.Id));
-            try
+            if (await db.SaveUnlessChangedAsync(async ct => await StaleAsync(await db.Deals.AsNoTracking().SingleAsync(d => d.Id == input.DealId, ct), input, caller, ct), ct) is { } stale)
             {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Changed between the read and the write (another instance): report it as it stands now.
-                db.ChangeTracker.Clear();
-                return await StaleAsync(await db.Deals.AsNoTracking().SingleAsync(d => d.Id == input.DealId, ct), input, caller, ct);
+                return stale;
             }
             logger.LogInformation("{User} moved deal {DealId} from {From} to {To}", caller.Name, deal.Id, from, to);
             return new Done<Moved>(new(deal.Id, from, to, $"Deal #{deal.Id} ({deal.Company!.Name}) moved from {from} to {to}."));

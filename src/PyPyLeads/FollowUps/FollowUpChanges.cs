@@ -45,15 +45,13 @@ public sealed class FollowUpChanges(LeadsDbContext db, FollowUpScheduler schedul
             {
                 return invalid;
             }
-            try
+            if (await db.SaveUnlessChangedAsync(async ct =>
+                {
+                    var now = await db.FollowUps.AsNoTracking().FirstAsync(f => f.Id == followUpId, ct);
+                    return new Conflict<Current>(new(now.Id, now.Version, now.State), conflict);
+                }, ct) is { } stale)
             {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                db.ChangeTracker.Clear();
-                var now = await db.FollowUps.AsNoTracking().FirstAsync(f => f.Id == followUpId, ct);
-                return new Conflict<Current>(new(now.Id, now.Version, now.State), conflict);
+                return stale;
             }
             // A new state or a new round (a new due time) needs its job moved, deleted or made.
             moved = (followUp.State, followUp.NextAttemptAtUtc, followUp.Round) != before ? followUp : null;

@@ -75,15 +75,9 @@ public sealed class AssignLead(LeadsDbContext db, IValidator<AssignLead.Input> v
             };
             db.Timeline.Add(TimelineEntry.For(company.Id, DealTimeline.Assigned, summary, input.Reason, caller.Actor,
                 clock.GetUtcNow().UtcDateTime, DealTimeline.CompanySubjectType, company.Id));
-            try
+            if (await db.SaveUnlessChangedAsync(async ct => Stale(await db.Companies.AsNoTracking().SingleAsync(c => c.Id == input.CompanyId, ct)), ct) is { } stale)
             {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Changed between the read and the write (another instance): report it as it stands now.
-                db.ChangeTracker.Clear();
-                return Stale(await db.Companies.AsNoTracking().SingleAsync(c => c.Id == input.CompanyId, ct));
+                return stale;
             }
             logger.LogInformation("{User} {Summary} company {CompanyId}", caller.Name, summary, company.Id);
             return new Done<Assigned>(new(company.Id, $"{company.Name}: {summary}."));

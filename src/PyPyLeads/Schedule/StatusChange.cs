@@ -73,19 +73,10 @@ public sealed class StatusChange(LeadsDbContext db, TimeProvider clock)
         Func<CancellationToken, Task<Current?>> reload, CancellationToken cancellationToken) where T : class, IEngagement
     {
         db.Timeline.Add(TimelineEntry.For(item.CompanyId, kind, summary, details, caller.Actor, clock.GetUtcNow().UtcDateTime, typeof(T).Name, item.Id));
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Saved by someone else between the read and the write (another instance): report it as it stands now.
-            db.ChangeTracker.Clear();
-            return await reload(cancellationToken) is { } current
+        return await db.SaveUnlessChangedAsync(async ct => await reload(ct) is { } current
                 ? new Conflict<Current>(current, $"Someone changed this {noun} at the same moment. Here is what it is now; make your change again if it still applies.")
-                : new NotFound();
-        }
-        return new Done<Changed>(new(item.Id));
+                : new NotFound(), cancellationToken)
+            ?? new Done<Changed>(new(item.Id));
     }
 
     private static string Lower<TStatus>(TStatus status) where TStatus : struct, Enum => status.ToString().ToLowerInvariant();

@@ -57,16 +57,13 @@ public sealed class EditTeamStay(LeadsDbContext db, IValidator<EditTeamStay.Inpu
             stay.Area = input.Area!;
             stay.FromUtc = fromUtc;
             stay.ToUtc = toUtc;
-            try
+            if (await db.SaveUnlessChangedAsync(async ct =>
+                {
+                    var now = await db.TeamStays.AsNoTracking().SingleAsync(s => s.Id == input.StayId, ct);
+                    return new Conflict<Current>(new(now.Id, now.Version), Changed);
+                }, ct) is { } stale)
             {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Changed between the read and the write (another instance).
-                db.ChangeTracker.Clear();
-                var now = await db.TeamStays.AsNoTracking().SingleAsync(s => s.Id == input.StayId, ct);
-                return new Conflict<Current>(new(now.Id, now.Version), Changed);
+                return stale;
             }
             return new Done<Saved>(new(stay.Id));
         }, cancellationToken);
