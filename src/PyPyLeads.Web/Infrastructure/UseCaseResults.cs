@@ -48,8 +48,8 @@ public static class UseCaseResults
 }
 
 /// <summary>
-/// The one-line outcome of an action, shown at the top of the page it redirects to by the <c>_Flash</c> partial
-/// (the layout renders it): a confirmation, or a problem that stopped the action.
+/// The one-line outcome of an action, shown at the top of the page it redirects to by the layout
+/// (written there, one place): a confirmation, or a problem that stopped the action.
 /// </summary>
 public static class Flash
 {

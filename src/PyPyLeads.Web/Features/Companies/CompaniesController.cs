@@ -15,8 +15,7 @@ namespace PyPyLeads.Web.Features.Companies;
 
 /// <summary>The company list (search, filters, keyset paging), the company page with its timeline, edit, delete and restore, merge, CSV export.</summary>
 [Route("companies")]
-public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, CompanyTotalCache totals,
-    EditCompany editCompany, DeleteCompany deleteCompany, RestoreCompany restoreCompany, MergeCompanies mergeCompanies, AddPerson addPerson) : Controller
+public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, CompanyTotalCache totals) : Controller
 {
     public const int PageSize = 25;
     private const int TimelinePageSize = 50;
@@ -172,7 +171,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     }
 
     [HttpPost("{id:int}/edit")]
-    public async Task<IActionResult> Edit(int id, CompanyForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Edit(int id, CompanyForm form, [FromServices] EditCompany editCompany, CancellationToken cancellationToken)
     {
         if (!ModelState.IsValid)
         {
@@ -207,7 +206,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     }
 
     [HttpPost("{id:int}/delete")]
-    public async Task<IActionResult> Delete(int id, string? confirm, CancellationToken cancellationToken)
+    public async Task<IActionResult> Delete(int id, string? confirm, [FromServices] DeleteCompany deleteCompany, CancellationToken cancellationToken)
     {
         var caller = await User.CallerAsync(db, cancellationToken);
         var outcome = await deleteCompany.RunAsync(new DeleteCompany.Input(id), caller, cancellationToken);
@@ -235,7 +234,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
 
     [Authorize(Policy = Authentication.AdminPolicy)]
     [HttpPost("{id:int}/restore")]
-    public async Task<IActionResult> Restore(int id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Restore(int id, [FromServices] RestoreCompany restoreCompany, CancellationToken cancellationToken)
     {
         var caller = await User.CallerAsync(db, cancellationToken);
         var outcome = await restoreCompany.RunAsync(new RestoreCompany.Input(id), caller, cancellationToken);
@@ -283,7 +282,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     }
 
     [HttpPost("{id:int}/merge")]
-    public async Task<IActionResult> Merge(int id, int with, int keep, CancellationToken cancellationToken)
+    public async Task<IActionResult> Merge(int id, int with, int keep, [FromServices] MergeCompanies mergeCompanies, CancellationToken cancellationToken)
     {
         if (keep != id && keep != with)
         {
@@ -319,7 +318,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     }
 
     [HttpPost("{id:int}/people/new")]
-    public async Task<IActionResult> AddPerson(int id, PersonForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> AddPerson(int id, PersonForm form, [FromServices] PyPyLeads.Companies.AddPerson addPerson, CancellationToken cancellationToken)
     {
         if (ModelState.IsValid)
         {

@@ -23,10 +23,7 @@ public sealed class DealsController(
     IOptions<ReportingOptions> reporting,
     IOptions<DealOptions> dealOptions,
     EurostarsCalendar eurostars,
-    BoardSumsCache sumsCache,
-    OpenDeal openDeal,
-    EditDeal editDeal,
-    MoveDeal moveDeal) : Controller
+    BoardSumsCache sumsCache) : Controller
 {
     private const int ListPageSize = 50;
     private readonly ReportingOptions _reporting = reporting.Value;
@@ -116,7 +113,7 @@ public sealed class DealsController(
     }
 
     [HttpPost("{id:int}/move")]
-    public async Task<IActionResult> Move(int id, MoveDealForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Move(int id, MoveDealForm form, [FromServices] MoveDeal moveDeal, CancellationToken cancellationToken)
     {
         var caller = await User.CallerAsync(db, cancellationToken);
         var outcome = await ModelState.RunWhenReadAsync(() => moveDeal.RunAsync(form.ToInput(id), caller, cancellationToken));
@@ -163,7 +160,7 @@ public sealed class DealsController(
     }
 
     [HttpPost("new")]
-    public async Task<IActionResult> New(DealForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> New(DealForm form, [FromServices] OpenDeal openDeal, CancellationToken cancellationToken)
     {
         if (form.CompanyId is not { } companyId)
         {
@@ -210,7 +207,7 @@ public sealed class DealsController(
     }
 
     [HttpPost("{id:int}/edit")]
-    public async Task<IActionResult> Edit(int id, DealForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Edit(int id, DealForm form, [FromServices] EditDeal editDeal, CancellationToken cancellationToken)
     {
         var caller = await User.CallerAsync(db, cancellationToken);
         var outcome = await ModelState.RunWhenReadAsync(() => editDeal.RunAsync(form.ToEdit(id), caller, cancellationToken));

@@ -16,7 +16,7 @@ namespace PyPyLeads.Web.Features.Leads;
 /// admins (the coordinators) assign or reassign, always with a reason that goes on the company's timeline.
 /// </summary>
 [Route("leads")]
-public sealed class LeadsController(LeadsDbContext db, AssignLead assignLead) : Controller
+public sealed class LeadsController(LeadsDbContext db) : Controller
 {
     private const int PageSize = 50;
 
@@ -53,7 +53,7 @@ public sealed class LeadsController(LeadsDbContext db, AssignLead assignLead) : 
 
     [Authorize(Policy = Authentication.AdminPolicy)]
     [HttpPost("{companyId:int}/assign")]
-    public async Task<IActionResult> Assign(int companyId, AssignLeadForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Assign(int companyId, AssignLeadForm form, [FromServices] AssignLead assignLead, CancellationToken cancellationToken)
     {
         var caller = await User.CallerAsync(db, cancellationToken);
         var outcome = await ModelState.RunWhenReadAsync(() => assignLead.RunAsync(new AssignLead.Input(companyId, form.ConsultancyId, form.Reason, form.Version), caller, cancellationToken));

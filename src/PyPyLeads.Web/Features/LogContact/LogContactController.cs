@@ -19,7 +19,7 @@ namespace PyPyLeads.Web.Features.LogContact;
 /// with what they saved and a message saying what happened.
 /// </summary>
 [Route("log-contact")]
-public sealed class LogContactController(LeadsDbContext db, TimeProvider clock, LogContactUseCase logContact, IValidator<LogContactUseCase.Input> inputRules) : Controller
+public sealed class LogContactController(LeadsDbContext db, TimeProvider clock) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(int? companyId, CancellationToken cancellationToken)
@@ -41,7 +41,7 @@ public sealed class LogContactController(LeadsDbContext db, TimeProvider clock, 
     }
 
     [HttpPost("")]
-    public async Task<IActionResult> Index(LogContactForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Index(LogContactForm form, [FromServices] LogContactUseCase logContact, [FromServices] IValidator<LogContactUseCase.Input> inputRules, CancellationToken cancellationToken)
     {
         var input = form.ToInput();
         if (!ModelState.IsValid)

@@ -10,7 +10,7 @@ namespace PyPyLeads.Web.Features.People;
 
 /// <summary>Editing a person (with the same refusal of stale saves as companies) and merging two people of one company.</summary>
 [Route("people")]
-public sealed class PeopleController(LeadsDbContext db, EditPerson editPerson, MergePeople mergePeople) : Controller
+public sealed class PeopleController(LeadsDbContext db) : Controller
 {
     [HttpGet("{id:int}/edit")]
     public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
@@ -20,7 +20,7 @@ public sealed class PeopleController(LeadsDbContext db, EditPerson editPerson, M
     }
 
     [HttpPost("{id:int}/edit")]
-    public async Task<IActionResult> Edit(int id, PersonForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Edit(int id, PersonForm form, [FromServices] EditPerson editPerson, CancellationToken cancellationToken)
     {
         if (ModelState.IsValid)
         {
@@ -52,7 +52,7 @@ public sealed class PeopleController(LeadsDbContext db, EditPerson editPerson, M
     }
 
     [HttpPost("{id:int}/merge")]
-    public async Task<IActionResult> Merge(int id, int? with, CancellationToken cancellationToken)
+    public async Task<IActionResult> Merge(int id, int? with, [FromServices] MergePeople mergePeople, CancellationToken cancellationToken)
     {
         var caller = await User.CallerAsync(db, cancellationToken);
         // The person whose page this is stays; the one chosen merges into them.
