@@ -17,13 +17,7 @@ public sealed class FollowUpsController(
     LeadsDbContext db,
     FollowUpDeadlines deadlines,
     IOpenDeals openDeals,
-    Microsoft.Extensions.Options.IOptions<FollowUpOptions> options,
-    ScheduleFollowUp scheduleFollowUp,
-    EditFollowUp editFollowUp,
-    CompleteFollowUp completeFollowUp,
-    CancelFollowUp cancelFollowUp,
-    SnoozeFollowUp snoozeFollowUp,
-    RetryFollowUpDelivery retryFollowUpDelivery) : Controller
+    Microsoft.Extensions.Options.IOptions<FollowUpOptions> options) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(string? owner, CancellationToken cancellationToken)
@@ -70,7 +64,7 @@ public sealed class FollowUpsController(
     }
 
     [HttpPost("new")]
-    public async Task<IActionResult> New(NewFollowUpForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> New(NewFollowUpForm form, [FromServices] ScheduleFollowUp scheduleFollowUp, CancellationToken cancellationToken)
     {
         var caller = await User.CallerAsync(db, cancellationToken);
         var outcome = await scheduleFollowUp.RunAsync(new ScheduleFollowUp.Input(form.CompanyId, form.SubjectType, form.SubjectId,
@@ -100,28 +94,28 @@ public sealed class FollowUpsController(
     public Task<IActionResult> ConfirmSnooze(int id, CancellationToken cancellationToken) => DetailsPage(id, "snooze", cancellationToken);
 
     [HttpPost("{id:int}/done")]
-    public async Task<IActionResult> Done(int id, string? returnUrl, CancellationToken cancellationToken)
+    public async Task<IActionResult> Done(int id, string? returnUrl, [FromServices] CompleteFollowUp completeFollowUp, CancellationToken cancellationToken)
     {
         var outcome = await completeFollowUp.RunAsync(new(id), await User.CallerAsync(db, cancellationToken), cancellationToken);
         return Changed(outcome, (outcome as Done<CompleteFollowUp.Completed>)?.Value.Message, id, returnUrl);
     }
 
     [HttpPost("{id:int}/cancel")]
-    public async Task<IActionResult> Cancel(int id, string? returnUrl, CancellationToken cancellationToken)
+    public async Task<IActionResult> Cancel(int id, string? returnUrl, [FromServices] CancelFollowUp cancelFollowUp, CancellationToken cancellationToken)
     {
         var outcome = await cancelFollowUp.RunAsync(new(id), await User.CallerAsync(db, cancellationToken), cancellationToken);
         return Changed(outcome, (outcome as Done<CancelFollowUp.Cancelled>)?.Value.Message, id, returnUrl);
     }
 
     [HttpPost("{id:int}/retry")]
-    public async Task<IActionResult> Retry(int id, string? returnUrl, CancellationToken cancellationToken)
+    public async Task<IActionResult> Retry(int id, string? returnUrl, [FromServices] RetryFollowUpDelivery retryFollowUpDelivery, CancellationToken cancellationToken)
     {
         var outcome = await retryFollowUpDelivery.RunAsync(new(id), await User.CallerAsync(db, cancellationToken), cancellationToken);
         return Changed(outcome, (outcome as Done<RetryFollowUpDelivery.Retried>)?.Value.Message, id, returnUrl);
     }
 
     [HttpPost("{id:int}/snooze")]
-    public async Task<IActionResult> Snooze(int id, [FromForm(Name = "For")] string? choice, string? returnUrl, CancellationToken cancellationToken)
+    public async Task<IActionResult> Snooze(int id, [FromForm(Name = "For")] string? choice, string? returnUrl, [FromServices] SnoozeFollowUp snoozeFollowUp, CancellationToken cancellationToken)
     {
         var outcome = await snoozeFollowUp.RunAsync(new(id, choice), await User.CallerAsync(db, cancellationToken), cancellationToken);
         return Changed(outcome, (outcome as Done<SnoozeFollowUp.Snoozed>)?.Value.Message, id, returnUrl);
@@ -145,7 +139,7 @@ public sealed class FollowUpsController(
     }
 
     [HttpPost("{id:int}/edit")]
-    public async Task<IActionResult> Edit(int id, EditFollowUpForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Edit(int id, EditFollowUpForm form, [FromServices] EditFollowUp editFollowUp, CancellationToken cancellationToken)
     {
         var caller = await User.CallerAsync(db, cancellationToken);
         var outcome = await editFollowUp.RunAsync(new EditFollowUp.Input(id, form.Version, form.FollowUp.OwnerUserId, DueRead(form.FollowUp), form.FollowUp.Note),

@@ -12,10 +12,7 @@ namespace PyPyLeads.Web.Features.Notifications;
 /// <summary>The signed-in user's in-app notifications: the list, opening one (which marks it read), mark read.</summary>
 [Route("notifications")]
 public sealed class NotificationsController(
-    LeadsDbContext db,
-    OpenNotification openNotification,
-    MarkNotificationRead markRead,
-    MarkAllNotificationsRead markAllRead) : Controller
+    LeadsDbContext db) : Controller
 {
     private string Me => User.FindFirstValue(ClaimTypes.NameIdentifier)!;
 
@@ -39,7 +36,7 @@ public sealed class NotificationsController(
 
     /// <summary>Marks the notification read and goes where it points.</summary>
     [HttpPost("{id:long}/open")]
-    public async Task<IActionResult> Open(long id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Open(long id, [FromServices] OpenNotification openNotification, CancellationToken cancellationToken)
     {
         var outcome = await openNotification.RunAsync(new OpenNotification.Input(id), await User.CallerAsync(db, cancellationToken), cancellationToken);
         // Only a path inside the app is followed, whatever the notification says.
@@ -49,14 +46,14 @@ public sealed class NotificationsController(
     }
 
     [HttpPost("{id:long}/read")]
-    public async Task<IActionResult> Read(long id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Read(long id, [FromServices] MarkNotificationRead markRead, CancellationToken cancellationToken)
     {
         var outcome = await markRead.RunAsync(new MarkNotificationRead.Input(id), await User.CallerAsync(db, cancellationToken), cancellationToken);
         return outcome is Done<MarkNotificationRead.Marked> ? RedirectToAction(nameof(Index)) : this.Refused(outcome);
     }
 
     [HttpPost("read-all")]
-    public async Task<IActionResult> ReadAll(CancellationToken cancellationToken)
+    public async Task<IActionResult> ReadAll([FromServices] MarkAllNotificationsRead markAllRead, CancellationToken cancellationToken)
     {
         var outcome = await markAllRead.RunAsync(await User.CallerAsync(db, cancellationToken), cancellationToken);
         return outcome is Done<MarkAllNotificationsRead.Marked> ? RedirectToAction(nameof(Index)) : this.Refused(outcome);

@@ -10,7 +10,7 @@ namespace PyPyLeads.Web.Features.Settings;
 
 /// <summary>The signed-in user's own settings: the time zone in which their pages and reminder e-mails show times.</summary>
 [Route("settings")]
-public sealed class SettingsController(LeadsDbContext db, ChangeTimeZone changeTimeZone) : Controller
+public sealed class SettingsController(LeadsDbContext db) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken cancellationToken)
@@ -21,7 +21,7 @@ public sealed class SettingsController(LeadsDbContext db, ChangeTimeZone changeT
     }
 
     [HttpPost("")]
-    public async Task<IActionResult> Index(SettingsForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Index(SettingsForm form, [FromServices] ChangeTimeZone changeTimeZone, CancellationToken cancellationToken)
     {
         var caller = await User.CallerAsync(db, cancellationToken);
         var outcome = await changeTimeZone.RunAsync(new ChangeTimeZone.Input(form.TimeZoneId), caller, cancellationToken);

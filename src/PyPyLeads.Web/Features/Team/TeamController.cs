@@ -15,17 +15,13 @@ namespace PyPyLeads.Web.Features.Team;
 [Authorize(Policy = Authentication.AdminPolicy)]
 [Route("team")]
 public sealed class TeamController(
-    LeadsDbContext db,
-    AddTeamStay addStay,
-    EditTeamStay editStay,
-    DeleteTeamStay deleteStay,
-    ChooseTourStopAttendees chooseAttendees) : Controller
+    LeadsDbContext db) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken cancellationToken) => View(await Page(null, null, cancellationToken));
 
     [HttpPost("stays")]
-    public async Task<IActionResult> AddStay(StayForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> AddStay(StayForm form, [FromServices] AddTeamStay addStay, CancellationToken cancellationToken)
     {
         var outcome = await addStay.RunAsync(new AddTeamStay.Input(form.TeamMemberId, form.Area, form.FromLocal, form.ToLocal),
             await User.CallerAsync(db, cancellationToken), cancellationToken);
@@ -42,7 +38,7 @@ public sealed class TeamController(
     }
 
     [HttpPost("stays/{id:int}")]
-    public async Task<IActionResult> EditStay(int id, StayForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> EditStay(int id, StayForm form, [FromServices] EditTeamStay editStay, CancellationToken cancellationToken)
     {
         var outcome = await editStay.RunAsync(new EditTeamStay.Input(id, form.Area, form.FromLocal, form.ToLocal, form.Version),
             await User.CallerAsync(db, cancellationToken), cancellationToken);
@@ -62,14 +58,14 @@ public sealed class TeamController(
     }
 
     [HttpPost("stays/{id:int}/delete")]
-    public async Task<IActionResult> DeleteStay(int id, CancellationToken cancellationToken)
+    public async Task<IActionResult> DeleteStay(int id, [FromServices] DeleteTeamStay deleteStay, CancellationToken cancellationToken)
     {
         var outcome = await deleteStay.RunAsync(new DeleteTeamStay.Input(id), await User.CallerAsync(db, cancellationToken), cancellationToken);
         return outcome is Done<DeleteTeamStay.Removed> ? RedirectToAction(nameof(Index)) : this.Refused(outcome);
     }
 
     [HttpPost("stops/{id:int}/attendees")]
-    public async Task<IActionResult> Attendees(int id, List<int> teamMemberIds, CancellationToken cancellationToken)
+    public async Task<IActionResult> Attendees(int id, List<int> teamMemberIds, [FromServices] ChooseTourStopAttendees chooseAttendees, CancellationToken cancellationToken)
     {
         var outcome = await chooseAttendees.RunAsync(new ChooseTourStopAttendees.Input(id, teamMemberIds), await User.CallerAsync(db, cancellationToken), cancellationToken);
         return outcome is Done<ChooseTourStopAttendees.Chosen> ? RedirectToAction(nameof(Index)) : this.Refused(outcome);

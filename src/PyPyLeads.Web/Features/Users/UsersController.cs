@@ -13,7 +13,7 @@ namespace PyPyLeads.Web.Features.Users;
 /// <summary>Admins invite the team: a user is created without a password and gets a one-time link to choose one.</summary>
 [Authorize(Policy = Authentication.AdminPolicy)]
 [Route("users")]
-public sealed class UsersController(LeadsDbContext db, InviteUser inviteUser, ReissueInvitation reissueInvitation, TimeProvider clock) : Controller
+public sealed class UsersController(LeadsDbContext db, TimeProvider clock) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken cancellationToken)
@@ -37,7 +37,7 @@ public sealed class UsersController(LeadsDbContext db, InviteUser inviteUser, Re
         View(await Page(new InviteUserForm(), cancellationToken));
 
     [HttpPost("invite")]
-    public async Task<IActionResult> Invite(InviteUserForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Invite(InviteUserForm form, [FromServices] InviteUser inviteUser, CancellationToken cancellationToken)
     {
         var caller = await User.CallerAsync(db, cancellationToken);
         var outcome = await inviteUser.RunAsync(new InviteUser.Input(form.DisplayName, form.Email, form.Role, form.ConsultancyId, form.TeamMemberId, form.TimeZoneId),
@@ -56,7 +56,7 @@ public sealed class UsersController(LeadsDbContext db, InviteUser inviteUser, Re
 
     /// <summary>A fresh link for someone who lost theirs.</summary>
     [HttpPost("{id}/invitation")]
-    public async Task<IActionResult> NewInvitation(string id, CancellationToken cancellationToken)
+    public async Task<IActionResult> NewInvitation(string id, [FromServices] ReissueInvitation reissueInvitation, CancellationToken cancellationToken)
     {
         var caller = await User.CallerAsync(db, cancellationToken);
         var outcome = await reissueInvitation.RunAsync(new ReissueInvitation.Input(id), caller, cancellationToken);
