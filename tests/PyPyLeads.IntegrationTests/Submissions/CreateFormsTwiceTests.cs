@@ -31,11 +31,11 @@ public sealed class CreateFormsTwiceTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public static TheoryData<string> CreateForms =>
-    [
+    public static TheoryData<string> CreateForms => new()
+    {
         "log a contact", "log a contact with its follow-up", "public invitation", "presentation request", "person", "deal", "follow-up",
         "meeting", "import confirmation", "user invitation", "team stay", "calendar feed",
-    ];
+    };
 
     [Theory]
     [MemberData(nameof(CreateForms))]
@@ -207,9 +207,9 @@ public sealed class CreateFormsTwiceTests : IAsyncLifetime
     {
         var r = round.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var adminId = await _app.UserIdAsync(People.AdminEmail);
-        var (client, pageUrl, action, fields) = name switch
+        (HttpClient Client, string PageUrl, string Action, KeyValuePair<string, string>[] Fields) form = name switch
         {
-            "log a contact" => (_admin, "/log-contact", "/log-contact", new[] { F("CompanyName", "Contactco " + r), F("PersonName", "Jane Doe") }),
+            "log a contact" => (_admin, "/log-contact", "/log-contact", [F("CompanyName", "Contactco " + r), F("PersonName", "Jane Doe")]),
             "log a contact with its follow-up" => (_admin, "/log-contact", "/log-contact", [
                 F("CompanyName", "Followco " + r), F("FollowUp.Wanted", "true"), F("FollowUp.DueLocal", FollowUpDue), F("FollowUp.TimeZoneId", "Europe/Stockholm"),
                 F("FollowUp.OwnerUserId", adminId)]),
@@ -228,9 +228,10 @@ public sealed class CreateFormsTwiceTests : IAsyncLifetime
             "user invitation" => (_admin, "/users/invite", "/users/invite", [
                 F("DisplayName", "Invitee " + r), F("Email", $"invitee{r}@example.org"), F("Role", "Member"), F("TimeZoneId", "Europe/Stockholm")]),
             "team stay" => (_admin, "/team", "/team/stays", [F("TeamMemberId", "1"), F("Area", "Bay Area"), F("FromLocal", $"2011-03-1{round}T00:00"), F("ToLocal", $"2011-03-1{round}T23:00")]),
-            "calendar feed" => (_admin, "/calendar", "/calendar/feed", Array.Empty<KeyValuePair<string, string>>()),
+            "calendar feed" => (_admin, "/calendar", "/calendar/feed", []),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
         };
+        var (client, pageUrl, action, fields) = form;
         var page = await client.GetPageAsync(pageUrl);
         if (action.Length == 0)
         {
