@@ -61,13 +61,17 @@ public sealed class SubmissionStore(LeadsDbContext db, TimeProvider clock, IData
     /// fails and is answered by <see cref="OnceAsync{T}"/>. A <see cref="Done{T}"/> is stored with the key; any other
     /// outcome gives the key back, in the same transaction.
     /// </summary>
-    public Task<Outcome> InTransactionAsync<T>(Submission? submission, Func<CancellationToken, Task<Outcome>> work, CancellationToken cancellationToken) =>
-        db.InTransactionAsync(async ct =>
+    public Task<Outcome> InTransactionAsync<T>(Submission? submission, Func<CancellationToken, Task<Outcome>> work, CancellationToken cancellationToken)
+    {
+        if (submission is null)
         {
-            if (submission is null)
-            {
-                return await work(ct);
-            }
+            return db.InTransactionAsync(work, cancellationToken);
+        }
+        // The key ring is read (and, when a key is due, written) through another connection: done here, outside the
+        // transaction, it cannot wait on SQLite's write lock that this transaction holds.
+        _protector.Protect(Array.Empty<byte>());
+        return db.InTransactionAsync(async ct =>
+        {
             await ClaimAsync(submission, ct);
             var outcome = await work(ct);
             // Set-based, so nothing the work left unsaved (a refused change) is saved with it.
@@ -82,6 +86,7 @@ public sealed class SubmissionStore(LeadsDbContext db, TimeProvider clock, IData
             }
             return outcome;
         }, cancellationToken);
+    }
 
     /// <summary>Drops the submissions older than <see cref="SubmissionOptions.KeepHours"/>: their keys are fresh again.</summary>
     public async Task<int> PruneAsync(CancellationToken cancellationToken)
