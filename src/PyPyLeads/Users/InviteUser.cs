@@ -15,7 +15,7 @@ namespace PyPyLeads.Users;
 /// <see cref="Invitation.Token"/>) to choose one. Only admins invite.
 /// Returns <see cref="Done{T}"/> of <see cref="Invitation"/>, <see cref="Invalid"/> or <see cref="NotAllowed"/>.
 /// </summary>
-public sealed class InviteUser(LeadsDbContext db, UserManager<AppUser> users, IValidator<InviteUser.Input> validator, TimeProvider clock, SubmissionStore submissions,
+public sealed class InviteUser(UserManager<AppUser> users, IValidator<InviteUser.Input> validator, TimeProvider clock, SubmissionStore submissions,
     ILogger<InviteUser> logger)
 {
     /// <param name="ConsultancyId">Open End, merlinux, or null for the PyPy team.</param>
