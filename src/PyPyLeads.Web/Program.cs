@@ -54,6 +54,7 @@ builder.Services.AddRateLimits();
 builder.Services.AddBackgroundJobs(builder.Configuration, data, database);
 builder.Services.AddBackups(data, database);
 builder.Services.AddFollowUps(data);
+builder.Services.AddSubmissionKeys();
 builder.Services.AddHealthChecks().AddDbContextCheck<LeadsDbContext>("database");
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped);
 // The use cases, one line per feature; their validators (nested in each use case) are found in the domain assembly.

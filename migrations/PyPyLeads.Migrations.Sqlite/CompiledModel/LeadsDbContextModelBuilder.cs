@@ -11,7 +11,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
     public partial class LeadsDbContextModel
     {
         private LeadsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f8780c0d-ce6b-4eb4-a0c2-fe6cbcd9c435"), entityTypeCount: 33)
+            : base(skipDetectChanges: false, modelId: new Guid("32c8f1cf-65db-4916-a8b8-c327bd365efa"), entityTypeCount: 34)
         {
         }
 
@@ -44,6 +44,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             var presentationRequest = PresentationRequestEntityType.Create(this);
             var teamStay = TeamStayEntityType.Create(this);
             var tourStopAttendee = TourStopAttendeeEntityType.Create(this);
+            var submissionRecord = SubmissionRecordEntityType.Create(this);
             var timelineEntry = TimelineEntryEntityType.Create(this);
             var consultancy = ConsultancyEntityType.Create(this);
             var teamMember = TeamMemberEntityType.Create(this);
@@ -121,6 +122,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             PresentationRequestEntityType.CreateAnnotations(presentationRequest);
             TeamStayEntityType.CreateAnnotations(teamStay);
             TourStopAttendeeEntityType.CreateAnnotations(tourStopAttendee);
+            SubmissionRecordEntityType.CreateAnnotations(submissionRecord);
             TimelineEntryEntityType.CreateAnnotations(timelineEntry);
             ConsultancyEntityType.CreateAnnotations(consultancy);
             TeamMemberEntityType.CreateAnnotations(teamMember);

@@ -1313,6 +1313,44 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PyPyLeads.Submissions.SubmissionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Form")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubmitterId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAtUtc");
+
+                    b.HasIndex("SubmitterId", "Form", "Key")
+                        .IsUnique();
+
+                    b.ToTable("Submissions", (string)null);
+                });
+
             modelBuilder.Entity("PyPyLeads.Timeline.TimelineEntry", b =>
                 {
                     b.Property<long>("Id")

@@ -1,6 +1,7 @@
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Data;
+using PyPyLeads.Submissions;
 using PyPyLeads.Timeline;
 using PyPyLeads.UseCases;
 
@@ -11,9 +12,13 @@ namespace PyPyLeads.Companies;
 /// a second live person with it is refused (edit or merge the first instead).
 /// Returns <see cref="Done{T}"/> of <see cref="Added"/>, <see cref="Invalid"/> or <see cref="NotFound"/>.
 /// </summary>
-public sealed class AddPerson(LeadsDbContext db, IValidator<AddPerson.Input> validator, TimeProvider clock)
+public sealed class AddPerson(LeadsDbContext db, IValidator<AddPerson.Input> validator, TimeProvider clock, SubmissionStore submissions)
 {
-    public sealed record Input(int CompanyId, string? Name, string? Role, string? Email, string? Phone) : IPersonFields;
+    public sealed record Input(int CompanyId, string? Name, string? Role, string? Email, string? Phone) : IPersonFields
+    {
+        /// <summary>The form's one-time key: sent again, it creates nothing more (see <see cref="SubmissionStore"/>).</summary>
+        public string? SubmissionKey { get; init; }
+    }
 
     public sealed record Added(int CompanyId, int PersonId, string Message);
 
@@ -38,7 +43,13 @@ public sealed class AddPerson(LeadsDbContext db, IValidator<AddPerson.Input> val
         }
     }
 
-    public async Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
+    public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
+    {
+        var once = Submission.By(caller, nameof(AddPerson), input.SubmissionKey);
+        return submissions.OnceAsync<Added>(once, () => AddAsync(input, caller, once, cancellationToken), cancellationToken);
+    }
+
+    private async Task<Outcome> AddAsync(Input input, Caller caller, Submission? once, CancellationToken cancellationToken)
     {
         // A deleted company is not found whatever was typed (checked again in the transaction below).
         if (!await db.Companies.AnyAsync(c => c.Id == input.CompanyId && c.DeletedAtUtc == null, cancellationToken))
@@ -52,7 +63,7 @@ public sealed class AddPerson(LeadsDbContext db, IValidator<AddPerson.Input> val
         var now = clock.GetUtcNow().UtcDateTime;
         try
         {
-            return await db.InTransactionAsync<Outcome>(async ct =>
+            return await submissions.InTransactionAsync<Added>(once, async ct =>
             {
                 if (!await db.Companies.AnyAsync(c => c.Id == input.CompanyId && c.DeletedAtUtc == null, ct))
                 {

@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using PyPyLeads.Data;
+using PyPyLeads.Submissions;
 using PyPyLeads.UseCases;
 
 namespace PyPyLeads.Companies;
@@ -12,16 +13,26 @@ namespace PyPyLeads.Companies;
 /// Returns <see cref="Done{T}"/> of <see cref="Confirmed"/>, or <see cref="NotFound"/> (no such import, or one the
 /// caller may not see: see <see cref="CsvImport.SeenBy"/>).
 /// </summary>
-public sealed class ConfirmCompanyImport(LeadsDbContext db, IBackgroundJobClient jobs, ILogger<ConfirmCompanyImport> logger)
+public sealed class ConfirmCompanyImport(LeadsDbContext db, IBackgroundJobClient jobs, SubmissionStore submissions, ILogger<ConfirmCompanyImport> logger)
 {
-    public sealed record Input(Guid ImportId);
+    public sealed record Input(Guid ImportId)
+    {
+        /// <summary>The form's one-time key: sent again, it creates nothing more (see <see cref="SubmissionStore"/>).</summary>
+        public string? SubmissionKey { get; init; }
+    }
 
     /// <param name="Started">False when an earlier confirmation started it already.</param>
     public sealed record Confirmed(Guid ImportId, bool Started);
 
-    public async Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
+    public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
     {
-        var outcome = await db.InTransactionAsync<Outcome>(async ct =>
+        var once = Submission.By(caller, nameof(ConfirmCompanyImport), input.SubmissionKey);
+        return submissions.OnceAsync<Confirmed>(once, () => ConfirmAsync(input, caller, once, cancellationToken), cancellationToken);
+    }
+
+    private async Task<Outcome> ConfirmAsync(Input input, Caller caller, Submission? once, CancellationToken cancellationToken)
+    {
+        var outcome = await submissions.InTransactionAsync<Confirmed>(once, async ct =>
         {
             var import = await db.CsvImports.AsNoTracking().Where(CsvImport.SeenBy(caller)).Where(i => i.Id == input.ImportId)
                 .Select(i => new { i.FileName, i.TotalRows }).SingleOrDefaultAsync(ct);

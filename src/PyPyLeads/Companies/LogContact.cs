@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using PyPyLeads.Data;
 using PyPyLeads.FollowUps;
+using PyPyLeads.Submissions;
 using PyPyLeads.Timeline;
 using PyPyLeads.UseCases;
 
@@ -19,7 +20,7 @@ namespace PyPyLeads.Companies;
 /// or of <see cref="PersonMatch"/>, or <see cref="Conflict{T}"/> of <see cref="SavedMeanwhile"/>.
 /// </summary>
 public sealed class LogContact(LeadsDbContext db, IValidator<LogContact.Input> validator, FollowUpScheduler followUps, TimeProvider clock,
-    ILogger<LogContact> logger)
+    SubmissionStore submissions, ILogger<LogContact> logger)
 {
     public const string CompanyGone = "That company has been deleted meanwhile. Check the name and save again.";
     public const string PersonGone = "That person has been deleted meanwhile. Check the name and save again.";
@@ -49,6 +50,8 @@ public sealed class LogContact(LeadsDbContext db, IValidator<LogContact.Input> v
         public string? Note { get; init; }
         /// <summary>A follow-up to schedule with the contact; null for none.</summary>
         public FollowUpAsked? FollowUp { get; init; }
+        /// <summary>The form's one-time key: sent again, it creates nothing more (see <see cref="SubmissionStore"/>).</summary>
+        public string? SubmissionKey { get; init; }
     }
 
     /// <summary>
@@ -98,7 +101,13 @@ public sealed class LogContact(LeadsDbContext db, IValidator<LogContact.Input> v
     /// <summary>The users who met them, each once; an empty id is no one.</summary>
     private static List<string> MetBy(IEnumerable<string> ids) => ids.Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).ToList();
 
-    public async Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
+    public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
+    {
+        var once = Submission.By(caller, nameof(LogContact), input.SubmissionKey);
+        return submissions.OnceAsync<Logged>(once, () => LogAsync(input, caller, once, cancellationToken), cancellationToken);
+    }
+
+    private async Task<Outcome> LogAsync(Input input, Caller caller, Submission? once, CancellationToken cancellationToken)
     {
         if (await validator.CheckAsync(input, cancellationToken) is { } invalid)
         {
@@ -165,19 +174,23 @@ public sealed class LogContact(LeadsDbContext db, IValidator<LogContact.Input> v
         var saving = CancellationToken.None;
         try
         {
-            var outcome = await db.InTransactionAsync(ct => SaveAsync(input, company?.Id, person?.Id, caller, ct), saving);
-            if (outcome is not Saved saved)
+            FollowUp? followUp = null;
+            var outcome = await submissions.InTransactionAsync<Logged>(once, async ct =>
             {
-                return outcome;
-            }
-            var message = saved.Summary;
-            if (saved.FollowUp is { } followUp)
+                var result = await SaveAsync(input, company?.Id, person?.Id, caller, ct);
+                if (result is not Saved saved)
+                {
+                    return result;
+                }
+                followUp = saved.FollowUp;
+                return new Done<Logged>(new(saved.CompanyId, saved.Summary + (followUp is null ? "" : " A follow-up is scheduled.")));
+            }, saving);
+            if (followUp is not null)
             {
                 // After the commit: a job for a row not yet committed could run and find nothing.
                 await followUps.ScheduleJobAsync(followUp, saving);
-                message += " A follow-up is scheduled.";
             }
-            return new Done<Logged>(new(saved.CompanyId, message));
+            return outcome;
         }
         catch (FollowUpRuleException ex)
         {

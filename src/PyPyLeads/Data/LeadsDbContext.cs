@@ -34,6 +34,7 @@ public class LeadsDbContext(DbContextOptions<LeadsDbContext> options)
     public DbSet<PyPyLeads.FollowUps.Notification> Notifications => Set<PyPyLeads.FollowUps.Notification>();
     public DbSet<PyPyLeads.FollowUps.DigestRecord> Digests => Set<PyPyLeads.FollowUps.DigestRecord>();
     public DbSet<ChangeStamp> ChangeStamps => Set<ChangeStamp>();
+    public DbSet<PyPyLeads.Submissions.SubmissionRecord> Submissions => Set<PyPyLeads.Submissions.SubmissionRecord>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PyPyLeads.Data;
+using PyPyLeads.Submissions;
 using PyPyLeads.Time;
 using PyPyLeads.Timeline;
 using PyPyLeads.Tour;
@@ -17,13 +18,17 @@ namespace PyPyLeads.Deals;
 /// the owner (themselves by default). Returns <see cref="Done{T}"/> of <see cref="Opened"/>, <see cref="Invalid"/>,
 /// <see cref="NotFound"/> (no such company, or deleted) or <see cref="NotAllowed"/>.
 /// </summary>
-public sealed class OpenDeal(LeadsDbContext db, IValidator<OpenDeal.Input> validator, TimeProvider clock, ILogger<OpenDeal> logger)
+public sealed class OpenDeal(LeadsDbContext db, IValidator<OpenDeal.Input> validator, TimeProvider clock, SubmissionStore submissions, ILogger<OpenDeal> logger)
 {
     /// <param name="Stage">The open stage the deal starts in; null means New.</param>
     /// <param name="ConsultancyId">Read from admins only; null means the lead's.</param>
     /// <param name="OwnerUserId">Read from admins only; null means the caller.</param>
     public sealed record Input(int CompanyId, DealKind? Kind, string? Title, DealStage? Stage, string? Value, string? Currency, string? Probability,
-        string? ExpectedCloseOn, string? Notes, int? ConsultancyId, string? OwnerUserId) : IDealFields;
+        string? ExpectedCloseOn, string? Notes, int? ConsultancyId, string? OwnerUserId) : IDealFields
+    {
+        /// <summary>The form's one-time key: sent again, it creates nothing more (see <see cref="SubmissionStore"/>).</summary>
+        public string? SubmissionKey { get; init; }
+    }
 
     public sealed record Opened(int DealId, string Message);
 
@@ -42,8 +47,14 @@ public sealed class OpenDeal(LeadsDbContext db, IValidator<OpenDeal.Input> valid
         : !caller.MayChange(lead) ? new NotAllowed($"This lead is {Consultancy.Describe(lead)}'s: only its members and admins add deals to it.")
         : null;
 
-    public async Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken) =>
-        await db.InTransactionAsync<Outcome>(async ct =>
+    public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
+    {
+        var once = Submission.By(caller, nameof(OpenDeal), input.SubmissionKey);
+        return submissions.OnceAsync<Opened>(once, () => OpenAsync(input, caller, once, cancellationToken), cancellationToken);
+    }
+
+    private Task<Outcome> OpenAsync(Input input, Caller caller, Submission? once, CancellationToken cancellationToken) =>
+        submissions.InTransactionAsync<Opened>(once, async ct =>
         {
             var company = await db.Companies.AsNoTracking().Where(c => c.Id == input.CompanyId && c.DeletedAtUtc == null)
                 .Select(c => new { c.Id, c.ConsultancyId }).SingleOrDefaultAsync(ct);

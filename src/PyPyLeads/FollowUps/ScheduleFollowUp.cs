@@ -1,6 +1,7 @@
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Data;
+using PyPyLeads.Submissions;
 using PyPyLeads.UseCases;
 
 namespace PyPyLeads.FollowUps;
@@ -12,10 +13,14 @@ namespace PyPyLeads.FollowUps;
 /// <see cref="FollowUpScheduler.StageAsync"/> in their own transaction.)
 /// Returns <see cref="Done{T}"/> of <see cref="Scheduled"/> or <see cref="Invalid"/>.
 /// </summary>
-public sealed class ScheduleFollowUp(LeadsDbContext db, FollowUpScheduler scheduler, IValidator<ScheduleFollowUp.Input> validator)
+public sealed class ScheduleFollowUp(LeadsDbContext db, FollowUpScheduler scheduler, IValidator<ScheduleFollowUp.Input> validator, SubmissionStore submissions)
 {
     /// <param name="DueAtUtc">Null when the form did not name a time (it is refused).</param>
-    public sealed record Input(int CompanyId, string? SubjectType, int? SubjectId, string? OwnerUserId, DateTime? DueAtUtc, string? Note);
+    public sealed record Input(int CompanyId, string? SubjectType, int? SubjectId, string? OwnerUserId, DateTime? DueAtUtc, string? Note)
+    {
+        /// <summary>The form's one-time key: sent again, it creates nothing more (see <see cref="SubmissionStore"/>).</summary>
+        public string? SubmissionKey { get; init; }
+    }
 
     public sealed record Scheduled(int FollowUpId, string Message);
 
@@ -42,14 +47,20 @@ public sealed class ScheduleFollowUp(LeadsDbContext db, FollowUpScheduler schedu
         }
     }
 
-    public async Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
+    public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
+    {
+        var once = Submission.By(caller, nameof(ScheduleFollowUp), input.SubmissionKey);
+        return submissions.OnceAsync<Scheduled>(once, () => ScheduleAsync(input, caller, once, cancellationToken), cancellationToken);
+    }
+
+    private async Task<Outcome> ScheduleAsync(Input input, Caller caller, Submission? once, CancellationToken cancellationToken)
     {
         if (await validator.CheckAsync(input, cancellationToken) is { } invalid)
         {
             return invalid;
         }
         FollowUp? followUp = null;
-        var outcome = await db.InTransactionAsync<Outcome>(async ct =>
+        var outcome = await submissions.InTransactionAsync<Scheduled>(once, async ct =>
         {
             try
             {

@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Companies;
 using PyPyLeads.Data;
+using PyPyLeads.Submissions;
 using PyPyLeads.Timeline;
 using PyPyLeads.UseCases;
 
@@ -14,11 +15,15 @@ namespace PyPyLeads.Schedule;
 /// on its timeline. Any signed-in user may enter one.
 /// Returns <see cref="Done{T}"/> of <see cref="Requested"/> or <see cref="Invalid"/>.
 /// </summary>
-public sealed class RequestPresentation(LeadsDbContext db, IValidator<RequestPresentation.Input> validator, TimeProvider clock)
+public sealed class RequestPresentation(LeadsDbContext db, IValidator<RequestPresentation.Input> validator, TimeProvider clock, SubmissionStore submissions)
 {
     public sealed record Input(
         string? CompanyName, string? WebDomain, string? ContactName, string? ContactEmail, string? Address, string? City,
-        string? PreferredDates, int? AudienceSize, IReadOnlyList<Topics> Topics, string? OtherTopics, string? ConvinceManagement) : IRequestDetails;
+        string? PreferredDates, int? AudienceSize, IReadOnlyList<Topics> Topics, string? OtherTopics, string? ConvinceManagement) : IRequestDetails
+    {
+        /// <summary>The form's one-time key: sent again, it creates nothing more (see <see cref="SubmissionStore"/>).</summary>
+        public string? SubmissionKey { get; init; }
+    }
 
     public sealed record Requested(int Id, int CompanyId);
 
@@ -37,7 +42,7 @@ public sealed class RequestPresentation(LeadsDbContext db, IValidator<RequestPre
 
     /// <summary>Entered by one of the team: they are its creator and the timeline's actor.</summary>
     public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken) =>
-        SaveAsync(input, LeadSource.Other, caller.UserId, caller.Actor, viaPublicPage: false,
+        SaveAsync(input, Submission.By(caller, nameof(RequestPresentation), input.SubmissionKey), LeadSource.Other, caller.UserId, caller.Actor, viaPublicPage: false,
             $"Presentation requested by {input.ContactName?.Trim()}", details: null, cancellationToken);
 
     /// <summary>
@@ -45,12 +50,19 @@ public sealed class RequestPresentation(LeadsDbContext db, IValidator<RequestPre
     /// (<see cref="Actor.System"/>), since nobody signed in did.
     /// </summary>
     public Task<Outcome> RunFromInvitationPageAsync(Input input, CancellationToken cancellationToken) =>
-        SaveAsync(input, LeadSource.InvitationPage, userId: null, Actor.System, viaPublicPage: true,
+        SaveAsync(input, Submission.ByVisitor(InvitationPageForm, input.SubmissionKey), LeadSource.InvitationPage, userId: null, Actor.System, viaPublicPage: true,
             $"{input.ContactName?.Trim()} asked for a presentation through the invitation page",
             input.PreferredDates is { Length: > 0 } d ? "Preferred dates: " + d : null, cancellationToken);
 
-    private async Task<Outcome> SaveAsync(Input input, LeadSource source, string? userId, Actor actor, bool viaPublicPage, string summary, string? details,
-        CancellationToken cancellationToken)
+    /// <summary>The public page's submissions are kept apart from the team's form.</summary>
+    public const string InvitationPageForm = nameof(RequestPresentation) + ".InvitationPage";
+
+    private Task<Outcome> SaveAsync(Input input, Submission? once, LeadSource source, string? userId, Actor actor, bool viaPublicPage, string summary, string? details,
+        CancellationToken cancellationToken) =>
+        submissions.OnceAsync<Requested>(once, () => SaveOnceAsync(input, once, source, userId, actor, viaPublicPage, summary, details, cancellationToken), cancellationToken);
+
+    private async Task<Outcome> SaveOnceAsync(Input input, Submission? once, LeadSource source, string? userId, Actor actor, bool viaPublicPage, string summary,
+        string? details, CancellationToken cancellationToken)
     {
         if (await validator.CheckAsync(input, cancellationToken) is { } invalid)
         {
@@ -61,7 +73,7 @@ public sealed class RequestPresentation(LeadsDbContext db, IValidator<RequestPre
         {
             try
             {
-                return await db.InTransactionAsync<Outcome>(async ct =>
+                return await submissions.InTransactionAsync<Requested>(once, async ct =>
                 {
                     var now = clock.GetUtcNow().UtcDateTime;
                     var company = await RequestingCompany.FindOrCreateAsync(db, input.CompanyName!, input.WebDomain, input.City, source, now, userId, ct);

@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Companies;
 using PyPyLeads.Data;
+using PyPyLeads.Submissions;
 using PyPyLeads.Timeline;
 using PyPyLeads.UseCases;
 
@@ -13,14 +14,18 @@ namespace PyPyLeads.Schedule;
 /// Returns <see cref="Done{T}"/> of <see cref="Scheduled"/>, <see cref="Invalid"/>, or <see cref="DuplicatesFound{T}"/> of
 /// <see cref="Clash"/> (nothing saved: send again with ConfirmClashes to book it anyway).
 /// </summary>
-public sealed class ScheduleMeeting(LeadsDbContext db, IValidator<ScheduleMeeting.Input> validator, ClashDetector clashes, TimeProvider clock)
+public sealed class ScheduleMeeting(LeadsDbContext db, IValidator<ScheduleMeeting.Input> validator, ClashDetector clashes, TimeProvider clock, SubmissionStore submissions)
 {
     /// <param name="CompanyId">The company, when the meeting is planned from its page; else <paramref name="CompanyName"/> is typed.</param>
     /// <param name="PersonIds">Their people who come: only the company's own count (and only when it is given by id).</param>
     public sealed record Input(
         int? CompanyId, string? CompanyName, MeetingKind Kind, string? Area, string? Place, string? PlaceAddress,
         DateTime? StartsLocal, DateTime? EndsLocal, IReadOnlyList<int> TeamMemberIds, IReadOnlyList<int> PersonIds, bool ConfirmClashes)
-        : IMeetingDetails;
+        : IMeetingDetails
+    {
+        /// <summary>The form's one-time key: sent again, it creates nothing more (see <see cref="SubmissionStore"/>).</summary>
+        public string? SubmissionKey { get; init; }
+    }
 
     public sealed record Scheduled(int Id, int CompanyId);
 
@@ -36,13 +41,19 @@ public sealed class ScheduleMeeting(LeadsDbContext db, IValidator<ScheduleMeetin
         }
     }
 
-    public async Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
+    public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
+    {
+        var once = Submission.By(caller, nameof(ScheduleMeeting), input.SubmissionKey);
+        return submissions.OnceAsync<Scheduled>(once, () => ScheduleAsync(input, caller, once, cancellationToken), cancellationToken);
+    }
+
+    private async Task<Outcome> ScheduleAsync(Input input, Caller caller, Submission? once, CancellationToken cancellationToken)
     {
         if (await validator.CheckAsync(input, cancellationToken) is { } invalid)
         {
             return invalid;
         }
-        return await db.InTransactionAsync<Outcome>(async ct =>
+        return await submissions.InTransactionAsync<Scheduled>(once, async ct =>
         {
             var found = await clashes.FindAsync(input.Booking(), ct);
             if (found.Count > 0 && !input.ConfirmClashes)

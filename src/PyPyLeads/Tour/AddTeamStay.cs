@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Data;
 using PyPyLeads.Schedule;
+using PyPyLeads.Submissions;
 using PyPyLeads.UseCases;
 
 namespace PyPyLeads.Tour;
@@ -11,10 +12,14 @@ namespace PyPyLeads.Tour;
 /// stays. Only admins keep the stays.
 /// Returns <see cref="Done{T}"/> of <see cref="Added"/>, <see cref="Invalid"/> or <see cref="NotAllowed"/>.
 /// </summary>
-public sealed class AddTeamStay(LeadsDbContext db, IValidator<AddTeamStay.Input> validator)
+public sealed class AddTeamStay(LeadsDbContext db, IValidator<AddTeamStay.Input> validator, SubmissionStore submissions)
 {
     /// <param name="FromLocal">Local time in the area's zone, as <paramref name="ToLocal"/>.</param>
-    public sealed record Input(int TeamMemberId, string? Area, DateTime? FromLocal, DateTime? ToLocal) : IStayTimes;
+    public sealed record Input(int TeamMemberId, string? Area, DateTime? FromLocal, DateTime? ToLocal) : IStayTimes
+    {
+        /// <summary>The form's one-time key: sent again, it creates nothing more (see <see cref="SubmissionStore"/>).</summary>
+        public string? SubmissionKey { get; init; }
+    }
 
     public sealed record Added(int StayId);
 
@@ -27,7 +32,13 @@ public sealed class AddTeamStay(LeadsDbContext db, IValidator<AddTeamStay.Input>
         }
     }
 
-    public async Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
+    public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
+    {
+        var once = Submission.By(caller, nameof(AddTeamStay), input.SubmissionKey);
+        return submissions.OnceAsync<Added>(once, () => AddAsync(input, caller, once, cancellationToken), cancellationToken);
+    }
+
+    private async Task<Outcome> AddAsync(Input input, Caller caller, Submission? once, CancellationToken cancellationToken)
     {
         if (!caller.IsAdmin)
         {
@@ -38,7 +49,7 @@ public sealed class AddTeamStay(LeadsDbContext db, IValidator<AddTeamStay.Input>
             return invalid;
         }
         var (fromUtc, toUtc) = StayTimesValidator.Instants(input);
-        return await db.InTransactionAsync<Outcome>(async ct =>
+        return await submissions.InTransactionAsync<Added>(once, async ct =>
         {
             var stay = new TeamStay { TeamMemberId = input.TeamMemberId, Area = input.Area!, FromUtc = fromUtc, ToUtc = toUtc };
             db.TeamStays.Add(stay);

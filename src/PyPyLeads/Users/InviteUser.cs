@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using PyPyLeads.Data;
+using PyPyLeads.Submissions;
 using PyPyLeads.Time;
 using PyPyLeads.Tour;
 using PyPyLeads.UseCases;
@@ -14,11 +15,16 @@ namespace PyPyLeads.Users;
 /// <see cref="Invitation.Token"/>) to choose one. Only admins invite.
 /// Returns <see cref="Done{T}"/> of <see cref="Invitation"/>, <see cref="Invalid"/> or <see cref="NotAllowed"/>.
 /// </summary>
-public sealed class InviteUser(LeadsDbContext db, UserManager<AppUser> users, IValidator<InviteUser.Input> validator, TimeProvider clock, ILogger<InviteUser> logger)
+public sealed class InviteUser(UserManager<AppUser> users, IValidator<InviteUser.Input> validator, TimeProvider clock, SubmissionStore submissions,
+    ILogger<InviteUser> logger)
 {
     /// <param name="ConsultancyId">Open End, merlinux, or null for the PyPy team.</param>
     /// <param name="TeamMemberId">The tour's team member this user is, if any (their calendar feed follows it).</param>
-    public sealed record Input(string? DisplayName, string? Email, string? Role, int? ConsultancyId, int? TeamMemberId, string? TimeZoneId);
+    public sealed record Input(string? DisplayName, string? Email, string? Role, int? ConsultancyId, int? TeamMemberId, string? TimeZoneId)
+    {
+        /// <summary>The form's one-time key: sent again, it creates nothing more (see <see cref="SubmissionStore"/>).</summary>
+        public string? SubmissionKey { get; init; }
+    }
 
     /// <summary>What the invitation link is made of: the user and a one-time token for setting a password.</summary>
     public sealed record Invitation(string UserId, string DisplayName, string Email, string Token);
@@ -39,7 +45,13 @@ public sealed class InviteUser(LeadsDbContext db, UserManager<AppUser> users, IV
         }
     }
 
-    public async Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
+    public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
+    {
+        var once = Submission.By(caller, nameof(InviteUser), input.SubmissionKey);
+        return submissions.OnceAsync<Invitation>(once, () => InviteAsync(input, caller, once, cancellationToken), cancellationToken);
+    }
+
+    private async Task<Outcome> InviteAsync(Input input, Caller caller, Submission? once, CancellationToken cancellationToken)
     {
         if (!caller.IsAdmin)
         {
@@ -51,7 +63,7 @@ public sealed class InviteUser(LeadsDbContext db, UserManager<AppUser> users, IV
         }
         try
         {
-            return await db.InTransactionAsync<Outcome>(async ct =>
+            return await submissions.InTransactionAsync<Invitation>(once, async ct =>
             {
                 var user = new AppUser
                 {

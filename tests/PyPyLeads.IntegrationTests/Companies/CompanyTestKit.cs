@@ -29,7 +29,11 @@ public static class CompanyTestKit
     }
 
     public static async Task<HttpResponseMessage> SubmitAsync(this HttpClient client, IHtmlDocument page, string action,
-        IEnumerable<KeyValuePair<string, string>> changes)
+        IEnumerable<KeyValuePair<string, string>> changes) =>
+        await client.PostAsync(action, new FormUrlEncodedContent(FormValues(page, action, changes)));
+
+    /// <summary>What <see cref="SubmitAsync(HttpClient, IHtmlDocument, string, IEnumerable{KeyValuePair{string, string}})"/> posts: to send one form more than once.</summary>
+    public static List<KeyValuePair<string, string>> FormValues(IHtmlDocument page, string action, IEnumerable<KeyValuePair<string, string>> changes)
     {
         var form = page.QuerySelectorAll("main form").OfType<IHtmlFormElement>().FirstOrDefault(f => f.GetAttribute("action") == action)
                    ?? throw new InvalidOperationException($"No form posting to {action}: {page.Body?.TextContent[..Math.Min(500, page.Body.TextContent.Length)]}");
@@ -65,7 +69,7 @@ public static class CompanyTestKit
         var changed = changeList.Select(c => c.Key).ToHashSet();
         values.RemoveAll(v => changed.Contains(v.Key));
         values.AddRange(changeList.Where(c => c.Value is not null));
-        return await client.PostAsync(action, new FormUrlEncodedContent(values));
+        return values;
     }
 
     public static KeyValuePair<string, string> F(string name, string value) => new(name, value);

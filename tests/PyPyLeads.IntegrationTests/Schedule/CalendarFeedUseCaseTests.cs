@@ -9,7 +9,7 @@ namespace PyPyLeads.IntegrationTests.Schedule;
 public sealed class CalendarFeedUseCaseTests : ScheduleUseCaseTest
 {
     private async Task<string> CreateAsync(Caller caller) =>
-        Assert.IsType<Done<CreateCalendarFeed.Created>>(await Rig.RunAsync<CreateCalendarFeed, Outcome>(u => u.RunAsync(caller, CancellationToken.None))).Value.Token;
+        Assert.IsType<Done<CreateCalendarFeed.Created>>(await Rig.RunAsync<CreateCalendarFeed, Outcome>(u => u.RunAsync(new CreateCalendarFeed.Input(null), caller, CancellationToken.None))).Value.Token;
 
     private async Task<int> RevokeAsync(Caller caller) =>
         Assert.IsType<Done<RevokeCalendarFeed.Revoked>>(await Rig.RunAsync<RevokeCalendarFeed, Outcome>(u => u.RunAsync(caller, CancellationToken.None))).Value.Count;

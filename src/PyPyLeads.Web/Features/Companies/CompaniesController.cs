@@ -318,12 +318,14 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     }
 
     [HttpPost("{id:int}/people/new")]
-    public async Task<IActionResult> AddPerson(int id, PersonForm form, [FromServices] PyPyLeads.Companies.AddPerson addPerson, CancellationToken cancellationToken)
+    public async Task<IActionResult> AddPerson(int id, PersonForm form, string? submissionKey, [FromServices] PyPyLeads.Companies.AddPerson addPerson,
+        CancellationToken cancellationToken)
     {
         if (ModelState.IsValid)
         {
             var caller = await User.CallerAsync(db, cancellationToken);
-            var outcome = await addPerson.RunAsync(new PyPyLeads.Companies.AddPerson.Input(id, form.Name, form.Role, form.Email, form.Phone), caller, cancellationToken);
+            var outcome = await addPerson.RunAsync(new PyPyLeads.Companies.AddPerson.Input(id, form.Name, form.Role, form.Email, form.Phone) { SubmissionKey = submissionKey },
+                caller, cancellationToken);
             if (outcome is Done<PyPyLeads.Companies.AddPerson.Added> done)
             {
                 TempData.Done(done.Value.Message);

@@ -63,9 +63,9 @@ public sealed class CompanyImportController(LeadsDbContext db, UploadCompanyImpo
     }
 
     [HttpPost("{id:guid}/confirm")]
-    public async Task<IActionResult> Confirm(Guid id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Confirm(Guid id, string? submissionKey, CancellationToken cancellationToken)
     {
-        var outcome = await confirm.RunAsync(new ConfirmCompanyImport.Input(id), await User.CallerAsync(db, cancellationToken), cancellationToken);
+        var outcome = await confirm.RunAsync(new ConfirmCompanyImport.Input(id) { SubmissionKey = submissionKey }, await User.CallerAsync(db, cancellationToken), cancellationToken);
         return outcome is Done<ConfirmCompanyImport.Confirmed> ? RedirectToAction(nameof(Show), new { id }) : this.Refused(outcome);
     }
 

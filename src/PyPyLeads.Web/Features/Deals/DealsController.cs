@@ -160,14 +160,14 @@ public sealed class DealsController(
     }
 
     [HttpPost("new")]
-    public async Task<IActionResult> New(DealForm form, [FromServices] OpenDeal openDeal, CancellationToken cancellationToken)
+    public async Task<IActionResult> New(DealForm form, string? submissionKey, [FromServices] OpenDeal openDeal, CancellationToken cancellationToken)
     {
         if (form.CompanyId is not { } companyId)
         {
             return NotFound();
         }
         var caller = await User.CallerAsync(db, cancellationToken);
-        var outcome = await ModelState.RunWhenReadAsync(() => openDeal.RunAsync(form.ToOpen(companyId), caller, cancellationToken));
+        var outcome = await ModelState.RunWhenReadAsync(() => openDeal.RunAsync(form.ToOpen(companyId) with { SubmissionKey = submissionKey }, caller, cancellationToken));
         switch (outcome)
         {
             case Done<OpenDeal.Opened> done:

@@ -64,11 +64,11 @@ public sealed class FollowUpsController(
     }
 
     [HttpPost("new")]
-    public async Task<IActionResult> New(NewFollowUpForm form, [FromServices] ScheduleFollowUp scheduleFollowUp, CancellationToken cancellationToken)
+    public async Task<IActionResult> New(NewFollowUpForm form, string? submissionKey, [FromServices] ScheduleFollowUp scheduleFollowUp, CancellationToken cancellationToken)
     {
         var caller = await User.CallerAsync(db, cancellationToken);
         var outcome = await scheduleFollowUp.RunAsync(new ScheduleFollowUp.Input(form.CompanyId, form.SubjectType, form.SubjectId,
-            form.FollowUp.OwnerUserId, DueRead(form.FollowUp), form.FollowUp.Note), caller, cancellationToken);
+            form.FollowUp.OwnerUserId, DueRead(form.FollowUp), form.FollowUp.Note) { SubmissionKey = submissionKey }, caller, cancellationToken);
         switch (outcome)
         {
             case Done<ScheduleFollowUp.Scheduled> done:

@@ -23,7 +23,7 @@ public sealed class InviteController(ILogger<InviteController> logger) : Control
     [HttpPost("")]
     [EnableRateLimiting(RateLimits.PublicForm)]
     [RequestSizeLimit(64 * 1024)]
-    public async Task<IActionResult> Index(RequestForm form, [FromServices] RequestPresentation requestPresentation, CancellationToken cancellationToken)
+    public async Task<IActionResult> Index(RequestForm form, string? submissionKey, [FromServices] RequestPresentation requestPresentation, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrEmpty(form.Website))
         {
@@ -31,7 +31,7 @@ public sealed class InviteController(ILogger<InviteController> logger) : Control
             logger.LogWarning("Invitation honeypot filled from {ClientAddress}", ClientAddress.Of(HttpContext));
             return RedirectToAction(nameof(Thanks));
         }
-        var input = form.ToRequest();
+        var input = form.ToRequest() with { SubmissionKey = submissionKey };
         if (await this.CouldNotReadAsync(input, cancellationToken))
         {
             return View(form);

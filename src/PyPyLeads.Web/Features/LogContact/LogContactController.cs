@@ -41,9 +41,10 @@ public sealed class LogContactController(LeadsDbContext db, TimeProvider clock) 
     }
 
     [HttpPost("")]
-    public async Task<IActionResult> Index(LogContactForm form, [FromServices] LogContactUseCase logContact, [FromServices] IValidator<LogContactUseCase.Input> inputRules, CancellationToken cancellationToken)
+    public async Task<IActionResult> Index(LogContactForm form, string? submissionKey, [FromServices] LogContactUseCase logContact, [FromServices] IValidator<LogContactUseCase.Input> inputRules,
+        CancellationToken cancellationToken)
     {
-        var input = form.ToInput();
+        var input = form.ToInput() with { SubmissionKey = submissionKey };
         if (!ModelState.IsValid)
         {
             // The form could not be read whole (the follow-up's time, a mangled id): shown with every other problem at once.

@@ -32,9 +32,9 @@ public sealed class MeetingsController(LeadsDbContext db, TimeProvider clock) : 
         View(await FormPage(new MeetingForm { CompanyId = companyId }, [], null, cancellationToken));
 
     [HttpPost("new")]
-    public async Task<IActionResult> New(MeetingForm form, [FromServices] ScheduleMeeting scheduleMeeting, CancellationToken cancellationToken)
+    public async Task<IActionResult> New(MeetingForm form, string? submissionKey, [FromServices] ScheduleMeeting scheduleMeeting, CancellationToken cancellationToken)
     {
-        var input = form.ToNew();
+        var input = form.ToNew() with { SubmissionKey = submissionKey };
         var outcome = await this.CouldNotReadAsync(input, cancellationToken)
             ? null
             : await scheduleMeeting.RunAsync(input, await User.CallerAsync(db, cancellationToken), cancellationToken);

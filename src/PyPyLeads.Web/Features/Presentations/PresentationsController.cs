@@ -47,9 +47,9 @@ public sealed class PresentationsController(LeadsDbContext db, TimeProvider cloc
     }
 
     [HttpPost("new")]
-    public async Task<IActionResult> New(RequestForm form, [FromServices] RequestPresentation requestPresentation, CancellationToken cancellationToken)
+    public async Task<IActionResult> New(RequestForm form, string? submissionKey, [FromServices] RequestPresentation requestPresentation, CancellationToken cancellationToken)
     {
-        var input = form.ToRequest();
+        var input = form.ToRequest() with { SubmissionKey = submissionKey };
         if (await this.CouldNotReadAsync(input, cancellationToken))
         {
             return View(form);

@@ -62,9 +62,9 @@ public sealed class ScheduleController(LeadsDbContext db, TimeProvider clock) : 
 
     /// <summary>A new secret feed address; any earlier one stops working. The address is shown once: only its hash is kept.</summary>
     [HttpPost("calendar/feed")]
-    public async Task<IActionResult> NewFeed([FromServices] CreateCalendarFeed createFeed, CancellationToken cancellationToken)
+    public async Task<IActionResult> NewFeed(string? submissionKey, [FromServices] CreateCalendarFeed createFeed, CancellationToken cancellationToken)
     {
-        var outcome = await createFeed.RunAsync(await User.CallerAsync(db, cancellationToken), cancellationToken);
+        var outcome = await createFeed.RunAsync(new CreateCalendarFeed.Input(submissionKey), await User.CallerAsync(db, cancellationToken), cancellationToken);
         return outcome is Done<CreateCalendarFeed.Created> done
             ? View(nameof(Calendar), new CalendarPage(true, Url.Action(nameof(Feed), null, new { token = done.Value.Token }, Request.Scheme)))
             : this.Refused(outcome);

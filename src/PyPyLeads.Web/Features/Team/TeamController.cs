@@ -21,9 +21,9 @@ public sealed class TeamController(
     public async Task<IActionResult> Index(CancellationToken cancellationToken) => View(await Page(null, null, cancellationToken));
 
     [HttpPost("stays")]
-    public async Task<IActionResult> AddStay(StayForm form, [FromServices] AddTeamStay addStay, CancellationToken cancellationToken)
+    public async Task<IActionResult> AddStay(StayForm form, string? submissionKey, [FromServices] AddTeamStay addStay, CancellationToken cancellationToken)
     {
-        var outcome = await addStay.RunAsync(new AddTeamStay.Input(form.TeamMemberId, form.Area, form.FromLocal, form.ToLocal),
+        var outcome = await addStay.RunAsync(new AddTeamStay.Input(form.TeamMemberId, form.Area, form.FromLocal, form.ToLocal) { SubmissionKey = submissionKey },
             await User.CallerAsync(db, cancellationToken), cancellationToken);
         switch (outcome)
         {

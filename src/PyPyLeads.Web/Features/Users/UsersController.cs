@@ -37,10 +37,11 @@ public sealed class UsersController(LeadsDbContext db, TimeProvider clock) : Con
         View(await Page(new InviteUserForm(), cancellationToken));
 
     [HttpPost("invite")]
-    public async Task<IActionResult> Invite(InviteUserForm form, [FromServices] InviteUser inviteUser, CancellationToken cancellationToken)
+    public async Task<IActionResult> Invite(InviteUserForm form, string? submissionKey, [FromServices] InviteUser inviteUser, CancellationToken cancellationToken)
     {
         var caller = await User.CallerAsync(db, cancellationToken);
-        var outcome = await inviteUser.RunAsync(new InviteUser.Input(form.DisplayName, form.Email, form.Role, form.ConsultancyId, form.TeamMemberId, form.TimeZoneId),
+        var outcome = await inviteUser.RunAsync(new InviteUser.Input(form.DisplayName, form.Email, form.Role, form.ConsultancyId, form.TeamMemberId, form.TimeZoneId)
+            { SubmissionKey = submissionKey },
             caller, cancellationToken);
         switch (outcome)
         {
