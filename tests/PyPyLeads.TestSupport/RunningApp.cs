@@ -8,7 +8,7 @@ namespace PyPyLeads.TestSupport;
 
 /// <summary>
 /// The app as its own process (the build output of src/PyPyLeads.Web, Production environment, a loopback port), for
-/// the tests that kill it: <see cref="Kill"/> is <c>kill -9</c>, nothing in the app gets to run. Another start on the
+/// the tests that kill it: <see cref="KillAsync"/> is <c>kill -9</c>, nothing in the app gets to run. Another start on the
 /// same data folder is the restart. Disposing stops it with SIGTERM (then SIGKILL after 30 s).
 /// </summary>
 public sealed class RunningApp : IAsyncDisposable

@@ -93,7 +93,14 @@ public sealed class CrashTests : IDisposable
                 await Task.Delay(1);
             }
             await first.KillAsync();
-            await Assert.ThrowsAnyAsync<Exception>(() => backingUp); // the connection died with the process
+            try
+            {
+                await backingUp;
+            }
+            catch (HttpRequestException)
+            {
+                // The connection died with the process: the admin's browser shows an error, the page can be reloaded.
+            }
         }
         Assert.Empty(Directory.GetFiles(backups, "*.db")); // the half-written copy never got a backup's name
 
