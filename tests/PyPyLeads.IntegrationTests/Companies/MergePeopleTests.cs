@@ -86,6 +86,6 @@ public sealed class MergePeopleTests : CompanyUseCaseTests
         Assert.Equal(new MergePeople.Current(jane, seen.Item1, other, await VersionAsync(other)), conflict.Current);
         Assert.Equal(MergePeople.ChangedMeanwhile, conflict.Message);
         Assert.Equal(0, await Rig.DbAsync(db => db.People.CountAsync(p => p.DeletedAtUtc != null)));
-        Assert.Empty((await TimelineAsync(yelp)).Where(t => t.Kind == CompanyTimeline.PersonMerged));
+        Assert.DoesNotContain(await TimelineAsync(yelp), t => t.Kind == CompanyTimeline.PersonMerged);
     }
 }
