@@ -91,7 +91,7 @@ public sealed class MergeCompaniesTests : CompanyUseCaseTests
         var edited = keptOneEdited ? yelp : europe;
         var row = await CompanyRowAsync(edited);
         Assert.IsType<Done<EditCompany.Saved>>(await Run<EditCompany>(u => u.RunAsync(new EditCompany.Input(edited, row.Name, row.WebDomain, "Palo Alto", null, null,
-            "Not the same company: Yelp Europe is a reseller.", row.Source, row.SourceTourStopId, row.Version), Laura, CancellationToken.None)));
+            "Not the same company: Yelp Europe is a reseller.", LeadSource.Other, null, row.Version), Laura, CancellationToken.None)));
 
         var conflict = Assert.IsType<Conflict<MergeCompanies.Current>>(await Merge(yelp, europe, Armin, seen));
 
