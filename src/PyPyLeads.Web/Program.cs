@@ -14,6 +14,7 @@ using PyPyLeads.Time;
 using PyPyLeads.Tour;
 using PyPyLeads.Users;
 using PyPyLeads.Web.Features.Backups;
+using PyPyLeads.Web.Features.CompanyImport;
 using PyPyLeads.Web.Features.Deals;
 using PyPyLeads.Web.Features.FollowUps;
 using PyPyLeads.Web.Infrastructure;
@@ -55,7 +56,9 @@ builder.Services.AddBackgroundJobs(builder.Configuration, data, database);
 builder.Services.AddBackups(data, database);
 builder.Services.AddFollowUps(data);
 builder.Services.AddSubmissionKeys();
+builder.Services.AddCompanyImport();
 builder.Services.AddHealthChecks().AddDbContextCheck<LeadsDbContext>("database");
+builder.Services.AddDiskWatch();
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped);
 // The use cases, one line per feature; their validators (nested in each use case) are found in the domain assembly.
 builder.Services.AddValidatorsFromAssemblyContaining<LeadsDbContext>(ServiceLifetime.Scoped);
@@ -72,6 +75,7 @@ builder.Services.AddControllersWithViews(options =>
     options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
     options.Filters.Add<ValidateWithFluentValidation>();
     options.Filters.Add<OneConnectionPerRequest>();
+    options.Filters.Add<StorageFullFilter>();
 });
 builder.Services.Configure<RazorViewEngineOptions>(o => o.ViewLocationExpanders.Add(new FeatureFolders()));
 

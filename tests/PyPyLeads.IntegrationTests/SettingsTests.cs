@@ -28,6 +28,9 @@ public sealed class SettingsTests
     [InlineData("Database:Provider", "SqlServer", "Database:Provider is SqlServer but ConnectionStrings:SqlServer is empty.")]
     [InlineData("Deals:StaleAfterDays", "0", "Deals:StaleAfterDays must be positive")]
     [InlineData("FollowUps:DigestAt", "noon", "FollowUps settings:")]
+    [InlineData("Data:MinFreeMegabytes", "-1", "Data:MinFreeMegabytes must be 0 or more (it is -1).")]
+    [InlineData("Imports:KeepFilesDays", "0", "Imports:KeepFilesDays must be at least 1 (it is 0).")]
+    [InlineData("Imports:StaleClaimSeconds", "0", "Imports:StaleClaimSeconds must be at least 1 (it is 0).")]
     public void A_setting_the_app_cannot_use_stops_the_start_with_a_message_naming_it(string key, string value, string message)
     {
         using var app = new LeadsApp().With(key, value);
@@ -58,5 +61,7 @@ public sealed class SettingsTests
             (Get<FollowUpOptions>().LeadTimeDays, Get<FollowUpOptions>().RetryAfterSeconds, Get<FollowUpOptions>().StaleClaimSeconds,
                 Get<FollowUpOptions>().SendTimeoutSeconds, Get<FollowUpOptions>().DigestAt, Get<FollowUpOptions>().WatchdogSeconds));
         Assert.Equal(DatabaseProvider.Sqlite, app.Services.GetRequiredService<DatabaseConnection>().Provider);
+        Assert.Equal(500, Get<DataOptions>().MinFreeMegabytes);
+        Assert.Equal((14, 120), (Get<PyPyLeads.Companies.ImportOptions>().KeepFilesDays, Get<PyPyLeads.Companies.ImportOptions>().StaleClaimSeconds));
     }
 }

@@ -25,4 +25,18 @@ public sealed class DataOptions
 
     /// <summary>The data folder; a relative path is taken from the content root.</summary>
     public string? Directory { get; set; } = DefaultDirectory;
+
+    /// <summary>
+    /// The room kept free on the data folder's disk: below it /health reports the disk degraded, and a backup that would
+    /// leave less is not started (a full disk stops every write, the database's included).
+    /// </summary>
+    public long MinFreeMegabytes { get; set; } = 500;
+
+    public IEnumerable<string> Problems()
+    {
+        if (MinFreeMegabytes < 0)
+        {
+            yield return $"Data:MinFreeMegabytes must be 0 or more (it is {MinFreeMegabytes}).";
+        }
+    }
 }

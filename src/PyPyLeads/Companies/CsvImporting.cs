@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PyPyLeads.Data;
 using PyPyLeads.Timeline;
 
@@ -127,13 +128,15 @@ public static class CsvImporting
 /// <summary>
 /// Imports a confirmed CSV file in batches. Each batch's rows and the import's progress commit together, guarded by
 /// the run's claim: a second run of the job (Hangfire may run one twice) finds the claim held and stops, and a run
-/// after a crash carries on after the last committed batch.
+/// after a crash (<see cref="CsvImportMaintenance"/> starts one once the claim is stale) carries on after the last
+/// committed batch. So a killed import is never applied in part of a batch, and never twice.
 /// </summary>
-public sealed class CsvImportJob(LeadsDbContext db, TimeProvider clock, ILogger<CsvImportJob> logger)
+public sealed class CsvImportJob(LeadsDbContext db, TimeProvider clock, IOptions<ImportOptions> options, ILogger<CsvImportJob> logger)
 {
     public const int BatchSize = 200;
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
     private static readonly CsvRowValidator Validator = new();
+
+    private TimeSpan Lease => options.Value.StaleClaim;
 
     public async Task RunAsync(Guid importId, CancellationToken cancellationToken)
     {

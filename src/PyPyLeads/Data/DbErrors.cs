@@ -16,4 +16,24 @@ public static class DbErrors
         Microsoft.Data.SqlClient.SqlException sql => sql.Number is 2601 or 2627,
         _ => false,
     } || exception is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 } || exception is Microsoft.Data.SqlClient.SqlException { Number: 2601 or 2627 };
+
+    /// <summary>
+    /// True when a write failed because the database has no room left: SQLite's SQLITE_FULL (the disk is full, or the
+    /// file reached its page limit), SQL Server's full filegroup or full transaction log, or the disk itself (ENOSPC).
+    /// The failed transaction is rolled back whole; what was committed before stays.
+    /// </summary>
+    public static bool IsStorageFull(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case SqliteException { SqliteErrorCode: 13 }: // SQLITE_FULL
+                case Microsoft.Data.SqlClient.SqlException { Number: 1105 or 9002 }:
+                case IOException { HResult: 28 or -2147024784 }: // ENOSPC on Unix, ERROR_DISK_FULL (0x80070070) on Windows
+                    return true;
+            }
+        }
+        return false;
+    }
 }

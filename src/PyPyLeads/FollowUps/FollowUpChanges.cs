@@ -7,21 +7,22 @@ namespace PyPyLeads.FollowUps;
 
 /// <summary>
 /// What every change to an existing follow-up shares (done, cancel, snooze, retry, edit): load it, check who may
-/// change it, stage the change and save it in one transaction, answer someone else's change in between with a
-/// conflict, and after the commit put its Hangfire job in step.
+/// change it, refuse it when the caller's page is older than the follow-up (its version), stage the change and save it
+/// in one transaction, answer someone else's change in between with a conflict, and after the commit put its Hangfire
+/// job in step. Delivering a reminder does not move the version (it is not a change the caller could have missed).
 /// </summary>
 public sealed class FollowUpChanges(LeadsDbContext db, FollowUpScheduler scheduler)
 {
-    public const string ChangedMeanwhile = "Someone else changed this follow-up a moment ago. Here it is as it stands now.";
+    public const string ChangedMeanwhile = "Someone else changed this follow-up while you were looking, so nothing was changed. Here it is as it stands now.";
 
     /// <summary>The follow-up as it stands after someone else's change.</summary>
     public sealed record Current(int Id, long Version, FollowUpState State);
 
-    /// <param name="version">The version the caller saw, when it must still be current (an edit form); null to change the follow-up as it is.</param>
+    /// <param name="version">The version the caller saw (the page's form carries it); null only to change the follow-up as it is (a retry by an admin).</param>
     /// <param name="stage">Checks the rules that need the follow-up and stages the change on it; an <see cref="Invalid"/> refuses it, nothing saved.</param>
     /// <param name="done">What to answer once the change is committed.</param>
     internal async Task<Outcome> RunAsync(int followUpId, long? version, Caller caller, Func<FollowUp, CancellationToken, Task<Invalid?>> stage,
-        Func<FollowUp, Outcome> done, CancellationToken cancellationToken, string conflict = ChangedMeanwhile)
+        Func<FollowUp, Outcome> done, CancellationToken cancellationToken, string? conflict = null)
     {
         FollowUp? moved = null;
         var outcome = await db.InTransactionAsync<Outcome>(async ct =>
@@ -37,7 +38,11 @@ public sealed class FollowUpChanges(LeadsDbContext db, FollowUpScheduler schedul
             }
             if (version is { } seen)
             {
-                // The caller changed the version they saw: the save below is refused if someone changed it since.
+                if (followUp.Version != seen)
+                {
+                    return Stale(followUp, conflict);
+                }
+                // Another instance may still save between this read and the save below, which its version then refuses.
                 db.Entry(followUp).Property(f => f.Version).OriginalValue = seen;
             }
             var before = (followUp.State, followUp.NextAttemptAtUtc, followUp.Round);
@@ -45,11 +50,7 @@ public sealed class FollowUpChanges(LeadsDbContext db, FollowUpScheduler schedul
             {
                 return invalid;
             }
-            if (await db.SaveUnlessChangedAsync(async ct =>
-                {
-                    var now = await db.FollowUps.AsNoTracking().FirstAsync(f => f.Id == followUpId, ct);
-                    return new Conflict<Current>(new(now.Id, now.Version, now.State), conflict);
-                }, ct) is { } stale)
+            if (await db.SaveUnlessChangedAsync(async ct => Stale(await db.FollowUps.AsNoTracking().FirstAsync(f => f.Id == followUpId, ct), conflict), ct) is { } stale)
             {
                 return stale;
             }
@@ -64,9 +65,16 @@ public sealed class FollowUpChanges(LeadsDbContext db, FollowUpScheduler schedul
         return outcome;
     }
 
-    /// <summary>Closes an open follow-up (done or cancelled) with <paramref name="close"/>; a closed one is refused as it is.</summary>
-    internal Task<Outcome> CloseAsync(int followUpId, Caller caller, Action<FollowUp, Actor> close, Func<FollowUp, Outcome> done, CancellationToken cancellationToken) =>
-        RunAsync(followUpId, version: null, caller, (followUp, _) =>
+    /// <summary>
+    /// The follow-up as it stands, and why nothing was changed: <paramref name="conflict"/>, or by default
+    /// <see cref="ChangedMeanwhile"/> and, when someone closed it, that it is closed now.
+    /// </summary>
+    private static Conflict<Current> Stale(FollowUp now, string? conflict) => new(new(now.Id, now.Version, now.State),
+        conflict ?? (now.IsOpen ? ChangedMeanwhile : ChangedMeanwhile + " " + FollowUpRules.Already(now)));
+
+    /// <summary>Closes an open follow-up (done or cancelled) with <paramref name="close"/>, from the version the caller saw; a closed one is refused as it is.</summary>
+    internal Task<Outcome> CloseAsync(int followUpId, long version, Caller caller, Action<FollowUp, Actor> close, Func<FollowUp, Outcome> done, CancellationToken cancellationToken) =>
+        RunAsync(followUpId, version, caller, (followUp, _) =>
         {
             if (!followUp.IsOpen)
             {

@@ -10,12 +10,13 @@ namespace PyPyLeads.FollowUps;
 /// Snooze a follow-up for 15 minutes, an hour, or until tomorrow 09:00 in its owner's zone: it reminds again then (a
 /// new round), if that is still before the Eurostars end. Its owner, whoever scheduled it, and admins may.
 /// Returns <see cref="Done{T}"/> of <see cref="Snoozed"/>, <see cref="Invalid"/> (no such choice, already closed, past
-/// the end), <see cref="NotFound"/>, <see cref="NotAllowed"/>, or <see cref="Conflict{T}"/> of <see cref="FollowUpChanges.Current"/>.
+/// the end), <see cref="NotFound"/>, <see cref="NotAllowed"/>, or <see cref="Conflict{T}"/> of <see cref="FollowUpChanges.Current"/> when it changed since the caller's page was shown.
 /// </summary>
 public sealed class SnoozeFollowUp(FollowUpChanges changes, FollowUpScheduler scheduler, FollowUpDeadlines deadlines, LeadsDbContext db, IValidator<SnoozeFollowUp.Input> validator)
 {
     /// <param name="For">One of <see cref="Choices"/>.</param>
-    public sealed record Input(int FollowUpId, string? For);
+    /// <param name="Version">The follow-up's version the caller saw: a stale page changes nothing.</param>
+    public sealed record Input(int FollowUpId, string? For, long Version);
 
     /// <param name="Message">Says until when, in the caller's zone.</param>
     public sealed record Snoozed(int FollowUpId, DateTime UntilUtc, string Message);
@@ -52,7 +53,7 @@ public sealed class SnoozeFollowUp(FollowUpChanges changes, FollowUpScheduler sc
     public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
     {
         var until = default((DateTime UntilUtc, string Label));
-        return changes.RunAsync(input.FollowUpId, version: null, caller, async (followUp, ct) =>
+        return changes.RunAsync(input.FollowUpId, input.Version, caller, async (followUp, ct) =>
         {
             if (await validator.CheckAsync(input, ct) is { } invalid)
             {

@@ -77,7 +77,8 @@ public sealed class BackupTests : IDisposable
         File.WriteAllText(Path.Combine(folder, "notes.txt"), "someone's notes");
         File.WriteAllText(Path.Combine(folder, "pypyleads-copied-by-hand.db"), "not ours");
         var clock = new FakeTimeProvider(new DateTimeOffset(2011, 3, 2, 11, 0, 0, TimeSpan.Zero));
-        var backups = new SqliteBackups($"Data Source={_app.DatabasePath}", folder, keep: 3, clock, NullLogger<SqliteBackups>.Instance);
+        var backups = new SqliteBackups($"Data Source={_app.DatabasePath}", folder, keep: 3, clock, NullLogger<SqliteBackups>.Instance,
+            new PyPyLeads.Web.Infrastructure.DriveFreeSpace(), reserveBytes: 0);
 
         var taken = new List<BackupFile>();
         for (var day = 0; day < 5; day++)

@@ -127,5 +127,77 @@ public sealed class DeleteMergeTests : IDisposable
         Assert.Contains("E-mail: (empty) → “jane@yelp.com”", entry.Details, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_restore_from_a_page_older_than_a_new_delete_leaves_it_deleted_and_says_why()
+    {
+        var admin = _app.Client();
+        await People.SetUpAsync(admin);
+        var id = await LogContactAsync(admin, "Yelp");
+        await admin.SubmitAsync($"/companies/{id}/delete", $"/companies/{id}/delete", []);
+        var oldTab = await admin.GetPageAsync("/companies/deleted");
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.SubmitAsync($"/companies/{id}", $"/companies/{id}/restore", [])).StatusCode);
+        await admin.SubmitAsync($"/companies/{id}/delete", $"/companies/{id}/delete", []); // deleted again, on purpose
+
+        var response = await admin.SubmitAsync(oldTab, $"/companies/{id}/restore", []);
+
+        Assert.Equal($"/companies/{id}", response.Headers.Location!.OriginalString);
+        var page = await admin.GetPageAsync($"/companies/{id}");
+        Assert.StartsWith("Someone changed this company while you were looking, so it was not restored.", page.QuerySelector("[data-testid=flash-error]")!.TextContent.Trim(), StringComparison.Ordinal);
+        Assert.NotNull(page.QuerySelector("[data-testid=deleted-banner]")); // as it stands now
+        Assert.NotNull(await _app.DbAsync(db => db.Companies.Where(c => c.Id == id).Select(c => c.DeletedAtUtc).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task A_company_merge_confirmed_on_a_page_older_than_an_edit_merges_nothing_and_shows_both_as_they_stand()
+    {
+        var admin = _app.Client();
+        await People.SetUpAsync(admin);
+        var yelp = await LogContactAsync(admin, "Yelp", "Jane Doe");
+        var other = await LogContactAsync(admin, "Yelp Europe", "Jacob Hallén");
+        var oldTab = await admin.GetPageAsync($"/companies/{yelp}/merge?with={other}");
+        People.Expect(await admin.SubmitAsync($"/companies/{other}/edit", $"/companies/{other}/edit", [F("City", "Amsterdam")]), HttpStatusCode.Redirect);
+        var keepOther = other.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var refused = await admin.SubmitAsync(oldTab, $"/companies/{yelp}/merge", [F("keep", keepOther)]);
+
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var page = await refused.ReadPageAsync();
+        Assert.Equal(MergeCompanies.ChangedMeanwhile, page.QuerySelector(".form-narrow .alert-danger")!.TextContent.Trim());
+        Assert.Contains("Amsterdam", page.QuerySelector($"label[for=keep-{other}]")!.TextContent, StringComparison.Ordinal); // as it stands now
+        Assert.True(((AngleSharp.Html.Dom.IHtmlInputElement)page.QuerySelector($"#keep-{other}")!).IsChecked); // the choice kept
+        Assert.Equal(2, await _app.DbAsync(db => db.Companies.CountAsync(c => c.DeletedAtUtc == null)));
+
+        var merged = await admin.SubmitAsync(page, $"/companies/{yelp}/merge", []);
+        Assert.Equal($"/companies/{other}", merged.Headers.Location!.OriginalString);
+        Assert.Equal(1, await _app.DbAsync(db => db.Companies.CountAsync(c => c.DeletedAtUtc == null)));
+    }
+
+    [Fact]
+    public async Task A_people_merge_confirmed_on_a_page_older_than_an_edit_merges_nothing_and_shows_them_as_they_stand()
+    {
+        var admin = _app.Client();
+        await People.SetUpAsync(admin);
+        var yelp = await LogContactAsync(admin, "Yelp", "Jane Doe");
+        await LogContactAsync(admin, "Yelp", "Jane D.", F("UseCompanyId", yelp.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var ids = await _app.DbAsync(db => db.People.OrderBy(p => p.Id).Select(p => p.Id).ToListAsync());
+        var oldTab = await admin.GetPageAsync($"/people/{ids[0]}/merge");
+        People.Expect(await admin.SubmitAsync($"/people/{ids[1]}/edit", $"/people/{ids[1]}/edit", [F("Role", "Head of sales, not the same person")]), HttpStatusCode.Redirect);
+        var chosen = ids[1].ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var refused = await admin.SubmitAsync(oldTab, $"/people/{ids[0]}/merge", [F("with", chosen)]);
+
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var page = await refused.ReadPageAsync();
+        Assert.Equal(MergePeople.ChangedMeanwhile, page.QuerySelector(".form-narrow .alert-danger")!.TextContent.Trim());
+        Assert.Contains("Head of sales, not the same person", page.QuerySelector($"label[for=with-{ids[1]}]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(0, await _app.DbAsync(db => db.People.CountAsync(p => p.DeletedAtUtc != null)));
+
+        // A form without the versions it showed (forged) is refused outright.
+        var token = page.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var forged = await admin.PostAsync($"/people/{ids[0]}/merge", new FormUrlEncodedContent([new("__RequestVerificationToken", token), F("with", chosen)]));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(0, await _app.DbAsync(db => db.People.CountAsync(p => p.DeletedAtUtc != null)));
+    }
+
     public void Dispose() => _app.Dispose();
 }

@@ -8,8 +8,14 @@ namespace PyPyLeads.IntegrationTests.Companies;
 /// <summary>The merge-two-companies use case, called directly on a real SQLite file.</summary>
 public sealed class MergeCompaniesTests : CompanyUseCaseTests
 {
-    private Task<Outcome> Merge(int keep, int other, Caller caller) =>
-        Run<MergeCompanies>(u => u.RunAsync(new MergeCompanies.Input(keep, other), caller, CancellationToken.None));
+    /// <summary>Merges from a page showing the two companies' versions now (a fresh page), or <paramref name="seen"/>.</summary>
+    private async Task<Outcome> Merge(int keep, int other, Caller caller, (long Keep, long Other)? seen = null)
+    {
+        var versions = seen ?? (await VersionAsync(keep), await VersionAsync(other));
+        return await Run<MergeCompanies>(u => u.RunAsync(new MergeCompanies.Input(keep, other, versions.Keep, versions.Other), caller, CancellationToken.None));
+    }
+
+    private Task<long> VersionAsync(int companyId) => Rig.DbAsync(db => db.Companies.Where(c => c.Id == companyId).Select(c => c.Version).SingleOrDefaultAsync());
 
     [Fact]
     public async Task A_merge_moves_people_and_encounters_to_the_company_kept_and_its_timeline_says_who()
@@ -71,5 +77,30 @@ public sealed class MergeCompaniesTests : CompanyUseCaseTests
         Assert.Null((await CompanyRowAsync(yelp)).DeletedAtUtc);
         Assert.Equal(1, await Rig.DbAsync(db => db.People.CountAsync(p => p.CompanyId == yelp)));
         Assert.Empty(await TimelineAsync(yelp));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_merge_decided_before_either_company_was_edited_merges_nothing_and_gives_their_versions_now(bool keptOneEdited)
+    {
+        var yelp = await Rig.CompanyAsync("Yelp");
+        var europe = await Rig.CompanyAsync("Yelp Europe");
+        await PersonAsync(europe, "Jacob Hallén");
+        var seen = (await VersionAsync(yelp), await VersionAsync(europe));
+        var edited = keptOneEdited ? yelp : europe;
+        var row = await CompanyRowAsync(edited);
+        Assert.IsType<Done<EditCompany.Saved>>(await Run<EditCompany>(u => u.RunAsync(new EditCompany.Input(edited, row.Name, row.WebDomain, "Palo Alto", null, null,
+            "Not the same company: Yelp Europe is a reseller.", LeadSource.Other, null, row.Version), Laura, CancellationToken.None)));
+
+        var conflict = Assert.IsType<Conflict<MergeCompanies.Current>>(await Merge(yelp, europe, Armin, seen));
+
+        Assert.Equal(new MergeCompanies.Current(yelp, await VersionAsync(yelp), europe, await VersionAsync(europe)), conflict.Current);
+        Assert.Equal(MergeCompanies.ChangedMeanwhile, conflict.Message);
+        Assert.Null((await CompanyRowAsync(europe)).DeletedAtUtc);
+        Assert.Equal(1, await Rig.DbAsync(db => db.People.CountAsync(p => p.CompanyId == europe && p.DeletedAtUtc == null)));
+        Assert.DoesNotContain(await TimelineAsync(yelp), t => t.Kind == CompanyTimeline.CompanyMerged);
+        // From a page showing them as they are now, it merges.
+        Assert.IsType<Done<MergeCompanies.Merged>>(await Merge(yelp, europe, Armin, (conflict.Current.KeepVersion, conflict.Current.OtherVersion)));
     }
 }

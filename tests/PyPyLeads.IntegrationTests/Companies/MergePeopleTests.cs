@@ -8,8 +8,14 @@ namespace PyPyLeads.IntegrationTests.Companies;
 /// <summary>The merge-two-people use case, called directly on a real SQLite file.</summary>
 public sealed class MergePeopleTests : CompanyUseCaseTests
 {
-    private Task<Outcome> Merge(int keep, int? other, Caller caller) =>
-        Run<MergePeople>(u => u.RunAsync(new MergePeople.Input(keep, other), caller, CancellationToken.None));
+    /// <summary>Merges from a page showing the two people's versions now (a fresh page), or <paramref name="seen"/>.</summary>
+    private async Task<Outcome> Merge(int keep, int? other, Caller caller, (long Keep, long Other)? seen = null)
+    {
+        var versions = seen ?? (await VersionAsync(keep), other is { } id ? await VersionAsync(id) : 0);
+        return await Run<MergePeople>(u => u.RunAsync(new MergePeople.Input(keep, other, versions.Keep, versions.Other), caller, CancellationToken.None));
+    }
+
+    private Task<long> VersionAsync(int personId) => Rig.DbAsync(db => db.People.Where(p => p.Id == personId).Select(p => p.Version).SingleOrDefaultAsync());
 
     [Fact]
     public async Task A_member_merges_two_people_and_the_encounters_and_missing_details_move_to_the_one_kept()
@@ -62,5 +68,24 @@ public sealed class MergePeopleTests : CompanyUseCaseTests
 
         Assert.Equal("One of the two people has been removed or merged meanwhile.", Assert.IsType<NotFound>(await Merge(jane, other, Laura)).Message);
         Assert.IsType<NotFound>(await Merge(other, jane, Laura));
+    }
+
+    [Fact]
+    public async Task A_merge_decided_before_the_other_person_was_edited_merges_nothing_and_gives_their_versions_now()
+    {
+        var yelp = await Rig.CompanyAsync("Yelp");
+        var jane = await PersonAsync(yelp, "Jane Doe");
+        var other = await PersonAsync(yelp, "Jane D.");
+        var seen = (await VersionAsync(jane), await VersionAsync(other));
+        var version = await VersionAsync(other);
+        Assert.IsType<Done<EditPerson.Saved>>(await Run<EditPerson>(u => u.RunAsync(new EditPerson.Input(other, "Janet Dow", "CTO", "janet@yelp.com", null, version),
+            Laura, CancellationToken.None)));
+
+        var conflict = Assert.IsType<Conflict<MergePeople.Current>>(await Merge(jane, other, Armin, seen));
+
+        Assert.Equal(new MergePeople.Current(jane, seen.Item1, other, await VersionAsync(other)), conflict.Current);
+        Assert.Equal(MergePeople.ChangedMeanwhile, conflict.Message);
+        Assert.Equal(0, await Rig.DbAsync(db => db.People.CountAsync(p => p.DeletedAtUtc != null)));
+        Assert.DoesNotContain(await TimelineAsync(yelp), t => t.Kind == CompanyTimeline.PersonMerged);
     }
 }

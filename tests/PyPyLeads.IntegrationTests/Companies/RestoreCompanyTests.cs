@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Companies;
 using PyPyLeads.UseCases;
 
@@ -6,8 +7,12 @@ namespace PyPyLeads.IntegrationTests.Companies;
 /// <summary>The restore-a-company use case, called directly on a real SQLite file.</summary>
 public sealed class RestoreCompanyTests : CompanyUseCaseTests
 {
-    private Task<Outcome> Restore(int id, Caller caller) =>
-        Run<RestoreCompany>(u => u.RunAsync(new RestoreCompany.Input(id), caller, CancellationToken.None));
+    /// <summary>Restores it from a page showing <paramref name="version"/>, by default the version it has now (a fresh page).</summary>
+    private async Task<Outcome> Restore(int id, Caller caller, long? version = null)
+    {
+        var seen = version ?? await Rig.DbAsync(db => db.Companies.Where(c => c.Id == id).Select(c => c.Version).SingleOrDefaultAsync());
+        return await Run<RestoreCompany>(u => u.RunAsync(new RestoreCompany.Input(id, seen), caller, CancellationToken.None));
+    }
 
     private Task<int> DeletedAsync(string name, int? mergedInto = null) => Rig.CompanyAsync(name, c =>
     {
@@ -27,7 +32,7 @@ public sealed class RestoreCompanyTests : CompanyUseCaseTests
         Assert.Equal((null, null, 1L), (company.DeletedAtUtc, company.DeletedByUserId, company.Version));
         var entry = Assert.Single(await TimelineAsync(yelp));
         Assert.Equal((CompanyTimeline.CompanyRestored, "Laura Creighton restored this company", "Laura Creighton"), (entry.Kind, entry.Summary, entry.ActorName));
-        // Restoring it again (a second tab) changes nothing.
+        // Restoring it again from a page showing it restored changes nothing.
         Assert.IsType<Done<RestoreCompany.Restored>>(await Restore(yelp, Laura));
         Assert.Single(await TimelineAsync(yelp));
         Assert.Equal(1L, (await CompanyRowAsync(yelp)).Version);
@@ -80,5 +85,35 @@ public sealed class RestoreCompanyTests : CompanyUseCaseTests
     public async Task An_unknown_company_is_not_found()
     {
         Assert.IsType<NotFound>(await Restore(999_999, Laura));
+    }
+
+    [Fact]
+    public async Task A_second_tab_that_still_shows_it_deleted_restores_nothing_and_says_it_is_restored()
+    {
+        var yelp = await DeletedAsync("Yelp");
+        var seen = (await CompanyRowAsync(yelp)).Version;
+        Assert.IsType<Done<RestoreCompany.Restored>>(await Restore(yelp, Laura, seen));
+
+        var conflict = Assert.IsType<Conflict<RestoreCompany.Current>>(await Restore(yelp, Laura, seen));
+
+        Assert.Equal(new RestoreCompany.Current(yelp, Deleted: false, Version: seen + 1), conflict.Current);
+        Assert.Equal("Someone restored this company while you were looking; nothing was changed. Here it is as it stands now.", conflict.Message);
+        Assert.Single(await TimelineAsync(yelp));
+    }
+
+    [Fact]
+    public async Task A_page_older_than_a_restore_and_a_new_delete_does_not_undo_the_new_delete()
+    {
+        var yelp = await DeletedAsync("Yelp");
+        var seen = (await CompanyRowAsync(yelp)).Version;
+        Assert.IsType<Done<RestoreCompany.Restored>>(await Restore(yelp, Laura, seen));
+        Assert.IsType<Done<DeleteCompany.Deleted>>(await Run<DeleteCompany>(u => u.RunAsync(new DeleteCompany.Input(yelp), Armin, CancellationToken.None)));
+
+        var conflict = Assert.IsType<Conflict<RestoreCompany.Current>>(await Restore(yelp, Laura, seen));
+
+        var company = await CompanyRowAsync(yelp);
+        Assert.Equal((Armin.UserId, true, company.Version), (company.DeletedByUserId, conflict.Current.Deleted, conflict.Current.Version));
+        Assert.StartsWith("Someone changed this company while you were looking, so it was not restored.", conflict.Message, StringComparison.Ordinal);
+        Assert.Equal(1, (await TimelineAsync(yelp)).Count(t => t.Kind == CompanyTimeline.CompanyRestored));
     }
 }

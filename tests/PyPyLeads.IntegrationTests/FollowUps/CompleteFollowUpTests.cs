@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using PyPyLeads.FollowUps;
 using PyPyLeads.UseCases;
 
@@ -6,8 +7,12 @@ namespace PyPyLeads.IntegrationTests.FollowUps;
 /// <summary>The mark-a-follow-up-done use case, and who may change a follow-up, called directly on a real SQLite file.</summary>
 public sealed class CompleteFollowUpTests : FollowUpUseCaseTests
 {
-    private Task<Outcome> Complete(int id, Caller caller) =>
-        Run<CompleteFollowUp>(u => u.RunAsync(new(id), caller, CancellationToken.None));
+    /// <summary>Marks it done from a page showing <paramref name="version"/>, by default the version it has now (a fresh page).</summary>
+    private async Task<Outcome> Complete(int id, Caller caller, long? version = null)
+    {
+        var seen = version ?? (await Rig.DbAsync(db => db.FollowUps.Where(f => f.Id == id).Select(f => (long?)f.Version).SingleOrDefaultAsync())) ?? 0;
+        return await Run<CompleteFollowUp>(u => u.RunAsync(new(id, seen), caller, CancellationToken.None));
+    }
 
     [Fact]
     public async Task Its_owner_marks_it_done_though_someone_else_scheduled_it_and_the_timeline_says_who()
@@ -68,5 +73,34 @@ public sealed class CompleteFollowUpTests : FollowUpUseCaseTests
     public async Task A_follow_up_that_does_not_exist_is_not_found()
     {
         Assert.IsType<NotFound>(await Complete(4711, Laura));
+    }
+
+    [Fact]
+    public async Task A_page_older_than_a_snooze_marks_nothing_done_and_gets_the_follow_up_as_it_stands()
+    {
+        var id = await ScheduledAsync(owner: Armin, by: Armin);
+        var seen = (await FollowUpAsync(id)).Version;
+        Assert.IsType<Done<SnoozeFollowUp.Snoozed>>(await Run<SnoozeFollowUp>(u => u.RunAsync(new(id, "1h", seen), Laura, CancellationToken.None)));
+
+        var conflict = Assert.IsType<Conflict<FollowUpChanges.Current>>(await Complete(id, Armin, seen));
+
+        var row = await FollowUpAsync(id);
+        Assert.Equal((FollowUpState.Scheduled, 2, (DateTime?)null), (row.State, row.Round, row.DoneAtUtc));
+        Assert.Equal(new FollowUpChanges.Current(id, row.Version, FollowUpState.Scheduled), conflict.Current);
+        Assert.Equal(FollowUpChanges.ChangedMeanwhile, conflict.Message);
+        Assert.DoesNotContain(await TimelineAsync(id), t => t.Kind == "followup.done");
+    }
+
+    [Fact]
+    public async Task A_page_older_than_a_cancel_says_it_is_cancelled_now_and_leaves_it_so()
+    {
+        var id = await ScheduledAsync(owner: Armin, by: Armin);
+        var seen = (await FollowUpAsync(id)).Version;
+        Assert.IsType<Done<CancelFollowUp.Cancelled>>(await Run<CancelFollowUp>(u => u.RunAsync(new(id, seen), Laura, CancellationToken.None)));
+
+        var conflict = Assert.IsType<Conflict<FollowUpChanges.Current>>(await Complete(id, Armin, seen));
+
+        Assert.Equal(FollowUpChanges.ChangedMeanwhile + " This follow-up is already cancelled.", conflict.Message);
+        Assert.Equal((FollowUpState.Cancelled, (DateTime?)null), ((await FollowUpAsync(id)).State, (await FollowUpAsync(id)).DoneAtUtc));
     }
 }

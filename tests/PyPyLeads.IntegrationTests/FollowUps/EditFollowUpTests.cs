@@ -75,7 +75,8 @@ public sealed class EditFollowUpTests : FollowUpUseCaseTests
     public async Task A_closed_follow_up_cannot_be_edited()
     {
         var id = await ScheduledAsync(owner: Armin, by: Armin);
-        Assert.IsType<Done<CancelFollowUp.Cancelled>>(await Run<CancelFollowUp>(u => u.RunAsync(new(id), Armin, CancellationToken.None)));
+        var before = await FollowUpAsync(id);
+        Assert.IsType<Done<CancelFollowUp.Cancelled>>(await Run<CancelFollowUp>(u => u.RunAsync(new(id, before.Version), Armin, CancellationToken.None)));
         var row = await FollowUpAsync(id);
 
         var invalid = Assert.IsType<Invalid>(await Edit(new(id, row.Version, Armin.UserId, row.DueAtUtc.AddHours(1), null), Armin));

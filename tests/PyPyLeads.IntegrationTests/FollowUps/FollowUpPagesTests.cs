@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PyPyLeads.Data;
 using PyPyLeads.FollowUps;
+using PyPyLeads.IntegrationTests.Companies;
 
 namespace PyPyLeads.IntegrationTests.FollowUps;
 
@@ -59,7 +60,11 @@ public sealed class FollowUpPagesTests
         var after = await rig.Admin.GetPageAsync($"/followups/{id}/done");
         Assert.Contains("already done", after.QuerySelector("[data-testid=focus]")!.TextContent, StringComparison.Ordinal);
         var token = after.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        var late = await rig.Admin.PostAsync($"/followups/{id}/cancel", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+        var oldTabVersion = page.QuerySelector("[data-testid=focus] input[name=version]")!.GetAttribute("value")!;
+        var late = await rig.Admin.PostAsync($"/followups/{id}/cancel", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["version"] = oldTabVersion,
+        }));
         People.Expect(late, HttpStatusCode.Redirect, $"/followups/{id}");
         Assert.Contains("already done", (await rig.Admin.GetPageAsync($"/followups/{id}")).QuerySelector("[data-testid=flash-error]")!.TextContent, StringComparison.Ordinal);
         Assert.Equal(FollowUpState.Done, (await rig.FollowUpAsync(id)).State);
@@ -311,5 +316,32 @@ public sealed class FollowUpPagesTests
         rig.Clock.Advance(TimeSpan.FromHours(1));
         await rig.RunJobAsync(id);
         Assert.Equal("Follow up with Yelp: due Wed 2 Mar 2011, 13:00 EST", Assert.Single(rig.Smtp.Received).Message.Subject);
+    }
+
+    [Fact]
+    public async Task A_follow_up_page_left_open_while_someone_snoozed_it_changes_nothing_and_shows_it_as_it_stands()
+    {
+        await using var rig = await ReminderRig.StartAsync();
+        var yelp = await rig.CompanyAsync("Yelp");
+        var id = await rig.NewFollowUpAsync(yelp, TimeSpan.FromHours(1));
+        var oldTab = await rig.Admin.GetPageAsync($"/followups/{id}");
+        People.Expect(await rig.Admin.SubmitAsync($"/followups/{id}", $"/followups/{id}/snooze", [new("For", "tomorrow")]), HttpStatusCode.Redirect);
+
+        foreach (var (action, fields) in new (string, KeyValuePair<string, string>[])[]
+                 { ("done", []), ("cancel", []), ("snooze", [new("For", "15m")]) })
+        {
+            People.Expect(await rig.Admin.SubmitAsync(oldTab, $"/followups/{id}/{action}", fields), HttpStatusCode.Redirect, $"/followups/{id}");
+            var page = await rig.Admin.GetPageAsync($"/followups/{id}");
+            Assert.Equal(FollowUpChanges.ChangedMeanwhile, page.QuerySelector("[data-testid=flash-error]")!.TextContent.Trim());
+            Assert.Equal("Thu 3 Mar 2011, 09:00 CET", page.QuerySelector("[data-testid=due]")!.TextContent.Trim()); // as it stands now
+        }
+        var row = await rig.FollowUpAsync(id);
+        Assert.Equal((FollowUpState.Scheduled, 2, new DateTime(2011, 3, 3, 8, 0, 0, DateTimeKind.Utc)), (row.State, row.Round, row.DueAtUtc));
+
+        // A post that carries no version at all (a forged form) changes nothing either.
+        var token = oldTab.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var forged = await rig.Admin.PostAsync($"/followups/{id}/done", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(FollowUpState.Scheduled, (await rig.FollowUpAsync(id)).State);
     }
 }

@@ -6,8 +6,12 @@ namespace PyPyLeads.IntegrationTests.FollowUps;
 /// <summary>The snooze-a-follow-up use case, called directly on a real SQLite file.</summary>
 public sealed class SnoozeFollowUpTests : FollowUpUseCaseTests
 {
-    private Task<Outcome> Snooze(int id, string? choice, Caller caller) =>
-        Run<SnoozeFollowUp>(u => u.RunAsync(new(id, choice), caller, CancellationToken.None));
+    /// <summary>Snoozes it from a page showing <paramref name="version"/>, by default the version it has now (a fresh page).</summary>
+    private async Task<Outcome> Snooze(int id, string? choice, Caller caller, long? version = null)
+    {
+        var seen = version ?? (await FollowUpAsync(id)).Version;
+        return await Run<SnoozeFollowUp>(u => u.RunAsync(new(id, choice, seen), caller, CancellationToken.None));
+    }
 
     [Fact]
     public async Task Snoozing_for_15_minutes_starts_a_new_round_then_and_says_when_in_the_caller_s_zone()
@@ -65,5 +69,20 @@ public sealed class SnoozeFollowUpTests : FollowUpUseCaseTests
 
         Assert.IsType<NotAllowed>(await Snooze(id, "1h", Maciej));
         Assert.Equal(1, (await FollowUpAsync(id)).Round);
+    }
+
+    [Fact]
+    public async Task Two_taps_on_one_page_snooze_once()
+    {
+        var id = await ScheduledAsync(owner: Armin, by: Armin);
+        var seen = (await FollowUpAsync(id)).Version;
+        Assert.IsType<Done<SnoozeFollowUp.Snoozed>>(await Snooze(id, "15m", Armin, seen));
+
+        var conflict = Assert.IsType<Conflict<FollowUpChanges.Current>>(await Snooze(id, "1h", Armin, seen));
+
+        var row = await FollowUpAsync(id);
+        Assert.Equal((2, Now.AddMinutes(15)), (row.Round, row.DueAtUtc));
+        Assert.Equal(new FollowUpChanges.Current(id, row.Version, FollowUpState.Scheduled), conflict.Current);
+        Assert.Single(await TimelineAsync(id), t => t.Kind == "followup.snoozed");
     }
 }

@@ -10,7 +10,9 @@ public sealed class BackupJob(SqliteBackups backups)
 
     /// <summary>
     /// One at a time: Hangfire's distributed lock, and inside it the backups folder's own lock file. The job's id
-    /// travels with the backup, so a job that Hangfire runs twice takes one backup.
+    /// travels with the backup, so a job that Hangfire runs twice takes one backup. A backup that would not fit on the
+    /// disk throws <see cref="BackupWontFitException"/> before writing anything: the job fails (the dashboard shows
+    /// it, the Backups page says why) and Hangfire's retries try again, in case room has been made meanwhile.
     /// </summary>
     [DisableConcurrentExecution(timeoutInSeconds: 10 * 60)]
     [AutomaticRetry(Attempts = 3)]

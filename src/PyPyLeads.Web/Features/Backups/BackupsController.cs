@@ -29,12 +29,13 @@ public sealed class BackupsController(IServiceProvider services, IOptions<Backup
         var backups = Backups;
         if (backups is null)
         {
-            return View(new BackupsPage(OnSqlite: false, Configured.Schedule, Configured.TimeZone, NextRun: null, Configured.Keep, Folder: "", []));
+            return View(new BackupsPage(OnSqlite: false, Configured.Schedule, Configured.TimeZone, NextRun: null, Configured.Keep, Folder: "", [], Refused: null));
         }
         var rows = backups.List().Select(b => new BackupRow(
             b.Name, When(b.TakenAtUtc, zone), Size(b.SizeBytes), b.Passed, b.Check,
             b.Trigger == "scheduled" ? "scheduled" : b.TakenBy is null ? b.Trigger : $"by {b.TakenBy}")).ToList();
-        return View(new BackupsPage(OnSqlite: true, Configured.Schedule, Configured.TimeZone, NextRun(zone), backups.Keep, backups.Folder, rows));
+        var refused = backups.LastRefusal() is { } refusal ? $"The backup asked for at {When(refusal.AtUtc, zone)} was not started. {refusal.Reason}" : null;
+        return View(new BackupsPage(OnSqlite: true, Configured.Schedule, Configured.TimeZone, NextRun(zone), backups.Keep, backups.Folder, rows, refused));
     }
 
     [HttpPost("now")]
@@ -58,6 +59,10 @@ public sealed class BackupsController(IServiceProvider services, IOptions<Backup
             {
                 TempData.Problem($"Backup {backup.Name} was taken but FAILED its check: {backup.Check}");
             }
+        }
+        catch (BackupWontFitException ex)
+        {
+            TempData.Problem(ex.Message); // logged where it was refused
         }
         catch (BackupBusyException)
         {
@@ -102,7 +107,8 @@ public sealed class BackupsController(IServiceProvider services, IOptions<Backup
     };
 }
 
+/// <param name="Refused">Why the last backup asked for was not started, until one is taken.</param>
 public sealed record BackupsPage(bool OnSqlite, string Schedule, string ScheduleZone, string? NextRun, int Keep, string Folder,
-    IReadOnlyList<BackupRow> Backups);
+    IReadOnlyList<BackupRow> Backups, string? Refused);
 
 public sealed record BackupRow(string Name, string TakenAt, string Size, bool? Passed, string Check, string How);

@@ -21,7 +21,8 @@ public static class BackupsSetup
             return services;
         }
         services.AddSingleton(sp => new SqliteBackups(database.ConnectionString, BackupsFolder(data), sp.GetRequiredService<IOptions<BackupOptions>>().Value.Keep,
-            TimeProvider.System, sp.GetRequiredService<ILogger<SqliteBackups>>()));
+            TimeProvider.System, sp.GetRequiredService<ILogger<SqliteBackups>>(), sp.GetRequiredService<IFreeSpace>(),
+            sp.GetRequiredService<IOptions<DataOptions>>().Value.MinFreeMegabytes * 1024 * 1024));
         services.AddSingleton(sp => new DatabaseInUse(sp.GetRequiredService<SqliteBackups>().DatabasePath));
         return services;
     }

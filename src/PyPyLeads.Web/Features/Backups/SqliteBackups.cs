@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
+using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.Backups;
 
@@ -48,10 +49,18 @@ public sealed record BackupFile(
 /// <summary>Thrown when another backup holds the lock for longer than the caller wanted to wait.</summary>
 public sealed class BackupBusyException(string message) : Exception(message);
 
+/// <summary>Thrown, before anything is written, when a backup would leave less free than the disk's reserve; the message says why.</summary>
+public sealed class BackupWontFitException(string message) : Exception(message);
+
+/// <summary>A backup that was not started, and why (shown on the Backups page until a backup is taken).</summary>
+public sealed record BackupRefusal(DateTime AtUtc, string Reason);
+
 /// <summary>
 /// Online backups of the app's SQLite database into a backups folder. A copy is written with SQLite's backup API
 /// (a consistent snapshot read in one transaction, so the app goes on reading and writing under WAL), checked with
-/// <c>PRAGMA integrity_check</c>, and only then given its final name; the oldest beyond the retention are deleted.
+/// <c>PRAGMA integrity_check</c>, and only then given its final name (its notes written first, so a backup listed is
+/// always a whole, checked one, even after a crash); the oldest beyond the retention are deleted. A backup that would
+/// leave less free space on the disk than the reserve is not started, and says why.
 /// Backups are stamped by the real clock (like cookies), not the tour clock: the tour clock restarts at the same
 /// instant on every start, and retention must never take a new backup for an old one.
 /// </summary>
@@ -65,8 +74,12 @@ public sealed partial class SqliteBackups
     private readonly int _keep;
     private readonly TimeProvider _clock;
     private readonly ILogger<SqliteBackups> _logger;
+    private readonly IFreeSpace _freeSpace;
+    private readonly long _reserveBytes;
 
-    public SqliteBackups(string connectionString, string folder, int keep, TimeProvider clock, ILogger<SqliteBackups> logger)
+    /// <param name="freeSpace">Measures the disk the backups folder is on.</param>
+    /// <param name="reserveBytes">The room a backup must leave free on that disk (Data:MinFreeMegabytes).</param>
+    public SqliteBackups(string connectionString, string folder, int keep, TimeProvider clock, ILogger<SqliteBackups> logger, IFreeSpace freeSpace, long reserveBytes)
     {
         if (keep < 1)
         {
@@ -79,6 +92,8 @@ public sealed partial class SqliteBackups
         _keep = keep;
         _clock = clock;
         _logger = logger;
+        _freeSpace = freeSpace;
+        _reserveBytes = reserveBytes;
         Directory.CreateDirectory(Folder);
     }
 
@@ -136,6 +151,11 @@ public sealed partial class SqliteBackups
         {
             File.Delete(stale); // left by a backup that was interrupted; only we write these, under the lock
         }
+        foreach (var orphan in Directory.EnumerateFiles(Folder, _baseName + "-*.db.json").Where(n => !File.Exists(n[..^".json".Length])))
+        {
+            File.Delete(orphan); // the notes of a backup interrupted before its file got its name
+        }
+        RefuseUnlessItFits();
 
         var takenAt = _clock.GetUtcNow().UtcDateTime;
         var name = NameFor(takenAt);
@@ -150,9 +170,11 @@ public sealed partial class SqliteBackups
         _logger.LogInformation("Backing up {Database} to {Backup} ({Trigger})", DatabasePath, final, trigger);
         await Task.Run(() => Copy(partial), cancellationToken);
         var check = SqliteFiles.Check(partial);
+        // Notes first, then the name: a crash in between leaves notes without a backup (cleared above next time),
+        // never a listed backup without its check.
+        WriteNotes(final, new BackupNotes(check.Passed, check.Problem ?? "ok", trigger, takenBy, jobId, check.LatestMigration));
         File.Move(partial, final);
-        var notes = new BackupNotes(check.Passed, check.Problem ?? "ok", trigger, takenBy, jobId, check.LatestMigration);
-        WriteNotes(final, notes);
+        File.Delete(RefusalPath);
         if (check.Passed)
         {
             _logger.LogInformation("Backup {Backup} passed its integrity check ({Bytes} bytes)", name, new FileInfo(final).Length);
@@ -186,6 +208,52 @@ public sealed partial class SqliteBackups
             _logger.LogInformation("Deleted backup {Backup} (keeping {Keep})", backup.Name, _keep);
         }
         return doomed.Select(b => b.Name).ToList();
+    }
+
+    /// <summary>The last backup not started for want of room, until a backup is taken; null when there is none.</summary>
+    public BackupRefusal? LastRefusal()
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<BackupRefusal>(File.ReadAllText(RefusalPath));
+        }
+        catch (Exception ex) when (ex is IOException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private string RefusalPath => Path.Combine(Folder, ".refused.json");
+
+    /// <summary>
+    /// A backup takes about the database's size (its file and its WAL, whose pages the copy includes); it is not
+    /// started when that would leave less than the reserve free, since a full disk stops the database's own writes.
+    /// </summary>
+    private void RefuseUnlessItFits()
+    {
+        var needed = SizeOf(DatabasePath) + SizeOf(DatabasePath + "-wal");
+        var free = _freeSpace.FreeBytes(Folder);
+        if (free - needed >= _reserveBytes)
+        {
+            return;
+        }
+        var reason = $"Not enough disk space for a backup: it needs about {Megabytes(needed)} and {Megabytes(free)} is free, " +
+            $"which would leave less than the {Megabytes(_reserveBytes)} kept free (Data:MinFreeMegabytes). " +
+            "Free some space on the disk, or keep fewer backups (Backups:Keep).";
+        _logger.LogError("Backup of {Database} not started: {Reason}", DatabasePath, reason);
+        try
+        {
+            File.WriteAllText(RefusalPath + ".tmp", JsonSerializer.Serialize(new BackupRefusal(_clock.GetUtcNow().UtcDateTime, reason)));
+            File.Move(RefusalPath + ".tmp", RefusalPath, overwrite: true);
+        }
+        catch (IOException)
+        {
+            // Not even room for the note: the log above says it.
+        }
+        throw new BackupWontFitException(reason);
+
+        static long SizeOf(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
+        static string Megabytes(long bytes) => Math.Ceiling(bytes / (1024.0 * 1024)).ToString("0", CultureInfo.InvariantCulture) + " MB";
     }
 
     private string NameFor(DateTime utc) => $"{_baseName}-{utc.ToString(StampFormat, CultureInfo.InvariantCulture)}.db";

@@ -127,7 +127,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
         // A company met at every stop can have thousands of people: the page shows the first ones by name, and all on request.
         var showAll = people == "all";
         var living = db.People.AsNoTracking().Where(p => p.CompanyId == id && p.DeletedAtUtc == null);
-        var ordered = living.OrderBy(p => p.Name).ThenBy(p => p.Id).Select(p => new PersonRow(p.Id, p.Name, p.Role, p.Email, p.Phone));
+        var ordered = living.OrderBy(p => p.Name).ThenBy(p => p.Id).Select(p => new PersonRow(p.Id, p.Name, p.Role, p.Email, p.Phone, p.Version));
         var peopleRows = await (showAll ? ordered : ordered.Take(PeopleShown + 1)).ToListAsync(cancellationToken);
         var peopleCount = showAll || peopleRows.Count <= PeopleShown ? peopleRows.Count : await living.CountAsync(cancellationToken);
         if (!showAll && peopleRows.Count > PeopleShown)
@@ -227,17 +227,21 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
         var rows = await db.Companies.AsNoTracking().Where(c => c.DeletedAtUtc != null).OrderByDescending(c => c.DeletedAtUtc).Take(500)
             .Select(c => new DeletedCompanyRow(c.Id, c.Name, c.DeletedAtUtc!.Value,
                 db.Users.Where(u => u.Id == c.DeletedByUserId).Select(u => u.DisplayName).FirstOrDefault(),
-                c.MergedIntoCompanyId, db.Companies.Where(m => m.Id == c.MergedIntoCompanyId).Select(m => m.Name).FirstOrDefault()))
+                c.MergedIntoCompanyId, db.Companies.Where(m => m.Id == c.MergedIntoCompanyId).Select(m => m.Name).FirstOrDefault(), c.Version))
             .ToListAsync(cancellationToken);
         return View(rows);
     }
 
     [Authorize(Policy = Authentication.AdminPolicy)]
     [HttpPost("{id:int}/restore")]
-    public async Task<IActionResult> Restore(int id, [FromServices] RestoreCompany restoreCompany, CancellationToken cancellationToken)
+    public async Task<IActionResult> Restore(int id, long? version, [FromServices] RestoreCompany restoreCompany, CancellationToken cancellationToken)
     {
+        if (version is not { } seen)
+        {
+            return BadRequest(); // the Restore buttons carry the version their page was shown with
+        }
         var caller = await User.CallerAsync(db, cancellationToken);
-        var outcome = await restoreCompany.RunAsync(new RestoreCompany.Input(id), caller, cancellationToken);
+        var outcome = await restoreCompany.RunAsync(new RestoreCompany.Input(id, seen), caller, cancellationToken);
         switch (outcome)
         {
             case Done<RestoreCompany.Restored> done:
@@ -248,6 +252,9 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
                 break;
             case DuplicatesFound<CompanyMatch> taken:
                 TempData.Problem(taken.Message);
+                break;
+            case Conflict<RestoreCompany.Current> stale:
+                TempData.Problem(stale.Message);
                 break;
             default:
                 return this.Refused(outcome);
@@ -281,32 +288,41 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
         return View(new CompanyMergePage { This = self, Q = q, Found = found });
     }
 
+    /// <param name="version">This company's version, as the page showed it.</param>
+    /// <param name="withVersion">The other company's version, as the page showed it.</param>
     [HttpPost("{id:int}/merge")]
-    public async Task<IActionResult> Merge(int id, int with, int keep, [FromServices] MergeCompanies mergeCompanies, CancellationToken cancellationToken)
+    public async Task<IActionResult> Merge(int id, int with, int keep, long? version, long? withVersion, [FromServices] MergeCompanies mergeCompanies,
+        CancellationToken cancellationToken)
     {
-        if (keep != id && keep != with)
+        if ((keep != id && keep != with) || version is not { } mine || withVersion is not { } theirs)
         {
-            return BadRequest(); // the form offers only the two companies
+            return BadRequest(); // the form offers only the two companies, and carries the versions it showed
         }
         var caller = await User.CallerAsync(db, cancellationToken);
-        var outcome = await mergeCompanies.RunAsync(new MergeCompanies.Input(keep, keep == id ? with : id), caller, cancellationToken);
+        var input = keep == id ? new MergeCompanies.Input(id, with, mine, theirs) : new MergeCompanies.Input(with, id, theirs, mine);
+        var outcome = await mergeCompanies.RunAsync(input, caller, cancellationToken);
         if (outcome is Done<MergeCompanies.Merged> done)
         {
             TempData.Done(done.Value.Message);
             return RedirectToAction(nameof(Show), new { id = keep });
         }
+        var self = await CandidateAsync(id, cancellationToken);
+        if (outcome is Conflict<MergeCompanies.Current> stale && self is not null && await CandidateAsync(with, cancellationToken) is { } other)
+        {
+            // Both as they stand now (with their new versions), the choice as it was made.
+            return View(new CompanyMergePage { This = self, Other = other, Keep = keep, Error = stale.Message });
+        }
         var error = outcome switch
         {
             Invalid invalid => invalid.Errors[0].Message,
             NotFound notFound => notFound.Message,
-            Conflict<MergeCompanies.Input> conflict => conflict.Message,
+            Conflict<MergeCompanies.Current> conflict => conflict.Message,
             _ => null,
         };
         if (error is null)
         {
             return this.Refused(outcome);
         }
-        var self = await CandidateAsync(id, cancellationToken);
         return self is null ? NotFound() : View(new CompanyMergePage { This = self, Error = error });
     }
 
@@ -476,7 +492,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     private async Task<IReadOnlyList<MergeCandidate>> CandidatesAsync(IReadOnlyList<int> ids, CancellationToken cancellationToken) =>
         await db.Companies.AsNoTracking().Where(c => ids.Contains(c.Id) && c.DeletedAtUtc == null).OrderBy(c => c.NameKey)
             .Select(c => new MergeCandidate(c.Id, c.Name, c.WebDomain, c.City,
-                db.People.Count(p => p.CompanyId == c.Id && p.DeletedAtUtc == null), db.Encounters.Count(e => e.CompanyId == c.Id), c.CreatedAtUtc))
+                db.People.Count(p => p.CompanyId == c.Id && p.DeletedAtUtc == null), db.Encounters.Count(e => e.CompanyId == c.Id), c.CreatedAtUtc, c.Version))
             .ToListAsync(cancellationToken);
 }
 

@@ -89,7 +89,7 @@ public sealed class CompanyListPage
     public required Viewer Viewer { get; init; }
 }
 
-public sealed record PersonRow(int Id, string Name, string? Role, string? Email, string? Phone);
+public sealed record PersonRow(int Id, string Name, string? Role, string? Email, string? Phone, long Version);
 
 public sealed record TimelineRow(TimelineEntry Entry, string When);
 
@@ -166,7 +166,7 @@ public sealed class PersonEditPage
     public string? ConflictBy { get; init; }
 }
 
-public sealed record MergeCandidate(int Id, string Name, string? WebDomain, string? City, int People, int Encounters, DateTime CreatedAtUtc);
+public sealed record MergeCandidate(int Id, string Name, string? WebDomain, string? City, int People, int Encounters, DateTime CreatedAtUtc, long Version);
 
 public sealed class CompanyMergePage
 {
@@ -175,6 +175,8 @@ public sealed class CompanyMergePage
     public string? Q { get; init; }
     public IReadOnlyList<MergeCandidate> Found { get; init; } = [];
     public string? Error { get; init; }
+    /// <summary>The company chosen to stay, when the page is shown again after a refused merge.</summary>
+    public int? Keep { get; init; }
 }
 
 public sealed class PersonMergePage
@@ -184,6 +186,8 @@ public sealed class PersonMergePage
     public required string CompanyName { get; init; }
     public required IReadOnlyList<PersonRow> Others { get; init; }
     public string? Error { get; init; }
+    /// <summary>The person chosen, when the page is shown again after a refused merge.</summary>
+    public int? Chosen { get; init; }
 }
 
-public sealed record DeletedCompanyRow(int Id, string Name, DateTime DeletedAtUtc, string? DeletedBy, int? MergedIntoId, string? MergedIntoName);
+public sealed record DeletedCompanyRow(int Id, string Name, DateTime DeletedAtUtc, string? DeletedBy, int? MergedIntoId, string? MergedIntoName, long Version);

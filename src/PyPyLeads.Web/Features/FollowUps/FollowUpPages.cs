@@ -2,7 +2,7 @@ using PyPyLeads.FollowUps;
 
 namespace PyPyLeads.Web.Features.FollowUps;
 
-/// <summary>One follow-up as the viewer sees it: times in the viewer's zone, with the zone named.</summary>
+/// <summary>One follow-up as the viewer sees it: times in the viewer's zone, with the zone named; its buttons post <see cref="Version"/>.</summary>
 public sealed record FollowUpRow(
     int Id,
     int CompanyId,
@@ -23,7 +23,8 @@ public sealed record FollowUpRow(
     bool CanChange,
     string? RemindedAt,
     string? ClosedAt,
-    string? NextTryAt)
+    string? NextTryAt,
+    long Version)
 {
     public bool IsOpen => State is FollowUpState.Scheduled or FollowUpState.Sending or FollowUpState.Reminded or FollowUpState.Failed;
 

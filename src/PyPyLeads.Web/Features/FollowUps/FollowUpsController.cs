@@ -93,17 +93,27 @@ public sealed class FollowUpsController(
     [HttpGet("{id:int}/snooze")]
     public Task<IActionResult> ConfirmSnooze(int id, CancellationToken cancellationToken) => DetailsPage(id, "snooze", cancellationToken);
 
+    // The buttons post the version their page was shown with, so a stale page changes nothing; a post without one (a
+    // forged form, or a page from before versions) is answered with the "reload the page" error page.
     [HttpPost("{id:int}/done")]
-    public async Task<IActionResult> Done(int id, string? returnUrl, [FromServices] CompleteFollowUp completeFollowUp, CancellationToken cancellationToken)
+    public async Task<IActionResult> Done(int id, long? version, string? returnUrl, [FromServices] CompleteFollowUp completeFollowUp, CancellationToken cancellationToken)
     {
-        var outcome = await completeFollowUp.RunAsync(new(id), await User.CallerAsync(db, cancellationToken), cancellationToken);
+        if (version is not { } seen)
+        {
+            return BadRequest();
+        }
+        var outcome = await completeFollowUp.RunAsync(new(id, seen), await User.CallerAsync(db, cancellationToken), cancellationToken);
         return Changed(outcome, (outcome as Done<CompleteFollowUp.Completed>)?.Value.Message, id, returnUrl);
     }
 
     [HttpPost("{id:int}/cancel")]
-    public async Task<IActionResult> Cancel(int id, string? returnUrl, [FromServices] CancelFollowUp cancelFollowUp, CancellationToken cancellationToken)
+    public async Task<IActionResult> Cancel(int id, long? version, string? returnUrl, [FromServices] CancelFollowUp cancelFollowUp, CancellationToken cancellationToken)
     {
-        var outcome = await cancelFollowUp.RunAsync(new(id), await User.CallerAsync(db, cancellationToken), cancellationToken);
+        if (version is not { } seen)
+        {
+            return BadRequest();
+        }
+        var outcome = await cancelFollowUp.RunAsync(new(id, seen), await User.CallerAsync(db, cancellationToken), cancellationToken);
         return Changed(outcome, (outcome as Done<CancelFollowUp.Cancelled>)?.Value.Message, id, returnUrl);
     }
 
@@ -115,9 +125,13 @@ public sealed class FollowUpsController(
     }
 
     [HttpPost("{id:int}/snooze")]
-    public async Task<IActionResult> Snooze(int id, [FromForm(Name = "For")] string? choice, string? returnUrl, [FromServices] SnoozeFollowUp snoozeFollowUp, CancellationToken cancellationToken)
+    public async Task<IActionResult> Snooze(int id, [FromForm(Name = "For")] string? choice, long? version, string? returnUrl, [FromServices] SnoozeFollowUp snoozeFollowUp, CancellationToken cancellationToken)
     {
-        var outcome = await snoozeFollowUp.RunAsync(new(id, choice), await User.CallerAsync(db, cancellationToken), cancellationToken);
+        if (version is not { } seen)
+        {
+            return BadRequest();
+        }
+        var outcome = await snoozeFollowUp.RunAsync(new(id, choice, seen), await User.CallerAsync(db, cancellationToken), cancellationToken);
         return Changed(outcome, (outcome as Done<SnoozeFollowUp.Snoozed>)?.Value.Message, id, returnUrl);
     }
 
@@ -270,7 +284,8 @@ public sealed class FollowUpsController(
         r.F.IsOpen && r.F.DueAtUtc <= deadlines.NowUtc, viewer.MayChange(r.F),
         r.F.RemindedAtUtc is { } reminded ? ReminderMail.FormatTime(reminded, viewer.TimeZoneId) : null,
         (r.F.DoneAtUtc ?? r.F.CancelledAtUtc) is { } closed ? ReminderMail.FormatTime(closed, viewer.TimeZoneId) : null,
-        r.F.State == FollowUpState.Scheduled && r.F.AttemptCount > 0 ? ReminderMail.FormatTime(r.F.NextAttemptAtUtc, viewer.TimeZoneId) : null);
+        r.F.State == FollowUpState.Scheduled && r.F.AttemptCount > 0 ? ReminderMail.FormatTime(r.F.NextAttemptAtUtc, viewer.TimeZoneId) : null,
+        r.F.Version);
 
     private DeadlineDates Dates() => DeadlineDates.From(deadlines);
 

@@ -51,12 +51,20 @@ public sealed class PeopleController(LeadsDbContext db) : Controller
         return page is null ? NotFound() : View(page);
     }
 
+    /// <param name="version">This person's version, as the page showed it.</param>
+    /// <param name="versions">Each other person's version, by id, as the page showed them.</param>
     [HttpPost("{id:int}/merge")]
-    public async Task<IActionResult> Merge(int id, int? with, [FromServices] MergePeople mergePeople, CancellationToken cancellationToken)
+    public async Task<IActionResult> Merge(int id, int? with, long? version, Dictionary<int, long>? versions, [FromServices] MergePeople mergePeople,
+        CancellationToken cancellationToken)
     {
+        long withVersion = 0;
+        if (version is not { } mine || (with is { } chosen && versions?.TryGetValue(chosen, out withVersion) != true))
+        {
+            return BadRequest(); // the form carries the versions it showed
+        }
         var caller = await User.CallerAsync(db, cancellationToken);
         // The person whose page this is stays; the one chosen merges into them.
-        var outcome = await mergePeople.RunAsync(new MergePeople.Input(id, with), caller, cancellationToken);
+        var outcome = await mergePeople.RunAsync(new MergePeople.Input(id, with, mine, withVersion), caller, cancellationToken);
         if (outcome is Done<MergePeople.Merged> done)
         {
             TempData.Done(done.Value.Message);
@@ -66,13 +74,14 @@ public sealed class PeopleController(LeadsDbContext db) : Controller
         {
             Invalid invalid => invalid.Errors[0].Message,
             NotFound notFound => notFound.Message,
+            Conflict<MergePeople.Current> stale => stale.Message, // the page again shows both as they stand now
             _ => null,
         };
         if (error is null)
         {
             return this.Refused(outcome);
         }
-        var page = await MergePageAsync(id, error, cancellationToken);
+        var page = await MergePageAsync(id, error, cancellationToken, chosen: with);
         return page is null ? NotFound() : View(page);
     }
 
@@ -109,7 +118,7 @@ public sealed class PeopleController(LeadsDbContext db) : Controller
         };
     }
 
-    private async Task<PersonMergePage?> MergePageAsync(int id, string? error, CancellationToken cancellationToken)
+    private async Task<PersonMergePage?> MergePageAsync(int id, string? error, CancellationToken cancellationToken, int? chosen = null)
     {
         var person = await LivePersonAsync(id, cancellationToken);
         if (person is null)
@@ -117,12 +126,12 @@ public sealed class PeopleController(LeadsDbContext db) : Controller
             return null;
         }
         var others = await db.People.AsNoTracking().Where(p => p.CompanyId == person.CompanyId && p.Id != id && p.DeletedAtUtc == null).OrderBy(p => p.Name)
-            .Select(p => new PersonRow(p.Id, p.Name, p.Role, p.Email, p.Phone)).ToListAsync(cancellationToken);
+            .Select(p => new PersonRow(p.Id, p.Name, p.Role, p.Email, p.Phone, p.Version)).ToListAsync(cancellationToken);
         return new PersonMergePage
         {
-            This = new PersonRow(person.Id, person.Name, person.Role, person.Email, person.Phone), CompanyId = person.CompanyId,
+            This = new PersonRow(person.Id, person.Name, person.Role, person.Email, person.Phone, person.Version), CompanyId = person.CompanyId,
             CompanyName = await db.Companies.Where(c => c.Id == person.CompanyId).Select(c => c.Name).SingleAsync(cancellationToken),
-            Others = others, Error = error,
+            Others = others, Error = error, Chosen = chosen,
         };
     }
 }
