@@ -20,9 +20,10 @@ public sealed class ProxyOptions
     /// <summary>Networks the proxies are in, as CIDR, separated by <c>;</c> (e.g. <c>10.0.0.0/24</c>).</summary>
     public string? KnownNetworks { get; set; }
 
-    public IReadOnlyList<IPAddress> Proxies => Split(KnownProxies).Select(IPAddress.Parse).ToList();
+    // Methods, not properties: the configuration binder would read a property while binding, before the check.
+    public IEnumerable<IPAddress> Proxies() => Split(KnownProxies).Select(IPAddress.Parse);
 
-    public IReadOnlyList<System.Net.IPNetwork> Networks => Split(KnownNetworks).Select(n => System.Net.IPNetwork.Parse(n)).ToList();
+    public IEnumerable<System.Net.IPNetwork> Networks() => Split(KnownNetworks).Select(n => System.Net.IPNetwork.Parse(n));
 
     /// <summary>With none, forwarded headers are ignored: the connection's own address and scheme count.</summary>
     public bool TrustsAny => Split(KnownProxies).Any() || Split(KnownNetworks).Any();
@@ -40,7 +41,7 @@ public sealed class ProxyOptions
     }
 
     private static IEnumerable<string> Split(string? list) =>
-        (list ?? "").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        (list ?? "").Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
 /// <summary>
@@ -77,11 +78,11 @@ public static class PublicSite
             // Only the proxies configured: the defaults (loopback) would trust any local process.
             options.KnownProxies.Clear();
             options.KnownIPNetworks.Clear();
-            foreach (var address in proxy.Value.Proxies)
+            foreach (var address in proxy.Value.Proxies())
             {
                 options.KnownProxies.Add(address);
             }
-            foreach (var network in proxy.Value.Networks)
+            foreach (var network in proxy.Value.Networks())
             {
                 options.KnownIPNetworks.Add(network);
             }

@@ -82,7 +82,7 @@ public static partial class StartupFailures
     {
         var hint = $"correct {setting}:Path{(keyPath is null ? $" and {setting}:Password" : $", {setting}:KeyPath and {setting}:Password")} " +
             "(README, \"Running in production\", says how to make one with openssl).";
-        foreach (var file in keyPath is null ? [path] : new[] { path, keyPath })
+        foreach (var file in keyPath is null ? new[] { path } : new[] { path, keyPath })
         {
             if (!File.Exists(file))
             {
@@ -184,7 +184,7 @@ public static partial class StartupFailures
         var other => other,
     };
 
-    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    private static string OneLine(string text) => string.Join(' ', text.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     [GeneratedRegex(@"configuration value at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
     private static partial Regex UnconvertibleSetting();

@@ -13,7 +13,7 @@ public sealed class NginxTests(BehindNginx site) : IClassFixture<BehindNginx>
     [NginxFact]
     public async Task Plain_http_is_redirected_to_the_same_address_over_https()
     {
-        using var client = site.Client("127.0.0.1", new Uri($"http://{Host}:{site.HttpPort}/"));
+        using var client = site.Client("127.0.0.3", new Uri($"http://{Host}:{site.HttpPort}/"));
 
         var response = await client.GetAsync("/companies?q=caf%C3%A9");
 
@@ -24,7 +24,7 @@ public sealed class NginxTests(BehindNginx site) : IClassFixture<BehindNginx>
     [NginxFact]
     public async Task Pages_over_https_tell_browsers_to_use_nothing_else_for_a_year()
     {
-        using var client = site.Client("127.0.0.1", site.PublicAddress);
+        using var client = site.Client("127.0.0.3", site.PublicAddress);
 
         var response = await client.GetAsync("/invite");
 
@@ -73,7 +73,7 @@ public sealed class NginxTests(BehindNginx site) : IClassFixture<BehindNginx>
     [NginxFact]
     public async Task A_host_name_the_site_does_not_serve_is_refused()
     {
-        using var client = site.Client("127.0.0.1", new Uri($"https://evil.example.test:{site.HttpsPort}/"));
+        using var client = site.Client("127.0.0.3", new Uri($"https://evil.example.test:{site.HttpsPort}/"));
 
         var response = await client.GetAsync("/account/signin");
 
