@@ -20,12 +20,16 @@ using PyPyLeads.Web.Infrastructure;
 // `restore <file>` restores a backup while the app is stopped, and starts no web host.
 if (args is [RestoreCommand.Verb, .. var restoreArgs])
 {
-    return await RestoreCommand.RunAsync(restoreArgs, Console.Out, Console.Error);
+    return await StartupFailures.GuardAsync(() => RestoreCommand.RunAsync(restoreArgs, Console.Out, Console.Error), Console.Error);
 }
 
 // An operator's mistake (a setting, the data folder, a certificate, the database) stops the start with one line.
 WebApplication? running = null;
-var failed = await StartupFailures.GuardAsync(async () => running = await StartAsync(args), Console.Error);
+var failed = await StartupFailures.GuardAsync(async () =>
+{
+    running = await StartAsync(args);
+    return 0;
+}, Console.Error);
 if (running is null)
 {
     return failed;

@@ -116,8 +116,8 @@ public static class PublicSite
         }
         app.UseHsts();
         app.UseHttpsRedirection();
-        // Secure by policy rather than per cookie: a cookie with SecurePolicy Always makes antiforgery refuse every
-        // request Kestrel sees as plain HTTP, such as a proxy's before the forwarded headers are trusted.
+        // Secure by policy rather than per cookie: antiforgery with SecurePolicy Always throws on every request Kestrel
+        // sees as plain HTTP (a proxy not listed in Proxy:KnownProxies, the benchmarks on loopback) instead of answering.
         return app.UseCookiePolicy(new CookiePolicyOptions
         {
             Secure = CookieSecurePolicy.Always,
@@ -140,7 +140,7 @@ public static class PublicSite
 
 public static class PublicLinksExtensions
 {
-    /// <summary>The absolute public address of a path from <see cref="IUrlHelper.Action(UrlActionContext)"/>: <c>Site:BaseUrl</c>, never the request's Host.</summary>
+    /// <summary>The absolute public address of a path from <c>Url.Action</c>: <c>Site:BaseUrl</c>, never the request's Host.</summary>
     public static string Public(this IUrlHelper url, string? path) =>
         url.ActionContext.HttpContext.RequestServices.GetRequiredService<PublicLinks>().To(path ?? throw new InvalidOperationException("No route to link to."));
 }

@@ -21,15 +21,15 @@ public static partial class StartupFailures
     public const int ExitCode = 1;
 
     /// <summary>
-    /// Runs the start-up; a failure becomes one line. When the app is not the process itself (the test host, EF's
-    /// tools) the exception goes to that caller instead, which reads it.
+    /// Runs the start-up (or the restore command) and returns its exit code; a failure becomes one line and
+    /// <see cref="ExitCode"/>. When the app is not the process itself (the test host, EF's tools) the exception goes
+    /// to that caller instead, which reads it.
     /// </summary>
-    public static async Task<int> GuardAsync(Func<Task> start, TextWriter error)
+    public static async Task<int> GuardAsync(Func<Task<int>> start, TextWriter error)
     {
         try
         {
-            await start();
-            return 0;
+            return await start();
         }
         catch (Exception ex) when (ex is not HostAbortedException && Assembly.GetEntryAssembly() == typeof(StartupFailures).Assembly)
         {
