@@ -29,7 +29,7 @@ public sealed class SettingsTests
     [InlineData("Eurostars:EndsOn", "when the money runs out", "'Eurostars:EndsOn'")]
     [InlineData("Clock:StartsAt", "tomorrow morning", "'Clock:StartsAt'")]
     [InlineData("Database:Provider", "Oracle", "'Database:Provider'")]
-    [InlineData("Database:Provider", "SqlServer", "Database:Provider is SqlServer but ConnectionStrings:SqlServer is empty.")]
+    [InlineData("Database:Provider", "SqlServer", "Database:Provider is SqlServer but ConnectionStrings:SqlServer is empty: give the connection string")]
     [InlineData("Deals:StaleAfterDays", "0", "Deals:StaleAfterDays must be positive")]
     [InlineData("FollowUps:DigestAt", "noon", "FollowUps settings:")]
     public void A_setting_the_app_cannot_use_stops_the_start_with_a_message_naming_it(string key, string value, string message)

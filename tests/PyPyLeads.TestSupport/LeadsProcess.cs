@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 
 namespace PyPyLeads.TestSupport;
@@ -107,31 +109,45 @@ public sealed class LeadsProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until <paramref name="url"/> answers at all (any status); throws with the app's output if it exits or takes too long.</summary>
-    public async Task WaitUntilServingAsync(Uri url, HttpMessageHandler? handler = null, TimeSpan? timeout = null)
+    /// <summary>
+    /// Waits until the app logs that it is running (its own line, so an address another process answers on cannot
+    /// fool it); throws with the app's output if it exits or takes longer than <paramref name="timeout"/>.
+    /// </summary>
+    public async Task WaitUntilRunningAsync(TimeSpan? timeout = null)
     {
-        using var client = new HttpClient(handler ?? new HttpClientHandler(), disposeHandler: handler is null) { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
-        while (true)
+        while (!Output.Contains("PyPyLeads is running at ", StringComparison.Ordinal))
         {
-            if (_process.HasExited)
+            if (_process.HasExited || deadline.Elapsed > (timeout ?? TimeSpan.FromMinutes(2)))
             {
-                throw new InvalidOperationException($"The app exited with {_process.ExitCode}:\n{Output}\n{Error}");
+                throw new InvalidOperationException($"The app {(_process.HasExited ? $"exited with {_process.ExitCode}" : "did not start")}:\n{Output}\n{Error}");
             }
-            try
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>
+    /// A loopback port nothing listens on now, and never handed out before in this process (the OS may hand the
+    /// same free port to two callers that each let go of it).
+    /// </summary>
+    public static int FreePort()
+    {
+        lock (GivenPorts)
+        {
+            while (true)
             {
-                using var response = await client.GetAsync(url);
-                return;
-            }
-            catch (HttpRequestException) when (deadline.Elapsed < (timeout ?? TimeSpan.FromMinutes(2)))
-            {
-                await Task.Delay(200);
-            }
-            catch (TaskCanceledException) when (deadline.Elapsed < (timeout ?? TimeSpan.FromMinutes(2)))
-            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (GivenPorts.Add(port))
+                {
+                    return port;
+                }
             }
         }
     }
+
+    private static readonly HashSet<int> GivenPorts = [];
 
     public async ValueTask DisposeAsync()
     {

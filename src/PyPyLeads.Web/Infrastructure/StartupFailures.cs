@@ -49,7 +49,8 @@ public static partial class StartupFailures
             Settings(aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures)),
         AggregateException { InnerExceptions.Count: 1 } aggregate => Explain(aggregate.InnerExceptions[0]),
         InvalidOperationException when UnconvertibleSetting().Match(ex.Message) is { Success: true } match =>
-            $"the setting {match.Groups["key"].Value} is not a valid {Friendly(match.Groups["type"].Value)}: correct it in appsettings.json, " +
+            $"the setting {match.Groups["key"].Value}{(match.Groups["value"].Success ? $" ('{match.Groups["value"].Value}')" : "")} is not a valid "
+            + $"{Friendly(match.Groups["type"].Value)}: correct it in appsettings.json, " +
             "the environment or the command line.",
         _ => $"{ex.GetType().Name}: {ex.Message}",
     };
@@ -186,6 +187,6 @@ public static partial class StartupFailures
 
     private static string OneLine(string text) => string.Join(' ', text.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-    [GeneratedRegex(@"configuration value at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
+    [GeneratedRegex(@"configuration value (?:'(?<value>[^']*)' )?at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
     private static partial Regex UnconvertibleSetting();
 }

@@ -115,12 +115,7 @@ public abstract class ProductionSite : IAsyncLifetime
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => LeadsProcess.FreePort();
 
     /// <summary>Every Set-Cookie header as it arrived, before the cookie container interprets it.</summary>
     private sealed class RecordSetCookies(List<string> seen) : DelegatingHandler
@@ -197,7 +192,7 @@ public sealed class BehindNginx : ProductionSite
         _nginx = Process.Start(info) ?? throw new InvalidOperationException("Could not start nginx.");
 
         using var probe = Client("127.0.0.1", PublicAddress);
-        await App.WaitUntilServingAsync(new Uri($"http://127.0.0.1:{AppPort}/health"));
+        await App.WaitUntilRunningAsync();
         for (var tries = 0; ; tries++)
         {
             if (_nginx.HasExited)
@@ -276,7 +271,7 @@ public sealed class KestrelAlone : ProductionSite
         settings["Kestrel:Certificates:Default:Path"] = Tls.PfxPath;
         settings["Kestrel:Certificates:Default:Password"] = Tls.Password;
         App = LeadsProcess.Start("Production", settings);
-        await App.WaitUntilServingAsync(new Uri($"http://127.0.0.1:{HttpPort}/health"));
+        await App.WaitUntilRunningAsync();
     }
 }
 

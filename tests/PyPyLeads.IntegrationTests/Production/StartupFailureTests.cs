@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.IntegrationTests.Production;
@@ -23,7 +22,7 @@ public sealed class StartupFailureTests : IDisposable
     [InlineData("wrong-key-certificate-password", "DataProtection:Certificate: '", "cannot be read as a certificate with its private key", "DataProtection:Certificate:Password")]
     [InlineData("missing-kestrel-certificate", "Kestrel:Certificates:Default: there is no certificate file")]
     [InlineData("setting-out-of-range", "Mail:Port must be 1 to 65535 (it is 70000). Correct the setting")]
-    [InlineData("setting-of-the-wrong-kind", "the setting Deals:StaleAfterDays is not a valid whole number")]
+    [InlineData("setting-of-the-wrong-kind", "the setting Deals:StaleAfterDays ('a fortnight') is not a valid whole number")]
     [InlineData("http-base-url", "Site:BaseUrl 'http://leads.example.org' must be an https address")]
     [InlineData("data-folder-not-writable", "Data:Directory '", "point Data:Directory at a folder the app's user may write")]
     public async Task A_mistake_stops_the_start_with_one_line_naming_the_setting_and_no_stack_trace(string mistake, params string[] expected)
@@ -48,8 +47,11 @@ public sealed class StartupFailureTests : IDisposable
         var settings = Working();
 
         await using var app = LeadsProcess.Start("Production", settings);
-        await app.WaitUntilServingAsync(new Uri(settings["ASPNETCORE_URLS"] + "/health"));
+        await app.WaitUntilRunningAsync();
+        using var client = new HttpClient();
+        var health = await client.GetAsync(new Uri(settings["ASPNETCORE_URLS"] + "/health"));
 
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.False(app.HasExited);
         Assert.Equal("", app.Error);
     }
@@ -111,12 +113,7 @@ public sealed class StartupFailureTests : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => LeadsProcess.FreePort();
 
     public void Dispose()
     {
