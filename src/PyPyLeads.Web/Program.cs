@@ -42,6 +42,8 @@ static async Task<WebApplication> StartAsync(string[] args)
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.Configuration.AddRepositoryAppSettings();
+    var started = false;
+    builder.QuietHostUntilStarted(() => started);
     // Serve wwwroot from the build output in every environment (the tests run as Testing); a published app has
     // no build manifest, so this changes nothing there.
     builder.WebHost.UseStaticWebAssets();
@@ -122,6 +124,7 @@ static async Task<WebApplication> StartAsync(string[] args)
         .RequireAuthorization(Authentication.AdminPolicy);
 
     await Database.MigrateAsync(app.Services);
+    app.Lifetime.ApplicationStarted.Register(() => started = true);
     app.Lifetime.ApplicationStarted.Register(() =>
         app.Logger.LogInformation("PyPyLeads is running at {Urls} (data in {DataFolder})", string.Join(", ", app.Urls), data.Path));
     await app.StartAsync();

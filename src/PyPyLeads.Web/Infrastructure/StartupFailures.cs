@@ -38,6 +38,13 @@ public static partial class StartupFailures
         }
     }
 
+    /// <summary>
+    /// Until the app has started, the host's own error log (a stack trace, for a failure this class explains in one
+    /// line, such as a port already in use) is left out; from then on it is logged as usual.
+    /// </summary>
+    public static void QuietHostUntilStarted(this WebApplicationBuilder builder, Func<bool> started) =>
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level < LogLevel.Error || started());
+
     /// <summary>The settings checked now rather than when the host starts, where the host would log a stack trace first.</summary>
     public static void CheckSettings(IServiceProvider services) => services.GetService<IStartupValidator>()?.Validate();
 
@@ -48,6 +55,8 @@ public static partial class StartupFailures
         AggregateException aggregate when aggregate.InnerExceptions.All(e => e is OptionsValidationException) =>
             Settings(aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures)),
         AggregateException { InnerExceptions.Count: 1 } aggregate => Explain(aggregate.InnerExceptions[0]),
+        IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } =>
+            $"{ex.Message} Stop the process that listens there, or give another address with --urls (or ASPNETCORE_URLS).",
         InvalidOperationException when UnconvertibleSetting().Match(ex.Message) is { Success: true } match =>
             $"the setting {match.Groups["key"].Value}{(match.Groups["value"].Success ? $" ('{match.Groups["value"].Value}')" : "")} is not a valid "
             + $"{Friendly(match.Groups["type"].Value)}: correct it in appsettings.json, " +

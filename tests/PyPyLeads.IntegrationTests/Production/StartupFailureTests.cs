@@ -24,11 +24,13 @@ public sealed class StartupFailureTests : IDisposable
     [InlineData("setting-out-of-range", "Mail:Port must be 1 to 65535 (it is 70000). Correct the setting")]
     [InlineData("setting-of-the-wrong-kind", "the setting Deals:StaleAfterDays ('a fortnight') is not a valid whole number")]
     [InlineData("http-base-url", "Site:BaseUrl 'http://leads.example.org' must be an https address")]
+    [InlineData("address-in-use", "address already in use", "give another address with --urls")]
     [InlineData("data-folder-not-writable", "Data:Directory '", "point Data:Directory at a folder the app's user may write")]
     public async Task A_mistake_stops_the_start_with_one_line_naming_the_setting_and_no_stack_trace(string mistake, params string[] expected)
     {
         var settings = Working();
         Make(mistake, settings);
+        using var listening = mistake == "address-in-use" ? Listen(new Uri(settings["ASPNETCORE_URLS"]).Port) : null;
 
         await using var app = LeadsProcess.Start("Production", settings);
 
@@ -102,6 +104,8 @@ public sealed class StartupFailureTests : IDisposable
             case "http-base-url":
                 settings["Site:BaseUrl"] = "http://leads.example.org";
                 break;
+            case "address-in-use":
+                break; // another process listens on the app's address (Listen)
             case "data-folder-not-writable":
                 // Below a file: no user, root included, can make that folder.
                 var file = Path.Combine(_folder, "a-file");
@@ -114,6 +118,18 @@ public sealed class StartupFailureTests : IDisposable
     }
 
     private static int FreePort() => LeadsProcess.FreePort();
+
+    private static Listening Listen(int port)
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
+        listener.Start();
+        return new Listening(listener);
+    }
+
+    private sealed class Listening(System.Net.Sockets.TcpListener listener) : IDisposable
+    {
+        public void Dispose() => listener.Stop();
+    }
 
     public void Dispose()
     {
