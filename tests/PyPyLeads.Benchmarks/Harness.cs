@@ -203,7 +203,14 @@ public static class Harness
             {
                 foreach (var value in values)
                 {
-                    cookies.SetCookies(address, value);
+                    try
+                    {
+                        cookies.SetCookies(address, value);
+                    }
+                    catch (CookieException)
+                    {
+                        // As HttpClientHandler does: a cookie the container cannot take is left out.
+                    }
                 }
             }
             return response;
