@@ -246,7 +246,8 @@ public sealed class BehindNginx : ProductionSite
     {
         if (_nginx is { HasExited: false })
         {
-            _nginx.Kill();
+            // The whole tree: killing the master alone leaves its worker running.
+            _nginx.Kill(entireProcessTree: true);
             await _nginx.WaitForExitAsync();
         }
         _nginx?.Dispose();
