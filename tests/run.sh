@@ -1,8 +1,19 @@
 #!/usr/bin/env bash
 # Runs every test of PyPyLeads: unit, integration (HTTP against a real SQLite file) and browser (Debian's Chromium).
-# On a fresh Debian machine it installs Chromium first when it can (as root); benchmarks are not part of this run.
+# On a fresh Debian machine it installs nginx and Chromium first when it can (as root); benchmarks are not part of this run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Debian's nginx for the test of the production set-up (the tests start it themselves, never the system service).
+if [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's nginx for the reverse-proxy tests..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+  else
+    echo "No nginx found: the reverse-proxy tests will be skipped. Install it with: sudo apt-get install -y nginx"
+  fi
+fi
 
 if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

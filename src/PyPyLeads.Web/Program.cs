@@ -1,6 +1,5 @@
 using FluentValidation;
 using Hangfire;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
 using Microsoft.Extensions.Options;
@@ -22,91 +21,119 @@ using PyPyLeads.Web.Infrastructure;
 // `restore <file>` restores a backup while the app is stopped, and starts no web host.
 if (args is [RestoreCommand.Verb, .. var restoreArgs])
 {
-    Environment.ExitCode = await RestoreCommand.RunAsync(restoreArgs, Console.Out, Console.Error);
-    return;
+    return await StartupFailures.GuardAsync(() => RestoreCommand.RunAsync(restoreArgs, Console.Out, Console.Error), Console.Error);
 }
 
-var builder = WebApplication.CreateBuilder(args);
-builder.Configuration.AddRepositoryAppSettings();
-// Serve wwwroot from the build output in every environment (the tests run as Production); a published app has
-// no build manifest, so this changes nothing there.
-builder.WebHost.UseStaticWebAssets();
-// Where the data lives and which database: needed to register the services, so read before the container exists.
-var data = DataFolder.From(builder.Configuration, builder.Environment);
-var database = DatabaseConnection.From(builder.Configuration, data);
-builder.Services.AddSingleton(data);
-builder.Services.AddSingleton(database);
-
-// The app clock: the tour clock when Clock:StartsAt is set, else the system clock.
-builder.Services.AddSettings<ClockOptions>(ClockOptions.Section);
-builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<IOptions<ClockOptions>>().Value.StartsAt is { } startsAt
-    ? new TourClock(startsAt)
-    : TimeProvider.System);
-builder.Services.AddSettings<EurostarsOptions>(EurostarsOptions.Section, o => o.Problems());
-builder.Services.AddSingleton<EurostarsCalendar>();
-builder.Services.AddScoped<PyPyLeads.Schedule.ClashDetector>();
-builder.Services.AddDeals();
-builder.Services.AddSingleton<PyPyLeads.Web.Features.Companies.CompanyTotalCache>();
-
-builder.Services.AddLeadsDatabase(database);
-builder.Services.AddDataProtection().SetApplicationName("PyPyLeads").PersistKeysToDbContext<LeadsDbContext>();
-builder.Services.AddSignIn();
-builder.Services.AddRateLimits();
-builder.Services.AddBackgroundJobs(builder.Configuration, data, database);
-builder.Services.AddBackups(data, database);
-builder.Services.AddFollowUps(data);
-builder.Services.AddSubmissionKeys();
-builder.Services.AddCompanyImport();
-builder.Services.AddHealthChecks().AddDbContextCheck<LeadsDbContext>("database");
-builder.Services.AddDiskWatch();
-builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped);
-// The use cases, one line per feature; their validators (nested in each use case) are found in the domain assembly.
-builder.Services.AddValidatorsFromAssemblyContaining<LeadsDbContext>(ServiceLifetime.Scoped);
-builder.Services.AddLeadsUseCases();
-builder.Services.AddCompaniesUseCases();
-builder.Services.AddDealsUseCases();
-builder.Services.AddScheduleUseCases();
-builder.Services.AddFollowUpsUseCases();
-builder.Services.AddUsersUseCases();
-builder.Services.AddTourUseCases();
-
-builder.Services.AddControllersWithViews(options =>
+// An operator's mistake (a setting, the data folder, a certificate, the database) stops the start with one line.
+WebApplication? running = null;
+var failed = await StartupFailures.GuardAsync(async () =>
 {
-    options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
-    options.Filters.Add<ValidateWithFluentValidation>();
-    options.Filters.Add<OneConnectionPerRequest>();
-    options.Filters.Add<StorageFullFilter>();
-});
-builder.Services.Configure<RazorViewEngineOptions>(o => o.ViewLocationExpanders.Add(new FeatureFolders()));
-
-var app = builder.Build();
-BackupsSetup.ClaimDatabase(app.Services); // a restore cannot swap the database under this app from here on
-
-if (app.Environment.IsDevelopment())
+    running = await StartAsync(args);
+    return 0;
+}, Console.Error);
+if (running is null)
 {
-    app.UseDeveloperExceptionPage();
+    return failed;
 }
-else
+await running.WaitForShutdownAsync();
+await running.DisposeAsync();
+return 0;
+
+static async Task<WebApplication> StartAsync(string[] args)
 {
-    // A generic page, never a stack trace.
-    app.UseExceptionHandler("/error");
+    var builder = WebApplication.CreateBuilder(args);
+    builder.Configuration.AddRepositoryAppSettings();
+    var started = false;
+    builder.QuietHostUntilStarted(() => started);
+    // Serve wwwroot from the build output in every environment (the tests run as Testing); a published app has
+    // no build manifest, so this changes nothing there.
+    builder.WebHost.UseStaticWebAssets();
+    // Where the data lives and which database: needed to register the services, so read before the container exists.
+    var data = DataFolder.From(builder.Configuration, builder.Environment);
+    var database = DatabaseConnection.From(builder.Configuration, data);
+    builder.Services.AddSingleton(data);
+    builder.Services.AddSingleton(database);
+
+    // The app clock: the tour clock when Clock:StartsAt is set, else the system clock.
+    builder.Services.AddSettings<ClockOptions>(ClockOptions.Section);
+    builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<IOptions<ClockOptions>>().Value.StartsAt is { } startsAt
+        ? new TourClock(startsAt)
+        : TimeProvider.System);
+    builder.Services.AddSettings<EurostarsOptions>(EurostarsOptions.Section, o => o.Problems());
+    builder.Services.AddSingleton<EurostarsCalendar>();
+    builder.Services.AddScoped<PyPyLeads.Schedule.ClashDetector>();
+    builder.Services.AddDeals();
+    builder.Services.AddSingleton<PyPyLeads.Web.Features.Companies.CompanyTotalCache>();
+
+    builder.Services.AddLeadsDatabase(database);
+    builder.Services.AddKeysAtRest(builder.Configuration, builder.Environment);
+    builder.Services.AddPublicSite(builder.Environment);
+    builder.Services.AddSignIn();
+    builder.Services.AddRateLimits();
+    builder.Services.AddBackgroundJobs(builder.Configuration, data, database);
+    builder.Services.AddBackups(data, database);
+    builder.Services.AddFollowUps(data);
+    builder.Services.AddSubmissionKeys();
+    builder.Services.AddCompanyImport();
+    builder.Services.AddHealthChecks().AddDbContextCheck<LeadsDbContext>("database");
+    builder.Services.AddDiskWatch();
+    builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped);
+    // The use cases, one line per feature; their validators (nested in each use case) are found in the domain assembly.
+    builder.Services.AddValidatorsFromAssemblyContaining<LeadsDbContext>(ServiceLifetime.Scoped);
+    builder.Services.AddLeadsUseCases();
+    builder.Services.AddCompaniesUseCases();
+    builder.Services.AddDealsUseCases();
+    builder.Services.AddScheduleUseCases();
+    builder.Services.AddFollowUpsUseCases();
+    builder.Services.AddUsersUseCases();
+    builder.Services.AddTourUseCases();
+
+    builder.Services.AddControllersWithViews(options =>
+    {
+        options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+        options.Filters.Add<ValidateWithFluentValidation>();
+        options.Filters.Add<OneConnectionPerRequest>();
+        options.Filters.Add<StorageFullFilter>();
+    });
+    builder.Services.Configure<RazorViewEngineOptions>(o => o.ViewLocationExpanders.Add(new FeatureFolders()));
+
+    StartupFailures.CheckKestrelCertificates(builder.Configuration);
+
+    var app = builder.Build();
+    StartupFailures.CheckSettings(app.Services);
+    await StartupFailures.CheckDatabaseAsync(database);
+    BackupsSetup.ClaimDatabase(app.Services); // a restore cannot swap the database under this app from here on
+
+    app.UseForwardedHeadersFromProxies();
+    if (app.Environment.IsDevelopment())
+    {
+        app.UseDeveloperExceptionPage();
+    }
+    else
+    {
+        // A generic page, never a stack trace.
+        app.UseExceptionHandler("/error");
+    }
+    app.UseStatusCodePagesWithReExecute("/error/{0}");
+    app.UseHttpsOnly();
+    app.UseSecurityHeaders();
+    app.UseRouting();
+    app.UseRateLimiter();
+    app.UseAuthentication();
+    app.UseAuthorization();
+
+    app.MapStaticAssets().AllowAnonymous();
+    app.MapControllers();
+    app.MapHealthChecks("/health", Health.Options).AllowAnonymous();
+    app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/", DashboardTitle = "PyPyLeads jobs" })
+        .RequireAuthorization(Authentication.AdminPolicy);
+
+    await Database.MigrateAsync(app.Services);
+    app.Lifetime.ApplicationStarted.Register(() => started = true);
+    app.Lifetime.ApplicationStarted.Register(() =>
+        app.Logger.LogInformation("PyPyLeads is running at {Urls} (data in {DataFolder})", string.Join(", ", app.Urls), data.Path));
+    await app.StartAsync();
+    return app;
 }
-app.UseStatusCodePagesWithReExecute("/error/{0}");
-app.UseSecurityHeaders();
-app.UseRouting();
-app.UseRateLimiter();
-app.UseAuthentication();
-app.UseAuthorization();
-
-app.MapStaticAssets().AllowAnonymous();
-app.MapControllers();
-app.MapHealthChecks("/health", Health.Options).AllowAnonymous();
-app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/", DashboardTitle = "PyPyLeads jobs" })
-    .RequireAuthorization(Authentication.AdminPolicy);
-
-await Database.MigrateAsync(app.Services);
-app.Lifetime.ApplicationStarted.Register(() =>
-    app.Logger.LogInformation("PyPyLeads is running at {Urls} (data in {DataFolder})", string.Join(", ", app.Urls), data.Path));
-await app.RunAsync();
 
 public partial class Program;

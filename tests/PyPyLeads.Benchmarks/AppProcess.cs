@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using PyPyLeads.TestSupport;
 
 namespace PyPyLeads.Benchmarks;
 
@@ -91,6 +92,9 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    private static ThrowawayCertificate KeysCertificate =>
+        ThrowawayCertificate.KeptIn(Path.Combine(Path.GetTempPath(), "pypyleads-benchmark-keys"), "pypyleads-keys", "pypyleads-benchmarks");
+
     /// <summary>
     /// Starts the app on <paramref name="dataDirectory"/> with <paramref name="settings"/> (configuration keys such as
     /// "Clock:StartsAt") and waits for /health to answer 200.
@@ -117,6 +121,14 @@ public sealed class AppProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["Data__Directory"] = dataDirectory;
+        // What Production requires: the keys encrypted with a certificate (one for every run on this machine, so a
+        // start on data an earlier run made can read its keys) and an https public address (only in links). The
+        // harness talks plain HTTP to the app, as nginx does (Harness.Client).
+        foreach (var (key, value) in KeysCertificate.KeySettings)
+        {
+            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+        info.Environment["Site__BaseUrl"] = "https://localhost";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

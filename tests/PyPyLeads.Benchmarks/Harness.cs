@@ -91,8 +91,8 @@ public static class Harness
             await using var app = await AppProcess.StartAsync(data, AppSettings());
             var (client, cookies) = await SignInAsync(app.BaseAddress);
             client.Dispose();
-            log.WriteLine($"Serving at {app.BaseAddress} (pid {app.ProcessId}) for 15 minutes. Cookie: {cookies.GetCookieHeader(app.BaseAddress)}");
-            await File.WriteAllTextAsync(Path.Combine(work, "serve.txt"), $"{app.BaseAddress}\n{app.ProcessId}\n{cookies.GetCookieHeader(app.BaseAddress)}\n");
+            log.WriteLine($"Serving at {app.BaseAddress} (pid {app.ProcessId}) for 15 minutes. Cookie: {CookieHeader(cookies, app.BaseAddress)}");
+            await File.WriteAllTextAsync(Path.Combine(work, "serve.txt"), $"{app.BaseAddress}\n{app.ProcessId}\n{CookieHeader(cookies, app.BaseAddress)}\n");
             await Task.Delay(TimeSpan.FromMinutes(15));
             return 0;
         }
@@ -173,9 +173,49 @@ public static class Harness
         }
     }
 
-    /// <summary>An HttpClient keeping cookies and seeing redirects, as the test suite's.</summary>
+    /// <summary>
+    /// An HttpClient keeping cookies and seeing redirects, as the test suite's. The app runs as Production, where every
+    /// cookie is Secure (a browser sends it over HTTPS only); the harness talks plain HTTP on loopback, as nginx does,
+    /// so it keeps and sends cookies as for the https form of the address.
+    /// </summary>
     public static HttpClient Client(Uri baseAddress, CookieContainer? cookies = null) =>
-        new(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = baseAddress };
+        new(new SecureCookiesOverLoopback(cookies ?? new CookieContainer())
+        {
+            InnerHandler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false },
+        }) { BaseAddress = baseAddress };
+
+    /// <summary>The Cookie header a load generator sends to <paramref name="baseAddress"/> (see <see cref="Client"/>).</summary>
+    public static string CookieHeader(CookieContainer cookies, Uri baseAddress) => cookies.GetCookieHeader(AsHttps(baseAddress));
+
+    private static Uri AsHttps(Uri address) => new UriBuilder(address) { Scheme = Uri.UriSchemeHttps, Port = address.Port }.Uri;
+
+    private sealed class SecureCookiesOverLoopback(CookieContainer cookies) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var address = AsHttps(request.RequestUri!);
+            if (cookies.GetCookieHeader(address) is { Length: > 0 } header)
+            {
+                request.Headers.Add("Cookie", header);
+            }
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.Headers.TryGetValues("Set-Cookie", out var values))
+            {
+                foreach (var value in values)
+                {
+                    try
+                    {
+                        cookies.SetCookies(address, value);
+                    }
+                    catch (CookieException)
+                    {
+                        // As HttpClientHandler does: a cookie the container cannot take is left out.
+                    }
+                }
+            }
+            return response;
+        }
+    }
 
     /// <summary>Signs in as the admin; returns the Cookie header a load generator sends.</summary>
     public static async Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(Uri baseAddress)

@@ -121,7 +121,7 @@ public static class ReminderBenchmark
         // First run: migrate and set up the first admin through the set-up page, then stop.
         await using (var first = await AppProcess.StartAsync(data, settings, core: 0))
         {
-            using var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = first.BaseAddress };
+            using var client = Harness.Client(first.BaseAddress);
             await People.SetUpAsync(client);
         }
 

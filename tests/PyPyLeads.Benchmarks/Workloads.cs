@@ -62,7 +62,7 @@ public static class Workloads
                 ("PersonRole", "CTO"), ("PersonEmail", "zoe.{n}@example.org"), ("PersonPhone", ""), ("MetBy", adminId),
                 ("Interests", "Consulting"), ("Note", "Wants a JIT for their trading engine; follow up after PyCon."),
             ]);
-            var cookie = cookies.GetCookieHeader(baseAddress);
+            var cookie = Harness.CookieHeader(cookies, baseAddress);
 
             // The public invitation form, anonymous, with its own antiforgery cookie.
             var anonymousCookies = new CookieContainer();
@@ -83,7 +83,7 @@ public static class Workloads
                 new(Board, "/deals", cookie),
                 new(Dashboard, "/", cookie),
                 new(LogContact, "/log-contact", cookie, logContact),
-                new(Invitation, "/invite", anonymousCookies.GetCookieHeader(baseAddress), invitation),
+                new(Invitation, "/invite", Harness.CookieHeader(anonymousCookies, baseAddress), invitation),
             ];
         }
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PyPyLeads.Deals;
 using PyPyLeads.FollowUps;
+using PyPyLeads.Site;
 using PyPyLeads.Time;
 using PyPyLeads.Web.Features.Backups;
 using PyPyLeads.Web.Infrastructure;
@@ -20,12 +21,15 @@ public sealed class SettingsTests
     [InlineData("Hangfire:RunServer", "perhaps", "'Hangfire:RunServer'")]
     [InlineData("Mail:Port", "70000", "Mail:Port must be 1 to 65535 (it is 70000).")]
     [InlineData("Mail:Security", "Tls1", "Mail:Security 'Tls1' is not one of Auto, None, StartTls, StartTlsWhenAvailable, SslOnConnect.")]
-    [InlineData("Mail:BaseUrl", "localhost:5080", "Mail:BaseUrl 'localhost:5080' is not an http or https address")]
+    [InlineData("Site:BaseUrl", "localhost:5080", "Site:BaseUrl 'localhost:5080' is not an http or https address")]
+    [InlineData("Proxy:KnownProxies", "127.0.0.1;nginx", "Proxy:KnownProxies: 'nginx' is not an IP address")]
+    [InlineData("Proxy:KnownNetworks", "10.0.0.0/33", "Proxy:KnownNetworks: '10.0.0.0/33' is not a network in CIDR notation")]
+    [InlineData("DataProtection:Certificate:Path", "/no/such/keys.pfx", "DataProtection:Certificate: there is no certificate file '/no/such/keys.pfx'")]
     [InlineData("Eurostars:TimeZone", "Mars/Olympus_Mons", "Eurostars:TimeZone 'Mars/Olympus_Mons' is not a time zone id")]
     [InlineData("Eurostars:EndsOn", "when the money runs out", "'Eurostars:EndsOn'")]
     [InlineData("Clock:StartsAt", "tomorrow morning", "'Clock:StartsAt'")]
     [InlineData("Database:Provider", "Oracle", "'Database:Provider'")]
-    [InlineData("Database:Provider", "SqlServer", "Database:Provider is SqlServer but ConnectionStrings:SqlServer is empty.")]
+    [InlineData("Database:Provider", "SqlServer", "Database:Provider is SqlServer but ConnectionStrings:SqlServer is empty: give the connection string")]
     [InlineData("Deals:StaleAfterDays", "0", "Deals:StaleAfterDays must be positive")]
     [InlineData("FollowUps:DigestAt", "noon", "FollowUps settings:")]
     [InlineData("Data:MinFreeMegabytes", "-1", "Data:MinFreeMegabytes must be 0 or more (it is -1).")]
@@ -56,7 +60,9 @@ public sealed class SettingsTests
         Assert.Equal(("EUR", 0.7143m, 0.1124m), (Get<ReportingOptions>().Currency, Get<ReportingOptions>().RateOf("USD"), Get<ReportingOptions>().RateOf("SEK")));
         Assert.Equal((14, 30), (Get<DealOptions>().StaleAfterDays, Get<DealOptions>().BoardColumnLimit));
         var mail = Get<MailOptions>();
-        Assert.Equal((587, "Auto", "PyPyLeads <pypyleads@localhost>", "http://localhost:5080"), (mail.Port, mail.Security, mail.From, mail.BaseUrl));
+        Assert.Equal((587, "Auto", "PyPyLeads <pypyleads@localhost>"), (mail.Port, mail.Security, mail.From));
+        Assert.Equal("http://localhost:5080", Get<SiteOptions>().BaseUrl);
+        Assert.Equal((null, null), (Get<ProxyOptions>().KnownProxies, Get<ProxyOptions>().KnownNetworks));
         Assert.Equal((30, "30,120,600,1800", 180, 60, "08:00", 60),
             (Get<FollowUpOptions>().LeadTimeDays, Get<FollowUpOptions>().RetryAfterSeconds, Get<FollowUpOptions>().StaleClaimSeconds,
                 Get<FollowUpOptions>().SendTimeoutSeconds, Get<FollowUpOptions>().DigestAt, Get<FollowUpOptions>().WatchdogSeconds));

@@ -45,7 +45,11 @@ public class LeadsApp : WebApplicationFactory<Program>
 
     public TimeProvider? Clock { get; set; }
 
-    public string Environment { get; set; } = "Production";
+    /// <summary>
+    /// Testing: as Production, but over plain HTTP with plain cookie names and no certificate for the keys, as the
+    /// in-memory test server and the browser tests on a loopback port need (PublicSite.IsDeployment).
+    /// </summary>
+    public string Environment { get; set; } = "Testing";
 
     /// <summary>Everything the app logs at Information and above.</summary>
     public CapturedLogs Logs { get; } = new();

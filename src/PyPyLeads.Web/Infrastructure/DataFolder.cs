@@ -10,7 +10,7 @@ public sealed record DataFolder(string Path)
     {
         var configured = configuration.Read<DataOptions>(DataOptions.Section).Directory;
         var path = System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? DataOptions.DefaultDirectory : configured, environment.ContentRootPath);
-        Directory.CreateDirectory(path);
+        StartupFailures.CheckWritable(path);
         return new DataFolder(path);
     }
 

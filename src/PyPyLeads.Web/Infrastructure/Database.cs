@@ -46,7 +46,8 @@ public sealed record DatabaseConnection(DatabaseProvider Provider, string Connec
                 : connectionStrings.Sqlite),
             _ => new(provider, connectionStrings.SqlServer is { Length: > 0 } sqlServer
                 ? sqlServer
-                : throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:SqlServer is empty.")),
+                : throw new StartupProblem("Database:Provider is SqlServer but ConnectionStrings:SqlServer is empty: give the connection string, "
+                    + "or set Database:Provider=Sqlite for the embedded database.")),
         };
     }
 }

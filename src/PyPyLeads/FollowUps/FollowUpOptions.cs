@@ -58,8 +58,6 @@ public sealed class MailOptions
     public string? UserName { get; set; }
     public string? Password { get; set; }
     public string From { get; set; } = "PyPyLeads <pypyleads@localhost>";
-    /// <summary>The address people open the app at, for the links in e-mails.</summary>
-    public string BaseUrl { get; set; } = "http://localhost:5080";
     /// <summary>Where the embedded default writes messages; empty means the "mail" folder in the data folder.</summary>
     public string? PickupDirectory { get; set; }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using PyPyLeads.Site;
 using PyPyLeads.Time;
 
 namespace PyPyLeads.FollowUps;
@@ -16,7 +17,7 @@ public sealed record DigestItem(int FollowUpId, int CompanyId, string CompanyNam
 /// with links into the app. The links open pages that need sign-in; marking done or snoozing is a button there
 /// (a POST with an antiforgery token), never a GET that changes something.
 /// </summary>
-public sealed class ReminderMail(IOptions<MailOptions> options, FollowUpDeadlines deadlines, TimeProvider clock)
+public sealed class ReminderMail(IOptions<MailOptions> options, PublicLinks links, FollowUpDeadlines deadlines, TimeProvider clock)
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
     private readonly MailOptions _options = options.Value;
@@ -24,7 +25,7 @@ public sealed class ReminderMail(IOptions<MailOptions> options, FollowUpDeadline
     public static string FormatTime(DateTime utc, string timeZoneId) =>
         Zones.ToLocal(utc, timeZoneId).ToString("ddd d MMM yyyy, HH:mm", Invariant) + " " + Zones.Label(utc, timeZoneId);
 
-    public string Link(string path) => _options.BaseUrl.TrimEnd('/') + path;
+    public string Link(string path) => links.To(path);
 
     /// <summary>The same follow-up and round always get the same Message-ID, so a re-sent copy can be recognised as one.</summary>
     public string ReminderMessageId(FollowUp f) => $"reminder-{f.DueAtUtc:yyyyMMdd'T'HHmmss}-f{f.Id}-r{f.Round}@{MessageIdHost}";
@@ -32,7 +33,7 @@ public sealed class ReminderMail(IOptions<MailOptions> options, FollowUpDeadline
     public string DigestMessageId(string userId, DateOnly day) =>
         $"digest-{day:yyyyMMdd}-{new string(userId.Where(char.IsAsciiLetterOrDigit).Take(12).ToArray())}@{MessageIdHost}";
 
-    private string MessageIdHost => Uri.TryCreate(_options.BaseUrl, UriKind.Absolute, out var uri) && uri.Host.Length > 0 ? uri.Host : "pypyleads.local";
+    private string MessageIdHost => links.Host;
 
     public MimeMessage Reminder(FollowUp f, string companyName, MailRecipient owner)
     {

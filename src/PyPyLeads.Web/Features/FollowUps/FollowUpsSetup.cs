@@ -57,10 +57,6 @@ public static class FollowUpsSetup
         {
             yield return $"Mail:From '{o.From}' is not an e-mail address (e.g. PyPyLeads <pypyleads@example.org>).";
         }
-        if (!Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
-        {
-            yield return $"Mail:BaseUrl '{o.BaseUrl}' is not an http or https address (e.g. http://localhost:5080).";
-        }
     }
 
     private static bool AreValid(FollowUpOptions o)

@@ -66,7 +66,7 @@ public sealed class ScheduleController(LeadsDbContext db, TimeProvider clock) : 
     {
         var outcome = await createFeed.RunAsync(new CreateCalendarFeed.Input(submissionKey), await User.CallerAsync(db, cancellationToken), cancellationToken);
         return outcome is Done<CreateCalendarFeed.Created> done
-            ? View(nameof(Calendar), new CalendarPage(true, Url.Action(nameof(Feed), null, new { token = done.Value.Token }, Request.Scheme)))
+            ? View(nameof(Calendar), new CalendarPage(true, Url.Public(Url.Action(nameof(Feed), null, new { token = done.Value.Token }))))
             : this.Refused(outcome);
     }
 

@@ -65,7 +65,7 @@ public sealed class UsersController(LeadsDbContext db, TimeProvider clock) : Con
     }
 
     private InvitationLinkPage InvitationLink(InviteUser.Invitation invitation) => new(invitation.DisplayName, invitation.Email,
-        Url.Action(nameof(AccountController.Invitation), "Account", new { user = invitation.UserId, token = invitation.Token }, Request.Scheme)!);
+        Url.Public(Url.Action(nameof(AccountController.Invitation), "Account", new { user = invitation.UserId, token = invitation.Token })));
 
     private async Task<InviteUserPage> Page(InviteUserForm form, CancellationToken cancellationToken)
     {
