@@ -37,7 +37,7 @@ public static class Workloads
                     adminId = await db.Users.Where(u => u.Email == Harness.AdminEmail).Select(u => u.Id).SingleAsync();
                     var logged = await client.PostFormAsync("/log-contact", new Dictionary<string, string>
                     {
-                        ["TourStopId"] = "2", ["CompanyName"] = "Yelp", ["CompanyDomain"] = "yelp.com", ["PersonName"] = "Jeremy Stoppelman",
+                        ["TourStopId"] = "1", ["CompanyName"] = "Yelp", ["CompanyDomain"] = "yelp.com", ["PersonName"] = "Jeremy Stoppelman",
                         ["MetBy"] = adminId, ["Interests"] = "Consulting",
                     });
                     People.Expect(logged, HttpStatusCode.Redirect);
@@ -55,10 +55,10 @@ public static class Workloads
                 word = PyPyLeads.Companies.CompanyKeys.Words(name).First();
             }
 
-            // Log a contact: a new company and person each time, met at the Yelp talk by the admin.
+            // Log a contact: a new company and person each time, met at the Stanford talk (today on the tour clock) by the admin.
             var logPage = await client.GetPageAsync("/log-contact");
             var logContact = FormBody(Token(logPage), [
-                ("TourStopId", "2"), ("CompanyName", "Benchmark Café {n}"), ("CompanyDomain", ""), ("PersonName", "Zoë Ångström {n}"),
+                ("TourStopId", "1"), ("CompanyName", "Benchmark Café {n}"), ("CompanyDomain", ""), ("PersonName", "Zoë Ångström {n}"),
                 ("PersonRole", "CTO"), ("PersonEmail", "zoe.{n}@example.org"), ("PersonPhone", ""), ("MetBy", adminId),
                 ("Interests", "Consulting"), ("Note", "Wants a JIT for their trading engine; follow up after PyCon."),
             ]);

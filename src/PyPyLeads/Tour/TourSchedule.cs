@@ -27,6 +27,14 @@ public static class TourSchedule
     public static bool IsAhead(TourStop stop, DateTime nowUtc) =>
         stop.FirstDay is { } first && DateOnly.FromDateTime(Zones.ToLocal(nowUtc, stop.TimeZoneId)) < first;
 
+    /// <summary>
+    /// What to say when a contact is logged at a stop still ahead: when it is, and the stop they more likely mean
+    /// (<see cref="CurrentOrLatest"/>), or none before the tour.
+    /// </summary>
+    public static string NotYet(TourStop stop, TourStop? meant) =>
+        $"Not yet: the {Label(stop)} has not happened. Did you mean {(meant is null ? "“Not at a tour stop”" : "the " + Label(meant))}? " +
+        $"Choose it, or tick “Yes, at the {stop.Name}” to log it there anyway.";
+
     /// <summary>Whether the stop's days include today in its own zone.</summary>
     public static bool IsToday(TourStop stop, DateTime nowUtc) =>
         stop.FirstDay is { } first && DateOnly.FromDateTime(Zones.ToLocal(nowUtc, stop.TimeZoneId)) is var today
