@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Data;
 using PyPyLeads.FollowUps;
 using PyPyLeads.UseCases;
+using PyPyLeads.Web.Features.Companies;
 using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.FollowUps;
@@ -48,13 +49,18 @@ public sealed class FollowUpsController(
             Dates()));
     }
 
+    /// <summary>A new follow-up for a company; without one, "with which company?" first.</summary>
     [HttpGet("new")]
-    public async Task<IActionResult> New(int companyId, string? subjectType, int? subjectId, string? returnUrl, CancellationToken cancellationToken)
+    public async Task<IActionResult> New(int? companyId, string? q, string? subjectType, int? subjectId, string? returnUrl, CancellationToken cancellationToken)
     {
         var viewer = await User.CallerAsync(db, cancellationToken);
+        if (companyId is null)
+        {
+            return View("PickCompany", await PickCompanyPage.FindAsync(db, "New follow-up", q, viewer.ConsultancyId, cancellationToken));
+        }
         var form = new NewFollowUpForm
         {
-            CompanyId = companyId,
+            CompanyId = companyId.Value,
             SubjectType = FollowUpSubjects.All.Contains(subjectType) ? subjectType : null,
             SubjectId = FollowUpSubjects.All.Contains(subjectType) ? subjectId : null,
             ReturnUrl = LocalOrNull(returnUrl),
