@@ -8,9 +8,10 @@ namespace PyPyLeads.FollowUps;
 /// <summary>
 /// What every change to an existing follow-up shares (done, cancel, snooze, retry, edit): load it, check who may
 /// change it, stage the change and save it in one transaction, answer someone else's change in between with a
-/// conflict, and after the commit put its Hangfire job in step.
+/// conflict, and after the commit put its Hangfire job in step. A follow-up closed or moved to a new due time has its
+/// unread reminder notifications marked read with it, so the bell counts what the lists show.
 /// </summary>
-public sealed class FollowUpChanges(LeadsDbContext db, FollowUpScheduler scheduler)
+public sealed class FollowUpChanges(LeadsDbContext db, FollowUpScheduler scheduler, TimeProvider clock)
 {
     public const string ChangedMeanwhile = "Someone else changed this follow-up a moment ago. Here it is as it stands now.";
 
@@ -44,6 +45,15 @@ public sealed class FollowUpChanges(LeadsDbContext db, FollowUpScheduler schedul
             if (await stage(followUp, ct) is { } invalid)
             {
                 return invalid;
+            }
+            if ((!followUp.IsOpen && followUp.State != before.State) || followUp.Round != before.Round)
+            {
+                // Done, cancelled, or moved to a new due time: its reminder asks nothing more, so the bell stops counting it.
+                var now = clock.GetUtcNow().UtcDateTime;
+                foreach (var reminder in await db.Notifications.Where(n => n.FollowUpId == followUp.Id && n.ReadAtUtc == null).ToListAsync(ct))
+                {
+                    reminder.ReadAtUtc = now;
+                }
             }
             if (await db.SaveUnlessChangedAsync(async ct =>
                 {
