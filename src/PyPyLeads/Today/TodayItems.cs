@@ -90,7 +90,7 @@ public sealed class TodayItems(LeadsDbContext db, TimeProvider clock, IOptions<D
 
         var requests = await WaitingRequests.Query(db).Take(Shown)
             .Select(p => new TodayRequest(p.Id, p.Company!.Name, p.City, p.CreatedAtUtc, p.ViaPublicPage)).ToListAsync(cancellationToken);
-        var requestCount = requests.Count < Shown ? requests.Count : await WaitingRequests.CountAsync(db, cancellationToken);
+        var requestCount = await WaitingRequests.CountAsync(db, cancellationToken); // also when few: the statements stay the same
 
         var staleAfterDays = dealOptions.Value.StaleAfterDays;
         var mine = db.Deals.AsNoTracking().Where(d => d.OwnerUserId == me.UserId);

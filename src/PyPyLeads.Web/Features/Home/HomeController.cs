@@ -51,7 +51,7 @@ public sealed record TodayPage(TodayList List, bool IsAdmin, IReadOnlyList<Follo
     public string Heading => List.Today.ToString("dddd d MMMM", Invariant);
 
     /// <summary>An instant in the user's zone, with the zone named.</summary>
-    public string Time(DateTime utc) => PyPyLeads.Deals.DealText.Time(utc, List.TimeZoneId);
+    public string Time(DateTime utc) => ReminderMail.FormatTime(utc, List.TimeZoneId);
 
     public static string Date(DateOnly date) => PyPyLeads.Deals.DealText.Date(date);
 }
