@@ -18,6 +18,7 @@ public static class Workloads
     public const string CompanyPage = "company page, long timeline";
     public const string Board = "pipeline board";
     public const string Dashboard = "dashboard";
+    public const string Today = "today";
     public const string LogContact = "log a contact (POST)";
     public const string Invitation = "public invitation (POST)";
 
@@ -81,11 +82,20 @@ public static class Workloads
                 new(Search, "/companies?q=" + Uri.EscapeDataString(word), cookie),
                 new(CompanyPage, $"/companies/{companyId}", cookie),
                 new(Board, "/deals", cookie),
-                new(Dashboard, "/", cookie),
+                new(Dashboard, "/dashboard", cookie),
+                // The first screen after signing in, for someone with work on it: Jacob's overdue follow-ups, stale deals.
+                new(Today, "/", await StaffCookieAsync(baseAddress)),
                 new(LogContact, "/log-contact", cookie, logContact),
                 new(Invitation, "/invite", anonymousCookies.GetCookieHeader(baseAddress), invitation),
             ];
         }
+    }
+
+    private static async Task<string> StaffCookieAsync(Uri baseAddress)
+    {
+        var (client, cookies) = await Harness.SignInAsync(baseAddress, Harness.JacobEmail, Harness.StaffPassword);
+        client.Dispose();
+        return cookies.GetCookieHeader(baseAddress);
     }
 
     /// <summary>Follows "Next" from page 1 to 90 % of the way down the list (keyset cursors cannot be jumped to).</summary>

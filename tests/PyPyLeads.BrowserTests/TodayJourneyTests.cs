@@ -54,7 +54,9 @@ public sealed class TodayJourneyTests(Browser browser) : IClassFixture<Browser>,
         else
         {
             await page.GetByTestId("to-dashboard").ClickAsync();
-            await Expect(page.Locator("#dashboard-title")).ToBeInViewportAsync();
+            await page.WaitForURLAsync("**/dashboard");
+            await Expect(page.GetByTestId("dashboard-totals")).ToBeVisibleAsync();
+            await Pages.AssertFitsTheScreenAsync(page);
         }
 
         // The new company and new follow-up pages, reached from their lists, fit too.

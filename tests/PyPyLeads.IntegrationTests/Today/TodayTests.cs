@@ -81,7 +81,10 @@ public sealed class TodayTests : IAsyncLifetime
         Assert.Contains("Tour stop today", DealsWorld.Text(page, "today-stop"), StringComparison.Ordinal);
         Assert.Null(page.QuerySelector("[data-testid=today-followups]"));
         Assert.NotNull(page.QuerySelector("[data-testid=dashboard]")); // beside Today, one tap away on a phone
-        Assert.NotNull(page.QuerySelector("a[data-testid=to-dashboard][href='#dashboard-title']"));
+        Assert.Equal("/dashboard", page.QuerySelector("[data-testid=to-dashboard]")!.GetAttribute("href"));
+        var dashboard = await _w.OpenEnd.GetPageAsync("/dashboard");
+        Assert.NotNull(dashboard.QuerySelector("[data-testid=dashboard-totals]"));
+        Assert.Null(dashboard.QuerySelector("[data-testid=today]"));
     }
 
     [Fact]

@@ -38,6 +38,10 @@ public sealed class HomeController(LeadsDbContext db, EurostarsCalendar eurostar
                 stop is null ? null : TourStopRow.From(stop, now),
                 today.ForAdmins?.FailedReminders.Select(f => FollowUpRow.From(f, me, deadlines)).ToList() ?? [])));
     }
+
+    /// <summary>The pipeline dashboard on a page of its own: one tap from Today on a phone (beside it on a wide screen).</summary>
+    [HttpGet("dashboard")]
+    public IActionResult Dashboard() => View();
 }
 
 public sealed record HomeViewModel(int DaysLeft, DateOnly EurostarsEndsOn, string Now, IReadOnlyList<TourStopRow> Stops, TodayPage Today);
