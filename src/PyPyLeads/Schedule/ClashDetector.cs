@@ -72,7 +72,7 @@ public sealed class ClashDetector(LeadsDbContext db)
                     : stop.FirstDay!.Value.ToString("ddd d MMM", CultureInfo.InvariantCulture) + (stop.LastDay != stop.FirstDay ? " – " + stop.LastDay!.Value.ToString("ddd d MMM", CultureInfo.InvariantCulture) : "");
                 var ends = stop.StartsAtUtc is null
                     ? $"taking those whole days, to {Time(w.To, booking)}"
-                    : $"a talk is taken to last {TalkLength.TotalMinutes:0} minutes, so until {Time(w.To, booking)}";
+                    : $"a talk is taken to last {TalkLength.TotalMinutes.ToString("0", CultureInfo.InvariantCulture)} minutes, so until {Time(w.To, booking)}";
                 busy.Add((memberId, $"{names[memberId]} is at the {stop.Name} ({when})", ends, w.To + Margin(booking, stop.Venue), SamePlace(booking, stop.Venue)));
             }
         }
@@ -116,7 +116,7 @@ public sealed class ClashDetector(LeadsDbContext db)
         foreach (var b in busy)
         {
             var freeFrom = busy.Where(o => o.Member == b.Member).Max(o => o.FreeFrom);
-            var travel = b.SamePlace ? "at the same place, so no travel" : $"plus {TravelTime.TotalMinutes:0} minutes to travel";
+            var travel = b.SamePlace ? "at the same place, so no travel" : $"plus {TravelTime.TotalMinutes.ToString("0", CultureInfo.InvariantCulture)} minutes to travel";
             clashes.Add(new Clash(b.Member, names[b.Member], $"{b.Reason}: {b.Ends}, {travel}. Free from {Time(freeFrom, booking)}."));
         }
         return clashes;

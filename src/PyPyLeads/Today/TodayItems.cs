@@ -70,7 +70,7 @@ public sealed class TodayItems(LeadsDbContext db, TimeProvider clock, IOptions<D
 
         var followUps = await db.FollowUps.AsNoTracking().Open()
             .Where(f => f.OwnerUserId == me.UserId && f.DueAtUtc < startOfTomorrow)
-            .OrderBy(f => f.DueAtUtc).ThenBy(f => f.Id).WithNames(db).Take(Shown + 1).ToListAsync(cancellationToken);
+            .WithNames(db).OrderBy(r => r.F.DueAtUtc).ThenBy(r => r.F.Id).Take(Shown + 1).ToListAsync(cancellationToken);
 
         // "With me": the PyPy team member the user is (consultancy staff may be none) is on its team.
         var users = db.Users;
@@ -95,9 +95,9 @@ public sealed class TodayItems(LeadsDbContext db, TimeProvider clock, IOptions<D
         var staleAfterDays = dealOptions.Value.StaleAfterDays;
         var mine = db.Deals.AsNoTracking().Where(d => d.OwnerUserId == me.UserId);
         var stale = await mine.StaleSince(db.Timeline, now.AddDays(-staleAfterDays)).OrderBy(d => d.LastActivityAtUtc).ThenBy(d => d.Id)
-            .Take(Shown + 1).Select(DealLine).ToListAsync(cancellationToken);
+            .Take(Shown + 1).Select(AsTodayDeal).ToListAsync(cancellationToken);
         var closePassed = await mine.OpenOnly().Where(d => d.ExpectedCloseOn < today).OrderBy(d => d.ExpectedCloseOn).ThenBy(d => d.Id)
-            .Take(Shown + 1).Select(DealLine).ToListAsync(cancellationToken);
+            .Take(Shown + 1).Select(AsTodayDeal).ToListAsync(cancellationToken);
         var staleIds = stale.Select(d => d.Id).ToHashSet();
         var deals = stale.Concat(closePassed).DistinctBy(d => d.Id)
             .Select(d => d with { Stale = staleIds.Contains(d.Id), ClosePassed = d.ExpectedCloseOn < today })
@@ -110,7 +110,7 @@ public sealed class TodayItems(LeadsDbContext db, TimeProvider clock, IOptions<D
             var leads = await unassigned.OrderBy(c => c.CreatedAtUtc).ThenBy(c => c.Id).Take(Counted + 1)
                 .Select(c => new TodayLead(c.Id, c.Name, c.CreatedAtUtc)).ToListAsync(cancellationToken);
             var failed = await db.FollowUps.AsNoTracking().Where(f => f.State == FollowUpState.Failed)
-                .OrderBy(f => f.DueAtUtc).ThenBy(f => f.Id).WithNames(db).Take(Counted + 1).ToListAsync(cancellationToken);
+                .WithNames(db).OrderBy(r => r.F.DueAtUtc).ThenBy(r => r.F.Id).Take(Counted + 1).ToListAsync(cancellationToken);
             forAdmins = new TodayForAdmins(leads.Take(5).ToList(), leads.Count, failed.Take(5).ToList(), failed.Count);
         }
 
@@ -122,6 +122,6 @@ public sealed class TodayItems(LeadsDbContext db, TimeProvider clock, IOptions<D
             forAdmins);
     }
 
-    private static readonly System.Linq.Expressions.Expression<Func<Deal, TodayDeal>> DealLine = d =>
+    private static readonly System.Linq.Expressions.Expression<Func<Deal, TodayDeal>> AsTodayDeal = d =>
         new TodayDeal(d.Id, d.Company!.Name, d.Title, d.Stage, d.ExpectedCloseOn, d.LastActivityAtUtc, false, false);
 }
