@@ -40,15 +40,15 @@ public static class TourSchedule
         stop.FirstDay is { } first && DateOnly.FromDateTime(Zones.ToLocal(nowUtc, stop.TimeZoneId)) is var today
         && today >= first && today <= (stop.LastDay ?? first);
 
-    /// <summary>The stop happening now (today in its zone), else the next one ahead; null after the tour.</summary>
+    /// <summary>
+    /// The stop happening now (today in its zone and not over: a talk lasts <see cref="Schedule.ClashDetector.TalkLength"/>,
+    /// a stop without a time the whole day), else the next one ahead; null after the tour.
+    /// </summary>
     public static TourStop? NowOrNext(IEnumerable<TourStop> stops, DateTime nowUtc)
     {
         var dated = stops.Where(s => s.FirstDay is not null).OrderBy(s => s.FirstDay).ThenBy(s => s.StartsAtUtc ?? DateTime.MinValue).ThenBy(s => s.Sequence).ToList();
-        var today = dated.Where(s => IsToday(s, nowUtc)).ToList();
-        // Of two on the same day, the one not yet over (a talk lasts its assumed length), else the last.
-        return today.Count > 0
-            ? today.FirstOrDefault(s => s.StartsAtUtc is not { } start || start + Schedule.ClashDetector.TalkLength > nowUtc) ?? today[^1]
-            : dated.FirstOrDefault(s => IsAhead(s, nowUtc));
+        return dated.FirstOrDefault(s => IsToday(s, nowUtc) && (s.StartsAtUtc is not { } start || start + Schedule.ClashDetector.TalkLength > nowUtc))
+               ?? dated.FirstOrDefault(s => IsAhead(s, nowUtc));
     }
 
     /// <summary>"Yelp talk · Thu 3 Mar", "Python VM and Language Summits" for a stop without a date.</summary>
