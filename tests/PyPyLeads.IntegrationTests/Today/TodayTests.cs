@@ -1,6 +1,7 @@
 using System.Net;
 using AngleSharp.Html.Dom;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PyPyLeads.Data;
 using PyPyLeads.Deals;
 using PyPyLeads.FollowUps;
