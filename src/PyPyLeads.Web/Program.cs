@@ -62,6 +62,7 @@ static async Task<WebApplication> StartAsync(string[] args)
     builder.Services.AddSettings<EurostarsOptions>(EurostarsOptions.Section, o => o.Problems());
     builder.Services.AddSingleton<EurostarsCalendar>();
     builder.Services.AddScoped<PyPyLeads.Schedule.ClashDetector>();
+    builder.Services.AddScoped<PyPyLeads.Today.TodayItems>();
     builder.Services.AddDeals();
     builder.Services.AddSingleton<PyPyLeads.Web.Features.Companies.CompanyTotalCache>();
 

@@ -138,7 +138,7 @@ public sealed class Baseline : IAsyncDisposable
                 command.Parameters.AddWithValue(name, name switch
                 {
                     "@id" or "@userId" or "@me" => adminId,
-                    "@p" => page.Path == "/" ? 10 : 26, // the dashboard's lists, the list page's size + 1
+                    "@p" => page.Path == "/dashboard" ? 10 : 26, // the dashboard's lists, the list page's size + 1
                     "@lastDay" => "2011-09-30",
                     "@cutoffUtc" or "@cutoffUtc0" => Text(now.AddDays(-14)),
                     "@lateBefore" => Text(now.AddMinutes(-3)),

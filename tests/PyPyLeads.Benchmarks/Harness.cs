@@ -22,6 +22,8 @@ public static class Harness
     public const string AdminEmail = People.AdminEmail;
     public const string AdminPassword = People.AdminPassword;
     public const string StaffPassword = "benchmark staff password";
+    /// <summary>The first invited staff member (Jacob Hallén, Open End): owns a tenth of the generated deals and follow-ups.</summary>
+    public const string JacobEmail = "staff0@example.org";
 
     public static async Task<int> Main(string[] args)
     {
@@ -146,7 +148,7 @@ public static class Harness
         for (var i = 0; i < 10; i++)
         {
             var name = i switch { 0 => "Jacob Hallén", 1 => "Maciej Fijałkowski", _ => faker.Name.FullName() };
-            var invitation = await People.InviteAsync(admin, name, $"staff{i}@example.org", "Member", consultancyId: i % 2 + 1);
+            var invitation = await People.InviteAsync(admin, name, i == 0 ? JacobEmail : $"staff{i}@example.org", "Member", consultancyId: i % 2 + 1);
             using var member = Client(app.BaseAddress);
             var accepted = await member.PostFormAsync(invitation, new Dictionary<string, string> { ["Password"] = StaffPassword, ["ConfirmPassword"] = StaffPassword }, "/account/invitation");
             People.Expect(accepted, HttpStatusCode.Redirect, "/account/signin");
@@ -217,12 +219,12 @@ public static class Harness
         }
     }
 
-    /// <summary>Signs in as the admin; returns the Cookie header a load generator sends.</summary>
-    public static async Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(Uri baseAddress)
+    /// <summary>Signs in (as the admin unless told otherwise); returns the Cookie header a load generator sends.</summary>
+    public static async Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(Uri baseAddress, string email = AdminEmail, string password = AdminPassword)
     {
         var cookies = new CookieContainer();
         var client = Client(baseAddress, cookies);
-        People.Expect(await People.SignInAsync(client, AdminEmail, AdminPassword), HttpStatusCode.Redirect, "/");
+        People.Expect(await People.SignInAsync(client, email, password), HttpStatusCode.Redirect, "/");
         return (client, cookies);
     }
 }

@@ -18,6 +18,7 @@ public static class Workloads
     public const string CompanyPage = "company page, long timeline";
     public const string Board = "pipeline board";
     public const string Dashboard = "dashboard";
+    public const string Today = "today";
     public const string LogContact = "log a contact (POST)";
     public const string Invitation = "public invitation (POST)";
 
@@ -37,7 +38,7 @@ public static class Workloads
                     adminId = await db.Users.Where(u => u.Email == Harness.AdminEmail).Select(u => u.Id).SingleAsync();
                     var logged = await client.PostFormAsync("/log-contact", new Dictionary<string, string>
                     {
-                        ["TourStopId"] = "2", ["CompanyName"] = "Yelp", ["CompanyDomain"] = "yelp.com", ["PersonName"] = "Jeremy Stoppelman",
+                        ["TourStopId"] = "1", ["CompanyName"] = "Yelp", ["CompanyDomain"] = "yelp.com", ["PersonName"] = "Jeremy Stoppelman",
                         ["MetBy"] = adminId, ["Interests"] = "Consulting",
                     });
                     People.Expect(logged, HttpStatusCode.Redirect);
@@ -55,10 +56,10 @@ public static class Workloads
                 word = PyPyLeads.Companies.CompanyKeys.Words(name).First();
             }
 
-            // Log a contact: a new company and person each time, met at the Yelp talk by the admin.
+            // Log a contact: a new company and person each time, met at the Stanford talk (today on the tour clock) by the admin.
             var logPage = await client.GetPageAsync("/log-contact");
             var logContact = FormBody(Token(logPage), [
-                ("TourStopId", "2"), ("CompanyName", "Benchmark Café {n}"), ("CompanyDomain", ""), ("PersonName", "Zoë Ångström {n}"),
+                ("TourStopId", "1"), ("CompanyName", "Benchmark Café {n}"), ("CompanyDomain", ""), ("PersonName", "Zoë Ångström {n}"),
                 ("PersonRole", "CTO"), ("PersonEmail", "zoe.{n}@example.org"), ("PersonPhone", ""), ("MetBy", adminId),
                 ("Interests", "Consulting"), ("Note", "Wants a JIT for their trading engine; follow up after PyCon."),
             ]);
@@ -81,11 +82,20 @@ public static class Workloads
                 new(Search, "/companies?q=" + Uri.EscapeDataString(word), cookie),
                 new(CompanyPage, $"/companies/{companyId}", cookie),
                 new(Board, "/deals", cookie),
-                new(Dashboard, "/", cookie),
+                new(Dashboard, "/dashboard", cookie),
+                // The first screen after signing in, for someone with work on it: Jacob's overdue follow-ups, stale deals.
+                new(Today, "/", await StaffCookieAsync(baseAddress)),
                 new(LogContact, "/log-contact", cookie, logContact),
                 new(Invitation, "/invite", Harness.CookieHeader(anonymousCookies, baseAddress), invitation),
             ];
         }
+    }
+
+    private static async Task<string> StaffCookieAsync(Uri baseAddress)
+    {
+        var (client, cookies) = await Harness.SignInAsync(baseAddress, Harness.JacobEmail, Harness.StaffPassword);
+        client.Dispose();
+        return cookies.GetCookieHeader(baseAddress);
     }
 
     /// <summary>Follows "Next" from page 1 to 90 % of the way down the list (keyset cursors cannot be jumped to).</summary>

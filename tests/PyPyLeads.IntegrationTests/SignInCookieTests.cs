@@ -42,7 +42,7 @@ public sealed class SignInCookieTests : IDisposable
             (Alex: i % 2 == 1, Page: await WithCookie(i % 2 == 0 ? cookie : alexCookie).GetPageAsync("/"))));
         foreach (var (alex, page) in pages)
         {
-            Assert.Equal(alex ? "alex@example.org" : People.AdminEmail, page.QuerySelector("[data-testid=signed-in-as]")!.TextContent.Trim());
+            Assert.Equal(alex ? "Alex Gaynor" : "Laura Creighton", page.QuerySelector("[data-testid=signed-in-as]")!.TextContent.Trim());
             Assert.Equal(!alex, page.QuerySelector("a[href='/users']") is not null);
         }
     }

@@ -22,6 +22,22 @@ public sealed class TourScheduleTests
     public void Before_the_tour_there_is_no_default() =>
         Assert.Null(TourSchedule.CurrentOrLatest(ReferenceData.TourStops, new DateTime(2011, 2, 1, 12, 0, 0, DateTimeKind.Utc)));
 
+    [Theory]
+    [InlineData("2011-03-02T09:00:00-08:00", 1)] // the Stanford talk, this afternoon
+    [InlineData("2011-03-02T17:00:00-08:00", 1)] // during it (16:15 and 90 minutes)
+    [InlineData("2011-03-02T18:00:00-08:00", 2)] // once it is over: the Yelp talk tomorrow
+    [InlineData("2011-03-05T23:00:00-08:00", 3)] // the Noisebridge sprint, all day
+    [InlineData("2011-03-07T14:00:00-08:00", 5)] // Google is over, Mozilla's talk is the one now or next
+    [InlineData("2011-03-18T12:00:00-04:00", null)] // after the tour
+    public void Today_shows_the_stop_happening_now_else_the_next_one(string now, int? expected) =>
+        Assert.Equal(expected, TourSchedule.NowOrNext(ReferenceData.TourStops, DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture).UtcDateTime)?.Id);
+
+    [Theory]
+    [InlineData("2011-03-02T23:59:00-08:00", true)] // the evening before, in the stop's zone
+    [InlineData("2011-03-03T00:00:00-08:00", false)] // its day has come, though the talk is at 18:00
+    public void A_stop_is_ahead_until_its_first_day_comes_in_its_own_zone(string now, bool ahead) =>
+        Assert.Equal(ahead, TourSchedule.IsAhead(ReferenceData.TourStops.Single(s => s.Id == 2), DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture).UtcDateTime));
+
     [Fact]
     public void Labels_name_the_stop_and_its_days() =>
         Assert.Equal(["Stanford talk · Wed 2 Mar", "Noisebridge mini sprint · 5–6 Mar", "Python VM and Language Summits"],

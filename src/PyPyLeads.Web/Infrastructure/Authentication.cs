@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,8 @@ public static class Authentication
                 options.Lockout.AllowedForNewUsers = true;
             })
             .AddEntityFrameworkStores<LeadsDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<DisplayNameClaims>();
 
         services.AddSettings<SignInLimitOptions>(SignInLimitOptions.Section, o => o.Problems());
         services.AddOptions<IdentityOptions>().Configure<IOptions<SignInLimitOptions>>((options, limits) =>
@@ -80,6 +82,13 @@ public static class Authentication
         return services;
     }
 
+    /// <summary>
+    /// The name to show for the signed-in user: the display name given at set-up or invitation, carried in the sign-in
+    /// cookie so the layout reads it without a query on every page; a cookie issued before it was added shows the e-mail.
+    /// </summary>
+    public static string DisplayName(this ClaimsPrincipal user) =>
+        user.FindFirstValue(DisplayNameClaims.ClaimType) ?? user.Identity?.Name ?? "";
+
     /// <summary>Puts <see cref="CachedTicketFormat"/> in front of the sign-in cookie's format.</summary>
     private sealed class RememberDecryptedCookies : IPostConfigureOptions<CookieAuthenticationOptions>
     {
@@ -90,5 +99,19 @@ public static class Authentication
                 options.TicketDataFormat = new CachedTicketFormat(format, options.TimeProvider ?? TimeProvider.System);
             }
         }
+    }
+}
+
+/// <summary>Adds the user's display name to the sign-in cookie's claims (re-read whenever Identity refreshes the cookie).</summary>
+public sealed class DisplayNameClaims(UserManager<AppUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<AppUser, IdentityRole>(users, roles, options)
+{
+    public const string ClaimType = "pypyleads:display-name";
+
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(AppUser user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        identity.AddClaim(new Claim(ClaimType, user.DisplayName));
+        return identity;
     }
 }

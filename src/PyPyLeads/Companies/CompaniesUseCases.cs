@@ -9,6 +9,7 @@ public static class CompaniesUseCases
         .AddScoped<LogContact>()
         .AddScoped<UploadCompanyImport>()
         .AddScoped<ConfirmCompanyImport>()
+        .AddScoped<CreateCompany>()
         .AddScoped<EditCompany>()
         .AddScoped<DeleteCompany>()
         .AddScoped<RestoreCompany>()

@@ -19,7 +19,7 @@ public sealed class EditCompany(LeadsDbContext db, IValidator<EditCompany.Input>
 {
     /// <param name="Version">The company's version the caller saw.</param>
     public sealed record Input(int CompanyId, string? Name, string? WebDomain, string? City, string? Country, string? Industry, string? Notes,
-        LeadSource? Source, int? SourceTourStopId, long Version);
+        LeadSource? Source, int? SourceTourStopId, long Version) : ICompanyFields;
 
     public sealed record Saved(int CompanyId, string Message);
 
@@ -31,17 +31,7 @@ public sealed class EditCompany(LeadsDbContext db, IValidator<EditCompany.Input>
     {
         public Validator(LeadsDbContext db)
         {
-            RuleFor(x => x.Name).NotEmpty().WithMessage("Enter the company's name.").SingleLine("Name", CompanyRules.Name);
-            RuleFor(x => x.WebDomain).WebDomainShape();
-            RuleFor(x => x.City).SingleLine("City", CompanyRules.City);
-            RuleFor(x => x.Country).SingleLine("Country", CompanyRules.Country);
-            RuleFor(x => x.Industry).SingleLine("Industry", CompanyRules.Industry);
-            RuleFor(x => x.Notes).MultiLine("Notes", CompanyRules.Notes);
-            RuleFor(x => x.Source).NotNull().WithMessage("Choose how the company came to us.").IsInEnum().WithMessage("Choose how the company came to us.");
-            RuleFor(x => x.SourceTourStopId).NotNull().When(x => x.Source == LeadSource.TourStop).WithMessage("Choose the tour stop.");
-            RuleFor(x => x.SourceTourStopId)
-                .MustAsync(async (id, ct) => await db.TourStops.AnyAsync(s => s.Id == id, ct)).When(x => x.SourceTourStopId is not null)
-                .WithMessage("Choose a tour stop from the list.");
+            Include(new CompanyFieldRules<Input>(db));
         }
     }
 

@@ -5,6 +5,7 @@ using PyPyLeads.Data;
 using PyPyLeads.FollowUps;
 using PyPyLeads.Submissions;
 using PyPyLeads.Timeline;
+using PyPyLeads.Tour;
 using PyPyLeads.UseCases;
 
 namespace PyPyLeads.Companies;
@@ -13,7 +14,8 @@ namespace PyPyLeads.Companies;
 /// Log a contact: one submit creates or reuses the company, creates or reuses the person, records the encounter with
 /// its timeline entry, and schedules the follow-up asked for with it, all in one transaction. A new company that
 /// matches an existing one (name or domain), or a new person who matches someone at the company (e-mail, or name),
-/// is not created: the caller gets the matches to offer. The unique keys in the database hold the same line when two
+/// is not created: the caller gets the matches to offer. A tour stop still ahead on the app's clock is refused unless
+/// confirmed, with the stop they more likely mean. The unique keys in the database hold the same line when two
 /// people submit at once; the loser gets what was saved meanwhile.
 /// Returns <see cref="Done{T}"/> of <see cref="Logged"/>, <see cref="Invalid"/> (also when the chosen company was
 /// deleted meanwhile, or the follow-up's deadline moved), <see cref="DuplicatesFound{T}"/> of <see cref="CompanyMatch"/>
@@ -30,6 +32,8 @@ public sealed class LogContact(LeadsDbContext db, IValidator<LogContact.Input> v
     {
         /// <summary>A tour stop's id; 0 for "not at a tour stop".</summary>
         public int? TourStopId { get; init; }
+        /// <summary>"Yes, at that stop": asked for when the stop is still ahead on the app's clock.</summary>
+        public bool ConfirmStopAhead { get; init; }
         public string? CompanyName { get; init; }
         public string? CompanyDomain { get; init; }
         /// <summary>An existing company chosen in the type-ahead (or offered as a match earlier).</summary>
@@ -109,9 +113,16 @@ public sealed class LogContact(LeadsDbContext db, IValidator<LogContact.Input> v
 
     private async Task<Outcome> LogAsync(Input input, Caller caller, Submission? once, CancellationToken cancellationToken)
     {
-        if (await validator.CheckAsync(input, cancellationToken) is { } invalid)
+        var invalid = await validator.CheckAsync(input, cancellationToken);
+        var notYet = input.ConfirmStopAhead ? null : await NotYetAsync(input.TourStopId, cancellationToken);
+        if (invalid is not null || notYet is not null)
         {
-            return invalid;
+            var errors = new List<FieldError>(invalid?.Errors ?? []);
+            if (notYet is not null)
+            {
+                errors.Add(notYet);
+            }
+            return new Invalid(errors);
         }
 
         // The company: one chosen (type-ahead or a match's button), else a new one unless it matches.
@@ -213,6 +224,20 @@ public sealed class LogContact(LeadsDbContext db, IValidator<LogContact.Input> v
                 ? $"Someone else saved “{companies[0].Name}” a moment ago, while you were typing. Nothing was saved twice: use theirs, or change the name."
                 : "Someone else saved this person a moment ago, while you were typing. Use theirs, or change the details.");
         }
+    }
+
+    /// <summary>A stop still ahead on the app's clock cannot be where they met, unless the caller says so: a slip of the list.</summary>
+    private async Task<FieldError?> NotYetAsync(int? stopId, CancellationToken cancellationToken)
+    {
+        if (stopId is not > 0)
+        {
+            return null;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var stops = await db.TourStops.AsNoTracking().ToListAsync(cancellationToken);
+        return stops.FirstOrDefault(s => s.Id == stopId) is { } stop && TourSchedule.IsAhead(stop, now)
+            ? new FieldError(nameof(Input.TourStopId), TourSchedule.NotYet(stop, TourSchedule.CurrentOrLatest(stops, now)))
+            : null;
     }
 
     /// <summary>What the transaction saved; the follow-up's job is scheduled after the commit.</summary>

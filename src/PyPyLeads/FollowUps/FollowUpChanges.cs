@@ -9,9 +9,11 @@ namespace PyPyLeads.FollowUps;
 /// What every change to an existing follow-up shares (done, cancel, snooze, retry, edit): load it, check who may
 /// change it, refuse it when the caller's page is older than the follow-up (its version), stage the change and save it
 /// in one transaction, answer someone else's change in between with a conflict, and after the commit put its Hangfire
-/// job in step. Delivering a reminder does not move the version (it is not a change the caller could have missed).
+/// job in step. Delivering a reminder does not move the version (it is not a change the caller could have missed). A
+/// follow-up closed or moved to a new due time has its unread reminder notifications marked read with it, so the bell
+/// counts what the lists show.
 /// </summary>
-public sealed class FollowUpChanges(LeadsDbContext db, FollowUpScheduler scheduler)
+public sealed class FollowUpChanges(LeadsDbContext db, FollowUpScheduler scheduler, TimeProvider clock)
 {
     public const string ChangedMeanwhile = "Someone else changed this follow-up while you were looking, so nothing was changed. Here it is as it stands now.";
 
@@ -49,6 +51,15 @@ public sealed class FollowUpChanges(LeadsDbContext db, FollowUpScheduler schedul
             if (await stage(followUp, ct) is { } invalid)
             {
                 return invalid;
+            }
+            if ((!followUp.IsOpen && followUp.State != before.State) || followUp.Round != before.Round)
+            {
+                // Done, cancelled, or moved to a new due time: its reminder asks nothing more, so the bell stops counting it.
+                var now = clock.GetUtcNow().UtcDateTime;
+                foreach (var reminder in await db.Notifications.Where(n => n.FollowUpId == followUp.Id && n.ReadAtUtc == null).ToListAsync(ct))
+                {
+                    reminder.ReadAtUtc = now;
+                }
             }
             if (await db.SaveUnlessChangedAsync(async ct => Stale(await db.FollowUps.AsNoTracking().FirstAsync(f => f.Id == followUpId, ct), conflict), ct) is { } stale)
             {

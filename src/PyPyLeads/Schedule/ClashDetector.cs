@@ -19,7 +19,8 @@ public sealed record Clash(int TeamMemberId, string TeamMember, string Reason);
 
 /// <summary>
 /// Finds why a booking may not work: a team member who is not in that area then, or who is already booked
-/// (a tour stop they attend, a scheduled presentation, a planned meeting) within the travel time.
+/// (a tour stop they attend, a scheduled presentation, a planned meeting) within the travel time. Each message says
+/// when that engagement ends (a talk's assumed length), the travel time, and when the person is free again.
 /// </summary>
 public sealed class ClashDetector(LeadsDbContext db)
 {
@@ -54,19 +55,25 @@ public sealed class ClashDetector(LeadsDbContext db)
             }
         }
 
+        // Each engagement in the way, with when it ends and how long it takes to get from it: the messages say when
+        // the person is free again, after the last of them.
+        var busy = new List<(int Member, string Reason, string Ends, DateTime FreeFrom, bool SamePlace)>();
         var stops = await (from a in db.TourStopAttendees
                            join s in db.TourStops on a.TourStopId equals s.Id
                            where ids.Contains(a.TeamMemberId)
                            select new { a.TeamMemberId, Stop = s }).AsNoTracking().ToListAsync(cancellationToken);
         foreach (var (memberId, stop) in stops.Select(x => (x.TeamMemberId, x.Stop)))
         {
-            var busy = BusyWindow(stop);
-            if (busy is { } window && Overlaps(window.From, window.To, booking, stop.Venue))
+            var window = BusyWindow(stop);
+            if (window is { } w && Overlaps(w.From, w.To, booking, stop.Venue))
             {
                 var when = stop.StartsAtUtc is { } s
                     ? Zones.ToLocal(s, stop.TimeZoneId).ToString("ddd d MMM HH:mm", CultureInfo.InvariantCulture) + " " + Zones.Label(s, stop.TimeZoneId)
                     : stop.FirstDay!.Value.ToString("ddd d MMM", CultureInfo.InvariantCulture) + (stop.LastDay != stop.FirstDay ? " – " + stop.LastDay!.Value.ToString("ddd d MMM", CultureInfo.InvariantCulture) : "");
-                clashes.Add(new Clash(memberId, names[memberId], $"{names[memberId]} is at the {stop.Name} ({when})."));
+                var ends = stop.StartsAtUtc is null
+                    ? $"taking those whole days, to {Time(w.To, booking)}"
+                    : $"a talk is taken to last {TalkLength.TotalMinutes.ToString("0", CultureInfo.InvariantCulture)} minutes, so until {Time(w.To, booking)}";
+                busy.Add((memberId, $"{names[memberId]} is at the {stop.Name} ({when})", ends, w.To + Margin(booking, stop.Venue), SamePlace(booking, stop.Venue)));
             }
         }
 
@@ -83,7 +90,8 @@ public sealed class ClashDetector(LeadsDbContext db)
             }
             foreach (var id in p.Members.Where(ids.Contains))
             {
-                clashes.Add(new Clash(id, names[id], $"{names[id]} presents at {p.Company} ({Describe(p.StartsAtUtc.Value, p.Area)})."));
+                busy.Add((id, $"{names[id]} presents at {p.Company} ({Describe(p.StartsAtUtc.Value, p.Area)})", $"until {Time(p.EndsAtUtc.Value, booking)}",
+                    p.EndsAtUtc.Value + Margin(booking, p.Place), SamePlace(booking, p.Place)));
             }
         }
 
@@ -100,8 +108,16 @@ public sealed class ClashDetector(LeadsDbContext db)
             }
             foreach (var id in m.Members.Where(ids.Contains))
             {
-                clashes.Add(new Clash(id, names[id], $"{names[id]} has {m.Kind.ToString().ToLowerInvariant()} with {m.Company} ({Describe(m.StartsAtUtc, m.Area)})."));
+                busy.Add((id, $"{names[id]} has {m.Kind.ToString().ToLowerInvariant()} with {m.Company} ({Describe(m.StartsAtUtc, m.Area)})", $"until {Time(m.EndsAtUtc, booking)}",
+                    m.EndsAtUtc + Margin(booking, m.PlaceName), SamePlace(booking, m.PlaceName)));
             }
+        }
+
+        foreach (var b in busy)
+        {
+            var freeFrom = busy.Where(o => o.Member == b.Member).Max(o => o.FreeFrom);
+            var travel = b.SamePlace ? "at the same place, so no travel" : $"plus {TravelTime.TotalMinutes.ToString("0", CultureInfo.InvariantCulture)} minutes to travel";
+            clashes.Add(new Clash(b.Member, names[b.Member], $"{b.Reason}: {b.Ends}, {travel}. Free from {Time(freeFrom, booking)}."));
         }
         return clashes;
     }
@@ -125,9 +141,23 @@ public sealed class ClashDetector(LeadsDbContext db)
     /// <summary>Overlap, counting travel time unless both are at the same place.</summary>
     private static bool Overlaps(DateTime from, DateTime to, Booking booking, string? place)
     {
-        var samePlace = place is not null && booking.Place is not null && string.Equals(place.Trim(), booking.Place.Trim(), StringComparison.OrdinalIgnoreCase);
-        var margin = samePlace ? TimeSpan.Zero : TravelTime;
+        var margin = Margin(booking, place);
         return from < booking.EndsAtUtc + margin && to > booking.StartsAtUtc - margin;
+    }
+
+    private static bool SamePlace(Booking booking, string? place) =>
+        place is not null && booking.Place is not null && string.Equals(place.Trim(), booking.Place.Trim(), StringComparison.OrdinalIgnoreCase);
+
+    private static TimeSpan Margin(Booking booking, string? place) => SamePlace(booking, place) ? TimeSpan.Zero : TravelTime;
+
+    /// <summary>An instant in the booking's area, as a time of day when it falls on the booking's day, else with its day.</summary>
+    private static string Time(DateTime utc, Booking booking)
+    {
+        var zone = TourAreas.Exists(booking.Area) ? TourAreas.ZoneOf(booking.Area) : "UTC";
+        var local = Zones.ToLocal(utc, zone);
+        return local.Date == Zones.ToLocal(booking.StartsAtUtc, zone).Date
+            ? local.ToString("HH:mm", CultureInfo.InvariantCulture)
+            : local.ToString("ddd d MMM HH:mm", CultureInfo.InvariantCulture);
     }
 
     private static string Describe(DateTime utc, string? area)

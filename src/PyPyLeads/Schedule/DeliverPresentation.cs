@@ -5,13 +5,16 @@ using PyPyLeads.UseCases;
 namespace PyPyLeads.Schedule;
 
 /// <summary>
-/// Deliver a presentation: a scheduled one took place, with how many came and notes. Any signed-in user may.
+/// Deliver a presentation: a scheduled one took place, with how many came and notes. Any signed-in user may. Before
+/// its scheduled start on the app's clock the caller must confirm it took place (<see cref="Input.ConfirmBeforeStart"/>):
+/// marking the wrong one delivered days ahead is an easy slip.
 /// Returns <see cref="Done{T}"/> of <see cref="StatusChange.Changed"/>, <see cref="Invalid"/>, <see cref="NotFound"/>, or
 /// <see cref="Conflict{T}"/> of <see cref="StatusChange.Current"/> (not scheduled, or changed since the form was loaded).
 /// </summary>
-public sealed class DeliverPresentation(LeadsDbContext db, IValidator<DeliverPresentation.Input> validator, StatusChange change)
+public sealed class DeliverPresentation(LeadsDbContext db, IValidator<DeliverPresentation.Input> validator, StatusChange change, TimeProvider clock)
 {
-    public sealed record Input(int Id, int? Attendance, string? Notes, long Version);
+    /// <param name="ConfirmBeforeStart">"It has taken place": required when its scheduled start has not come yet.</param>
+    public sealed record Input(int Id, int? Attendance, string? Notes, long Version, bool ConfirmBeforeStart = false);
 
     public sealed class Validator : AbstractValidator<Input>
     {
@@ -35,9 +38,18 @@ public sealed class DeliverPresentation(LeadsDbContext db, IValidator<DeliverPre
             {
                 return invalid;
             }
+            if (request.StartsAtUtc > clock.GetUtcNow().UtcDateTime && !input.ConfirmBeforeStart)
+            {
+                return new Invalid(nameof(Input.ConfirmBeforeStart), NotYet(request));
+            }
             request.Status = PresentationStatus.Delivered;
             request.Attendance = input.Attendance;
             request.OutcomeNotes = input.Notes;
             return await change.SaveAsync(request, caller, "presentation.delivered", $"Presentation delivered to {input.Attendance} people", input.Notes, ct);
         }, cancellationToken);
+
+    /// <summary>What the page says when "Mark delivered" comes before the scheduled start.</summary>
+    public static string NotYet(PresentationRequest request) =>
+        $"It is scheduled for {TourAreas.Describe(request.StartsAtUtc, request.EndsAtUtc, request.Area)}, which has not come yet. " +
+        "Tick “It has taken place” to mark it delivered anyway.";
 }

@@ -42,7 +42,7 @@ public sealed class CompanyListTests : IDisposable
         await People.SetUpAsync(admin);
         var yelp = await LogContactAsync(admin, "Yelp", null, F("Interests", "Hiring"));
         await LogContactAsync(admin, "Stanford", null, F("TourStopId", "1"), F("Interests", "Presentation"), F("Interests", "Consulting"));
-        var google = await LogContactAsync(admin, "Google", null, F("TourStopId", "4"), F("Interests", "JustCurious"));
+        var google = await LogContactAsync(admin, "Google", null, F("TourStopId", "4"), F("ConfirmStopAhead", "true"), F("Interests", "JustCurious"));
         await _app.DbAsync(db => db.Companies.Where(c => c.Id == yelp).ExecuteUpdateAsync(s => s.SetProperty(c => c.ConsultancyId, 1)));
         await _app.DbAsync(db => db.Companies.Where(c => c.Id == google).ExecuteUpdateAsync(s => s.SetProperty(c => c.ConsultancyId, 2)));
 

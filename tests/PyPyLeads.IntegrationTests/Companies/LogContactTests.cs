@@ -80,7 +80,7 @@ public sealed class LogContactTests : IDisposable
 
         // Chosen in the type-ahead (hidden ids), with an e-mail this time.
         await admin.SubmitAsync($"/log-contact?companyId={yelp}", "/log-contact",
-            [F("PersonName", "Jacob Hallén"), F("PersonId", hallen.ToString(System.Globalization.CultureInfo.InvariantCulture)), F("PersonEmail", "jacob@example.org"), F("TourStopId", "3")]);
+            [F("PersonName", "Jacob Hallén"), F("PersonId", hallen.ToString(System.Globalization.CultureInfo.InvariantCulture)), F("PersonEmail", "jacob@example.org"), F("TourStopId", "3"), F("ConfirmStopAhead", "true")]);
 
         Assert.Equal(1, await _app.DbAsync(db => db.Companies.CountAsync()));
         var person = await _app.DbAsync(db => db.People.SingleAsync());

@@ -270,6 +270,22 @@ public sealed class LogContactUseCaseTests : IAsyncLifetime
         Assert.Equal(0, await Count<Company>());
     }
 
+    [Fact]
+    public async Task A_tour_stop_still_ahead_is_refused_with_the_stop_they_more_likely_mean_until_confirmed()
+    {
+        const int noisebridgeSprint = 3; // Sat 5 – Sun 6 Mar; the clock is at the Yelp talk, Thu 3 Mar
+
+        var invalid = Assert.IsType<Invalid>(await Log(Contact("Yelp") with { TourStopId = noisebridgeSprint }));
+
+        Assert.Equal(new FieldError("TourStopId",
+            "Not yet: the Noisebridge mini sprint · 5–6 Mar has not happened. Did you mean the Yelp talk · Thu 3 Mar? " +
+            "Choose it, or tick “Yes, at the Noisebridge mini sprint” to log it there anyway."), Assert.Single(invalid.Errors));
+        Assert.Equal(0, await _rig.DbAsync(db => db.Companies.CountAsync()));
+
+        Assert.IsType<Done<LogContact.Logged>>(await Log(Contact("Yelp") with { TourStopId = noisebridgeSprint, ConfirmStopAhead = true }));
+        Assert.Equal(noisebridgeSprint, await _rig.DbAsync(db => db.Encounters.Select(e => e.TourStopId).SingleAsync()));
+    }
+
     [Theory]
     [InlineData(null, "Choose where you met them.")]
     [InlineData(-1, "Choose a tour stop from the list.")]

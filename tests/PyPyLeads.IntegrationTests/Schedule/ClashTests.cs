@@ -47,6 +47,32 @@ public sealed class ClashTests : IDisposable
     }
 
     [Fact]
+    public async Task A_clash_says_how_long_a_talk_is_taken_to_last_the_travel_time_and_when_the_person_is_free_again()
+    {
+        var client = await CoordinatorAsync();
+
+        var warned = await PlanMeetingAsync(client, "Mozilla", "2011-03-03T19:00", "2011-03-03T21:00", [Armin]);
+
+        var warning = (await warned.ReadPageAsync()).QuerySelector("[data-testid=clash-warning]")!.TextContent;
+        Assert.Contains("Armin Rigo is at the Yelp talk (Thu 3 Mar 18:00 PST): a talk is taken to last 90 minutes, so until 19:30, plus 30 minutes to travel. Free from 20:00.",
+            warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_free_time_is_after_the_last_of_the_engagements_in_the_way_and_a_meeting_at_the_same_place_needs_no_travel()
+    {
+        var client = await CoordinatorAsync();
+        People.Expect(await PlanMeetingAsync(client, "Yelp", "2011-03-04T12:00", "2011-03-04T13:00", [Laura], place: "Zuni Café"), HttpStatusCode.Redirect);
+        People.Expect(await PlanMeetingAsync(client, "Dropbox", "2011-03-04T13:45", "2011-03-04T14:30", [Laura], place: "Dropbox HQ"), HttpStatusCode.Redirect);
+
+        var warned = await PlanMeetingAsync(client, "Mozilla", "2011-03-04T12:30", "2011-03-04T13:30", [Laura], place: "Zuni Café");
+
+        var warning = (await warned.ReadPageAsync()).QuerySelector("[data-testid=clash-warning]")!.TextContent;
+        Assert.Contains("Laura Creighton has lunch with Yelp (Fri 4 Mar 12:00 PST): until 13:00, at the same place, so no travel. Free from 15:00.", warning, StringComparison.Ordinal);
+        Assert.Contains("Laura Creighton has lunch with Dropbox (Fri 4 Mar 13:45 PST): until 14:30, plus 30 minutes to travel. Free from 15:00.", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Maciej_cannot_be_booked_on_March_4_because_he_arrives_on_March_6()
     {
         var client = await CoordinatorAsync();

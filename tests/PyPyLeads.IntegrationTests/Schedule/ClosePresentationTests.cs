@@ -60,6 +60,7 @@ public sealed class ClosePresentationTests : ScheduleUseCaseTest
     {
         var id = await Rig.RequestAsync(Coordinator);
         await Rig.ScheduledAsync(Coordinator, id);
+        Clock.SetUtcNow(new DateTimeOffset(2011, 3, 4, 16, 0, 0, TimeSpan.FromHours(-8))); // after it took place
         Assert.IsType<Done<StatusChange.Changed>>(await Rig.RunAsync<DeliverPresentation, Outcome>(u => u.RunAsync(new(id, 35, null, 1), Coordinator, CancellationToken.None)));
 
         var conflict = Assert.IsType<Conflict<StatusChange.Current>>(await Close(id, PresentationStatus.Cancelled, "Oops", version: 2));

@@ -45,11 +45,11 @@ public sealed class SchedulePresentationTests : ScheduleUseCaseTest
 
         var clashes = Assert.IsType<DuplicatesFound<Clash>>(await Rig.ScheduleAsync(Coordinator, Slot(id, 0, "2011-03-02T16:30", "2011-03-02T17:30", [Armin])));
         Assert.Equal("ConfirmClashes", clashes.Field);
-        Assert.Equal("Armin Rigo is at the Stanford talk (Wed 2 Mar 16:15 PST).", Assert.Single(clashes.Matches).Reason);
+        Assert.Equal("Armin Rigo is at the Stanford talk (Wed 2 Mar 16:15 PST): a talk is taken to last 90 minutes, so until 17:45, plus 30 minutes to travel. Free from 18:15.", Assert.Single(clashes.Matches).Reason);
         Assert.Equal(PresentationStatus.Requested, (await Rig.PresentationAsync(id)).Status);
 
         Assert.IsType<Done<StatusChange.Changed>>(await Rig.ScheduleAsync(Coordinator, Slot(id, 0, "2011-03-02T16:30", "2011-03-02T17:30", [Armin], confirm: true)));
-        Assert.Equal("Presenters: Armin Rigo. Booked despite: Armin Rigo is at the Stanford talk (Wed 2 Mar 16:15 PST).",
+        Assert.Equal("Presenters: Armin Rigo. Booked despite: Armin Rigo is at the Stanford talk (Wed 2 Mar 16:15 PST): a talk is taken to last 90 minutes, so until 17:45, plus 30 minutes to travel. Free from 18:15.",
             (await Rig.TimelineAsync(nameof(PresentationRequest), id)).Last().Details);
     }
 

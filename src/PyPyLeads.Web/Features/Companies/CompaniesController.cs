@@ -163,6 +163,31 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
         });
     }
 
+    /// <summary>"New company": the company's own fields, held to the duplicate rules of log-a-contact.</summary>
+    [HttpGet("new")]
+    public IActionResult New() => View(nameof(Edit), NewPage(new CompanyForm { Source = LeadSource.Other }));
+
+    [HttpPost("new")]
+    public async Task<IActionResult> New(CompanyForm form, [FromServices] CreateCompany createCompany, CancellationToken cancellationToken)
+    {
+        var outcome = await ModelState.RunWhenReadAsync(async () => await createCompany.RunAsync(new CreateCompany.Input(form.Name, form.WebDomain, form.City,
+            form.Country, form.Industry, form.Notes, form.Source, form.SourceTourStopId), await User.CallerAsync(db, cancellationToken), cancellationToken));
+        switch (outcome)
+        {
+            case Done<CreateCompany.Created> done:
+                TempData.Done(done.Value.Message);
+                return RedirectToAction(nameof(Show), new { id = done.Value.CompanyId });
+            case Invalid invalid:
+                ModelState.AddErrors(invalid);
+                return View(nameof(Edit), NewPage(form));
+            case DuplicatesFound<CompanyMatch> duplicates:
+                ModelState.AddModelError(duplicates.Field, duplicates.Message);
+                return View(nameof(Edit), NewPage(form, duplicates.Matches));
+            default:
+                return this.Refused(outcome);
+        }
+    }
+
     [HttpGet("{id:int}/edit")]
     public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
     {
@@ -454,6 +479,11 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     private static CompanyEditPage EditPage(int id, string currentName, CompanyForm form, IReadOnlyList<CompanyMatch>? duplicates = null) => new()
     {
         Id = id, CurrentName = currentName, Form = form, Stops = StopItems(), Duplicates = duplicates ?? [],
+    };
+
+    private static CompanyEditPage NewPage(CompanyForm form, IReadOnlyList<CompanyMatch>? duplicates = null) => new()
+    {
+        Id = null, CurrentName = "New company", Form = form, Stops = StopItems(), Duplicates = duplicates ?? [],
     };
 
     /// <summary>A refused save: the form keeps what this user typed, shows what the other person saved, and takes the new version.</summary>

@@ -132,9 +132,10 @@ public sealed class CompanyForm
     };
 }
 
+/// <summary>The company form, for editing one (<see cref="Id"/> set) or adding one (null).</summary>
 public sealed class CompanyEditPage
 {
-    public required int Id { get; init; }
+    public required int? Id { get; init; }
     public required string CurrentName { get; init; }
     public required CompanyForm Form { get; init; }
     public required IReadOnlyList<SelectListItem> Stops { get; init; }

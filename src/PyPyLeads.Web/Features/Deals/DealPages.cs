@@ -92,10 +92,6 @@ public sealed record HistoryLine(string When, string Who, DealStage? From, DealS
 public sealed record DealPage(DealView Deal, IReadOnlyList<HistoryLine> History, bool CanEdit, MoveDealForm Move, string? Conflict,
     DateOnly EurostarsEndsOn);
 
-public sealed record CompanyChoice(int Id, string Name, int? ConsultancyId);
-
-public sealed record PickCompanyPage(string? Query, IReadOnlyList<CompanyChoice> Companies, Viewer Viewer);
-
 /// <summary>The new/edit form page. <see cref="Refusal"/> explains why no form is offered.</summary>
 public sealed record DealFormPage(int? DealId, int CompanyId, string Company, int? CompanyConsultancyId, DealForm Form, Viewer Viewer,
     IReadOnlyList<string> Currencies, IReadOnlyList<OwnerChoice> Owners, string? OwnerName, DealStage? Stage, string? Refusal, string? Conflict,

@@ -8,6 +8,7 @@ using PyPyLeads.Deals;
 using PyPyLeads.Time;
 using PyPyLeads.UseCases;
 using PyPyLeads.Users;
+using PyPyLeads.Web.Features.Companies;
 using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.Deals;
@@ -142,7 +143,7 @@ public sealed class DealsController(
         var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
         if (companyId is null)
         {
-            return View("PickCompany", await PickCompanyAsync(q, viewer, cancellationToken));
+            return View("PickCompany", await PickCompanyPage.FindAsync(db, "New deal", q, viewer.ConsultancyId, cancellationToken));
         }
         var company = await LiveCompanyAsync(companyId.Value, cancellationToken);
         if (company is null)
@@ -264,23 +265,6 @@ public sealed class DealsController(
         var adminIds = from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where r.Name == Roles.Admin select ur.UserId;
         return await db.Users.AsNoTracking().Where(u => u.ConsultancyId != null || adminIds.Contains(u.Id)).OrderBy(u => u.DisplayName)
             .Select(u => new OwnerChoice(u.Id, u.DisplayName, u.ConsultancyId, adminIds.Contains(u.Id))).Take(500).ToListAsync(cancellationToken);
-    }
-
-    private async Task<PickCompanyPage> PickCompanyAsync(string? q, Viewer viewer, CancellationToken cancellationToken)
-    {
-        var companies = db.Companies.AsNoTracking().Where(c => c.DeletedAtUtc == null);
-        if (!string.IsNullOrWhiteSpace(q) && q.Length <= 200)
-        {
-            var key = CompanyKeys.Name(q);
-            companies = companies.Where(c => c.NameKey.Contains(key));
-        }
-        else if (viewer.ConsultancyId is { } mine)
-        {
-            companies = companies.Where(c => c.ConsultancyId == mine);
-        }
-        var found = await companies.OrderBy(c => c.Name).ThenBy(c => c.Id).Take(20)
-            .Select(c => new CompanyChoice(c.Id, c.Name, c.ConsultancyId)).ToListAsync(cancellationToken);
-        return new PickCompanyPage(q, found, viewer);
     }
 
     private async Task<DealFormPage> FormPageAsync(int? dealId, Company company, DealForm form, Viewer viewer, DealStage? stage, string? conflict,

@@ -1,4 +1,5 @@
 using PyPyLeads.FollowUps;
+using PyPyLeads.UseCases;
 
 namespace PyPyLeads.Web.Features.FollowUps;
 
@@ -31,6 +32,17 @@ public sealed record FollowUpRow(
     public string SubjectPath => FollowUpSubjects.Path(CompanyId, SubjectType, SubjectId);
 
     public string About => SubjectType is null ? CompanyName : $"{CompanyName} ({FollowUpSubjects.Describe(SubjectType)})";
+
+    /// <summary>The row for a follow-up read with its names (<see cref="FollowUpLists.WithNames"/>), as <paramref name="viewer"/> sees it.</summary>
+    public static FollowUpRow From(FollowUpWithNames r, Caller viewer, FollowUpDeadlines deadlines) => new(
+        r.F.Id, r.F.CompanyId, r.CompanyName, r.F.SubjectType, r.F.SubjectId, r.F.OwnerUserId, r.OwnerName,
+        r.F.DueAtUtc, ReminderMail.FormatTime(r.F.DueAtUtc, viewer.TimeZoneId), r.F.Note, r.F.State, r.F.AttemptCount, r.F.LastError,
+        r.F.IsOpen && deadlines.IsAfterEnd(r.F.DueAtUtc), r.F.IsOpen && deadlines.IsAfterLastSafe(r.F.DueAtUtc),
+        r.F.IsOpen && r.F.DueAtUtc <= deadlines.NowUtc, viewer.MayChange(r.F),
+        r.F.RemindedAtUtc is { } reminded ? ReminderMail.FormatTime(reminded, viewer.TimeZoneId) : null,
+        (r.F.DoneAtUtc ?? r.F.CancelledAtUtc) is { } closed ? ReminderMail.FormatTime(closed, viewer.TimeZoneId) : null,
+        r.F.State == FollowUpState.Scheduled && r.F.AttemptCount > 0 ? ReminderMail.FormatTime(r.F.NextAttemptAtUtc, viewer.TimeZoneId) : null,
+        r.F.Version);
 }
 
 public sealed record DeadlineDates(string EndsOn, string LastSafeDay, int LeadTimeDays)

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Data;
 using PyPyLeads.FollowUps;
 using PyPyLeads.UseCases;
+using PyPyLeads.Web.Features.Companies;
 using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.FollowUps;
@@ -48,13 +49,18 @@ public sealed class FollowUpsController(
             Dates()));
     }
 
+    /// <summary>A new follow-up for a company; without one, "with which company?" first.</summary>
     [HttpGet("new")]
-    public async Task<IActionResult> New(int companyId, string? subjectType, int? subjectId, string? returnUrl, CancellationToken cancellationToken)
+    public async Task<IActionResult> New(int? companyId, string? q, string? subjectType, int? subjectId, string? returnUrl, CancellationToken cancellationToken)
     {
         var viewer = await User.CallerAsync(db, cancellationToken);
+        if (companyId is null)
+        {
+            return View("PickCompany", await PickCompanyPage.FindAsync(db, "New follow-up", q, viewer.ConsultancyId, cancellationToken));
+        }
         var form = new NewFollowUpForm
         {
-            CompanyId = companyId,
+            CompanyId = companyId.Value,
             SubjectType = FollowUpSubjects.All.Contains(subjectType) ? subjectType : null,
             SubjectId = FollowUpSubjects.All.Contains(subjectType) ? subjectId : null,
             ReturnUrl = LocalOrNull(returnUrl),
@@ -272,29 +278,11 @@ public sealed class FollowUpsController(
         Note = followUp.Note,
     };
 
-    private IQueryable<RowData> Rows(IQueryable<FollowUp> followUps) =>
-        from f in followUps
-        join u in db.Users on f.OwnerUserId equals u.Id
-        select new RowData { F = f, CompanyName = f.Company!.Name, OwnerName = u.DisplayName };
+    private IQueryable<FollowUpWithNames> Rows(IQueryable<FollowUp> followUps) => followUps.WithNames(db);
 
-    private FollowUpRow ToRow(RowData r, Caller viewer) => new(
-        r.F.Id, r.F.CompanyId, r.CompanyName, r.F.SubjectType, r.F.SubjectId, r.F.OwnerUserId, r.OwnerName,
-        r.F.DueAtUtc, ReminderMail.FormatTime(r.F.DueAtUtc, viewer.TimeZoneId), r.F.Note, r.F.State, r.F.AttemptCount, r.F.LastError,
-        r.F.IsOpen && deadlines.IsAfterEnd(r.F.DueAtUtc), r.F.IsOpen && deadlines.IsAfterLastSafe(r.F.DueAtUtc),
-        r.F.IsOpen && r.F.DueAtUtc <= deadlines.NowUtc, viewer.MayChange(r.F),
-        r.F.RemindedAtUtc is { } reminded ? ReminderMail.FormatTime(reminded, viewer.TimeZoneId) : null,
-        (r.F.DoneAtUtc ?? r.F.CancelledAtUtc) is { } closed ? ReminderMail.FormatTime(closed, viewer.TimeZoneId) : null,
-        r.F.State == FollowUpState.Scheduled && r.F.AttemptCount > 0 ? ReminderMail.FormatTime(r.F.NextAttemptAtUtc, viewer.TimeZoneId) : null,
-        r.F.Version);
+    private FollowUpRow ToRow(FollowUpWithNames r, Caller viewer) => FollowUpRow.From(r, viewer, deadlines);
 
     private DeadlineDates Dates() => DeadlineDates.From(deadlines);
 
     private string? LocalOrNull(string? url) => !string.IsNullOrEmpty(url) && Url.IsLocalUrl(url) ? url : null;
-
-    private sealed class RowData
-    {
-        public required FollowUp F { get; init; }
-        public required string CompanyName { get; init; }
-        public required string OwnerName { get; init; }
-    }
 }

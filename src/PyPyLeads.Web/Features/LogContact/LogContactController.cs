@@ -99,10 +99,13 @@ public sealed class LogContactController(LeadsDbContext db, TimeProvider clock) 
         {
             form.PersonId = null;
         }
+        var now = clock.GetUtcNow().UtcDateTime;
         return new LogContactPage
         {
             Form = form,
-            TourStops = stops.Select(s => new SelectListItem(TourSchedule.Label(s), s.Id.ToString(CultureInfo.InvariantCulture))).ToList(),
+            TourStops = stops.Select(s => new SelectListItem(TourSchedule.Label(s) + (TourSchedule.IsAhead(s, now) ? " (not yet)" : ""),
+                s.Id.ToString(CultureInfo.InvariantCulture))).ToList(),
+            ChosenStopAhead = stops.FirstOrDefault(s => s.Id == form.TourStopId) is { } chosen && TourSchedule.IsAhead(chosen, now) ? chosen.Name : null,
             Users = users.Select(u => new SelectListItem(u.DisplayName, u.Id)).ToList(),
             ChosenCompany = chosenCompany,
             ChosenPerson = chosenPerson,

@@ -10,6 +10,8 @@ public sealed class LogContactForm
 {
     /// <summary>A tour stop's id; 0 for "not at a tour stop".</summary>
     public int? TourStopId { get; set; }
+    /// <summary>"Yes, at that stop", for a stop still ahead.</summary>
+    public bool ConfirmStopAhead { get; set; }
     public string? CompanyName { get; set; }
     public string? CompanyDomain { get; set; }
     /// <summary>An existing company chosen in the type-ahead (or offered as a match earlier).</summary>
@@ -33,7 +35,7 @@ public sealed class LogContactForm
     /// <summary>What the form asks the use case to do; the follow-up only when ticked and its time could be read.</summary>
     public LogContactUseCase.Input ToInput() => new()
     {
-        TourStopId = TourStopId, CompanyName = CompanyName, CompanyDomain = CompanyDomain, CompanyId = CompanyId, UseCompanyId = UseCompanyId,
+        TourStopId = TourStopId, ConfirmStopAhead = ConfirmStopAhead, CompanyName = CompanyName, CompanyDomain = CompanyDomain, CompanyId = CompanyId, UseCompanyId = UseCompanyId,
         PersonName = PersonName, PersonRole = PersonRole, PersonEmail = PersonEmail, PersonPhone = PersonPhone,
         PersonId = PersonId, UsePersonId = UsePersonId, NewPerson = NewPerson, MetBy = MetBy, Interests = Interests, Note = Note,
         FollowUp = FollowUp is { Wanted: true } f && f.DueUtc() is { } due ? new(f.OwnerUserId ?? "", due, f.Note) : null,
@@ -56,6 +58,8 @@ public sealed class LogContactPage
 {
     public required LogContactForm Form { get; init; }
     public required IReadOnlyList<SelectListItem> TourStops { get; init; }
+    /// <summary>The chosen stop when it is still ahead on the app's clock: the form asks "Yes, at the …".</summary>
+    public string? ChosenStopAhead { get; init; }
     public required IReadOnlyList<SelectListItem> Users { get; init; }
     /// <summary>The existing company chosen (its name), when <see cref="LogContactForm.CompanyId"/> is set.</summary>
     public string? ChosenCompany { get; init; }

@@ -17,6 +17,8 @@ public sealed class DeliverForm
     public int? Attendance { get; set; }
     public string? Notes { get; set; }
     public long Version { get; set; }
+    /// <summary>"It has taken place", asked for before the scheduled start.</summary>
+    public bool ConfirmBeforeStart { get; set; }
 }
 
 /// <summary>Declining or cancelling says why; the rules are <see cref="ClosePresentation"/>'s.</summary>

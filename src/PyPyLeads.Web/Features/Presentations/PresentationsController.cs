@@ -120,7 +120,7 @@ public sealed class PresentationsController(LeadsDbContext db, TimeProvider cloc
     [HttpPost("{id:int}/deliver")]
     public async Task<IActionResult> Deliver(int id, DeliverForm form, [FromServices] DeliverPresentation deliver, CancellationToken cancellationToken)
     {
-        var input = new DeliverPresentation.Input(id, form.Attendance, form.Notes, form.Version);
+        var input = new DeliverPresentation.Input(id, form.Attendance, form.Notes, form.Version, form.ConfirmBeforeStart);
         var outcome = await this.CouldNotReadAsync(input, cancellationToken)
             ? null
             : await deliver.RunAsync(input, await User.CallerAsync(db, cancellationToken), cancellationToken);
@@ -188,7 +188,10 @@ public sealed class PresentationsController(LeadsDbContext db, TimeProvider cloc
         var presenters = team.Where(t => request.Presenters.Any(p => p.TeamMemberId == t.Id)).Select(t => t.Name).ToList();
         return new PresentationPage(request, presenters, TourAreas.Describe(request.StartsAtUtc, request.EndsAtUtc, request.Area),
             new EngagementFormView(schedule, team, clashes ?? [], "Place (name and address)", "Presenters"),
-            deliver ?? new DeliverForm(), reason ?? new ReasonForm(), activeForm, message);
+            deliver ?? new DeliverForm(), reason ?? new ReasonForm(), activeForm, message)
+        {
+            BeforeStart = request.StartsAtUtc > clock.GetUtcNow().UtcDateTime,
+        };
     }
 }
 
@@ -198,4 +201,8 @@ public sealed record PresentationList(IReadOnlyList<PresentationRow> Rows, int T
 
 public sealed record PresentationPage(
     PresentationRequest Request, IReadOnlyList<string> Presenters, string When, EngagementFormView Schedule,
-    DeliverForm Deliver, ReasonForm Reason, string? ActiveForm, string? Message);
+    DeliverForm Deliver, ReasonForm Reason, string? ActiveForm, string? Message)
+{
+    /// <summary>Its scheduled start has not come yet on the app's clock: "Mark delivered" asks to confirm it took place.</summary>
+    public bool BeforeStart { get; init; }
+}
