@@ -7,10 +7,11 @@ namespace PyPyLeads.Companies;
 
 /// <summary>
 /// Merge two people of one company who are the same person: the other's encounters move to the one kept, missing
-/// details are filled from theirs (see <see cref="Merging.MergePeopleAsync"/>). Every signed-in user may merge;
+/// details are filled from theirs (see <see cref="Merging.MergePeopleAsync"/>). Admins merge, and members at their
+/// consultancy's or unassigned companies (<see cref="CompanyAccess"/>);
 /// people at two companies are merged by merging the companies.
 /// Returns <see cref="Done{T}"/> of <see cref="Merged"/>, <see cref="Invalid"/> (on OtherId: nobody chosen, the same
-/// person twice, or people at two companies) or <see cref="NotFound"/> when either is gone or merged already.
+/// person twice, or people at two companies), <see cref="NotAllowed"/>, or <see cref="NotFound"/> when either is gone or merged already.
 /// </summary>
 public sealed class MergePeople(LeadsDbContext db, IValidator<MergePeople.Input> validator, TimeProvider clock)
 {
@@ -44,6 +45,10 @@ public sealed class MergePeople(LeadsDbContext db, IValidator<MergePeople.Input>
             if (keep.CompanyId != other.CompanyId)
             {
                 return new Invalid(nameof(Input.OtherId), "Only people at the same company can be merged; merge the companies first.");
+            }
+            if (await CompanyAccess.RefusalAsync(db, keep.CompanyId, caller, ct) is { } refused)
+            {
+                return refused;
             }
             await Merging.MergePeopleAsync(db, keep, other, caller.Actor, clock.GetUtcNow().UtcDateTime, ct);
             return new Done<Merged>(new(keep.Id, keep.CompanyId, "Merged."));

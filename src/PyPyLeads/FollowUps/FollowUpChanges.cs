@@ -31,7 +31,8 @@ public sealed class FollowUpChanges(LeadsDbContext db, FollowUpScheduler schedul
             {
                 return new NotFound("That follow-up does not exist.");
             }
-            if (!caller.MayChange(followUp))
+            var consultancy = await db.Companies.Where(c => c.Id == followUp.CompanyId).Select(c => c.ConsultancyId).FirstOrDefaultAsync(ct);
+            if (!caller.MayChange(followUp, consultancy))
             {
                 return new NotAllowed(FollowUpRules.NotYoursToChange);
             }

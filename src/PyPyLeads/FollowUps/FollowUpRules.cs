@@ -11,11 +11,15 @@ namespace PyPyLeads.FollowUps;
 /// </summary>
 public static class FollowUpRules
 {
-    /// <summary>The owner, whoever scheduled it, and admins may change a follow-up; everyone signed in may see it.</summary>
-    public static bool MayChange(this Caller caller, FollowUp followUp) =>
-        followUp.OwnerUserId == caller.UserId || followUp.CreatedByUserId == caller.UserId || caller.IsAdmin;
+    /// <summary>
+    /// Admins change any follow-up; its owner and whoever scheduled it change it while they may change its company
+    /// (<see cref="Caller.MayChange"/> on <paramref name="companyConsultancyId"/>: their consultancy's, or unassigned).
+    /// Everyone signed in may see it.
+    /// </summary>
+    public static bool MayChange(this Caller caller, FollowUp followUp, int? companyConsultancyId) =>
+        caller.IsAdmin || ((followUp.OwnerUserId == caller.UserId || followUp.CreatedByUserId == caller.UserId) && caller.MayChange(companyConsultancyId));
 
-    public const string NotYoursToChange = "Only the follow-up's owner, whoever scheduled it, and admins may change it.";
+    public const string NotYoursToChange = "Only the follow-up's owner, whoever scheduled it, and admins may change it, and only while its company is their consultancy's or unassigned.";
 
     /// <summary>Someone who can be reminded: a user of the app.</summary>
     public static IRuleBuilderOptions<T, string?> FollowUpOwner<T>(this IRuleBuilder<T, string?> rule, LeadsDbContext db) =>

@@ -11,8 +11,9 @@ namespace PyPyLeads.Schedule;
 /// Request a presentation: a company asks the team to come and present, on the public invitation page (no account:
 /// <see cref="RunFromInvitationPageAsync"/>) or through one of the team who took the request (<see cref="RunAsync"/>).
 /// The same rules either way: the request attaches to the company the duplicate rules find, or to a new one, and goes
-/// on its timeline. Any signed-in user may enter one.
-/// Returns <see cref="Done{T}"/> of <see cref="Requested"/> or <see cref="Invalid"/>.
+/// on its timeline. One of the team enters it for a new or unassigned company, or one of their consultancy's (admins
+/// for any: <see cref="CompanyAccess"/>); the public page for any company, since the company itself asks.
+/// Returns <see cref="Done{T}"/> of <see cref="Requested"/>, <see cref="Invalid"/> or <see cref="NotAllowed"/> (on the company name).
 /// </summary>
 public sealed class RequestPresentation(LeadsDbContext db, IValidator<RequestPresentation.Input> validator, TimeProvider clock)
 {
@@ -37,7 +38,7 @@ public sealed class RequestPresentation(LeadsDbContext db, IValidator<RequestPre
 
     /// <summary>Entered by one of the team: they are its creator and the timeline's actor.</summary>
     public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken) =>
-        SaveAsync(input, LeadSource.Other, caller.UserId, caller.Actor, viaPublicPage: false,
+        SaveAsync(input, LeadSource.Other, caller, caller.Actor, viaPublicPage: false,
             $"Presentation requested by {input.ContactName?.Trim()}", details: null, cancellationToken);
 
     /// <summary>
@@ -45,11 +46,11 @@ public sealed class RequestPresentation(LeadsDbContext db, IValidator<RequestPre
     /// (<see cref="Actor.System"/>), since nobody signed in did.
     /// </summary>
     public Task<Outcome> RunFromInvitationPageAsync(Input input, CancellationToken cancellationToken) =>
-        SaveAsync(input, LeadSource.InvitationPage, userId: null, Actor.System, viaPublicPage: true,
+        SaveAsync(input, LeadSource.InvitationPage, caller: null, Actor.System, viaPublicPage: true,
             $"{input.ContactName?.Trim()} asked for a presentation through the invitation page",
             input.PreferredDates is { Length: > 0 } d ? "Preferred dates: " + d : null, cancellationToken);
 
-    private async Task<Outcome> SaveAsync(Input input, LeadSource source, string? userId, Actor actor, bool viaPublicPage, string summary, string? details,
+    private async Task<Outcome> SaveAsync(Input input, LeadSource source, Caller? caller, Actor actor, bool viaPublicPage, string summary, string? details,
         CancellationToken cancellationToken)
     {
         if (await validator.CheckAsync(input, cancellationToken) is { } invalid)
@@ -64,7 +65,12 @@ public sealed class RequestPresentation(LeadsDbContext db, IValidator<RequestPre
                 return await db.InTransactionAsync<Outcome>(async ct =>
                 {
                     var now = clock.GetUtcNow().UtcDateTime;
+                    var userId = caller?.UserId;
                     var company = await RequestingCompany.FindOrCreateAsync(db, input.CompanyName!, input.WebDomain, input.City, source, now, userId, ct);
+                    if (caller is not null && CompanyAccess.Refusal(caller, company.Name, company.ConsultancyId) is { } refused)
+                    {
+                        return refused;
+                    }
                     var request = new PresentationRequest
                     {
                         Company = company, ContactName = "", ContactEmail = "", Status = PresentationStatus.Requested,

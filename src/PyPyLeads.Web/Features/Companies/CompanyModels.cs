@@ -166,7 +166,10 @@ public sealed class PersonEditPage
     public string? ConflictBy { get; init; }
 }
 
-public sealed record MergeCandidate(int Id, string Name, string? WebDomain, string? City, int People, int Encounters, DateTime CreatedAtUtc);
+public sealed record MergeCandidate(int Id, string Name, string? WebDomain, string? City, int People, int Encounters, DateTime CreatedAtUtc)
+{
+    public int? ConsultancyId { get; init; }
+}
 
 public sealed class CompanyMergePage
 {

@@ -130,7 +130,7 @@ public sealed class FollowUpsController(
             return NotFound();
         }
         var viewer = await User.CallerAsync(db, cancellationToken);
-        if (!viewer.MayChange(followUp))
+        if (!viewer.MayChange(followUp, await db.Companies.Where(c => c.Id == followUp.CompanyId).Select(c => c.ConsultancyId).FirstOrDefaultAsync(cancellationToken)))
         {
             return Forbid();
         }
@@ -261,13 +261,13 @@ public sealed class FollowUpsController(
     private IQueryable<RowData> Rows(IQueryable<FollowUp> followUps) =>
         from f in followUps
         join u in db.Users on f.OwnerUserId equals u.Id
-        select new RowData { F = f, CompanyName = f.Company!.Name, OwnerName = u.DisplayName };
+        select new RowData { F = f, CompanyName = f.Company!.Name, CompanyConsultancyId = f.Company.ConsultancyId, OwnerName = u.DisplayName };
 
     private FollowUpRow ToRow(RowData r, Caller viewer) => new(
         r.F.Id, r.F.CompanyId, r.CompanyName, r.F.SubjectType, r.F.SubjectId, r.F.OwnerUserId, r.OwnerName,
         r.F.DueAtUtc, ReminderMail.FormatTime(r.F.DueAtUtc, viewer.TimeZoneId), r.F.Note, r.F.State, r.F.AttemptCount, r.F.LastError,
         r.F.IsOpen && deadlines.IsAfterEnd(r.F.DueAtUtc), r.F.IsOpen && deadlines.IsAfterLastSafe(r.F.DueAtUtc),
-        r.F.IsOpen && r.F.DueAtUtc <= deadlines.NowUtc, viewer.MayChange(r.F),
+        r.F.IsOpen && r.F.DueAtUtc <= deadlines.NowUtc, viewer.MayChange(r.F, r.CompanyConsultancyId),
         r.F.RemindedAtUtc is { } reminded ? ReminderMail.FormatTime(reminded, viewer.TimeZoneId) : null,
         (r.F.DoneAtUtc ?? r.F.CancelledAtUtc) is { } closed ? ReminderMail.FormatTime(closed, viewer.TimeZoneId) : null,
         r.F.State == FollowUpState.Scheduled && r.F.AttemptCount > 0 ? ReminderMail.FormatTime(r.F.NextAttemptAtUtc, viewer.TimeZoneId) : null);
@@ -280,6 +280,7 @@ public sealed class FollowUpsController(
     {
         public required FollowUp F { get; init; }
         public required string CompanyName { get; init; }
+        public int? CompanyConsultancyId { get; init; }
         public required string OwnerName { get; init; }
     }
 }

@@ -62,6 +62,9 @@ public sealed class PresentationsController(LeadsDbContext db, TimeProvider cloc
             case Invalid invalid:
                 ModelState.AddErrors(invalid);
                 return View(form);
+            case NotAllowed notAllowed:
+                this.RefusedBeside(notAllowed, nameof(form.CompanyName));
+                return View(form);
             default:
                 return this.Refused(outcome);
         }
@@ -188,7 +191,8 @@ public sealed class PresentationsController(LeadsDbContext db, TimeProvider cloc
         var presenters = team.Where(t => request.Presenters.Any(p => p.TeamMemberId == t.Id)).Select(t => t.Name).ToList();
         return new PresentationPage(request, presenters, TourAreas.Describe(request.StartsAtUtc, request.EndsAtUtc, request.Area),
             new EngagementFormView(schedule, team, clashes ?? [], "Place (name and address)", "Presenters"),
-            deliver ?? new DeliverForm(), reason ?? new ReasonForm(), activeForm, message);
+            deliver ?? new DeliverForm(), reason ?? new ReasonForm(), activeForm, message,
+            (await User.CallerAsync(db, cancellationToken)).MayChange(request.Company!.ConsultancyId));
     }
 }
 
@@ -198,4 +202,4 @@ public sealed record PresentationList(IReadOnlyList<PresentationRow> Rows, int T
 
 public sealed record PresentationPage(
     PresentationRequest Request, IReadOnlyList<string> Presenters, string When, EngagementFormView Schedule,
-    DeliverForm Deliver, ReasonForm Reason, string? ActiveForm, string? Message);
+    DeliverForm Deliver, ReasonForm Reason, string? ActiveForm, string? Message, bool MayChange);
