@@ -12,8 +12,11 @@ namespace PyPyLeads.Companies;
 /// went out and whether the download ran to the end.
 /// Returns <see cref="Done{T}"/> of <see cref="Started"/> or <see cref="NotAllowed"/>.
 /// </summary>
-public sealed class ExportCompanies(LeadsDbContext db, TimeProvider clock, ILogger<ExportCompanies> logger)
+public sealed class ExportCompanies(LeadsDbContext db, TimeProvider clock, ILoggerFactory loggers)
 {
+    // Exports, and refusals, are security events: the security log is where they are looked for.
+    private readonly ILogger logger = loggers.CreateLogger(SecurityLog.Category);
+
     public const string CompaniesRefused = "Exporting companies is for admins and for members an admin allowed to (on the Users page).";
     public const string FullRefused = "Only admins download the full export.";
 

@@ -11,8 +11,10 @@ namespace PyPyLeads.Users;
 /// Returns <see cref="Done{T}"/> of <see cref="Granted"/>, <see cref="NotFound"/> or <see cref="NotAllowed"/>.
 /// The input is an id and a yes or no, so there is no validator.
 /// </summary>
-public sealed class GrantExportRight(LeadsDbContext db, ILogger<GrantExportRight> logger)
+public sealed class GrantExportRight(LeadsDbContext db, ILoggerFactory loggers)
 {
+    private readonly ILogger logger = loggers.CreateLogger(SecurityLog.Category);
+
     public sealed record Input(string UserId, bool MayExport);
 
     public sealed record Granted(string Message);

@@ -159,6 +159,11 @@ public sealed class ConsultancyEdgeTests : IAsyncLifetime
         Assert.Equal((_jacob.UserId, "Jacob Hallén", Seed.Now, ExportKinds.CompaniesCsv, "?consultancy=2", 42L, true, "192.0.2.7"),
             (record.UserId, record.UserName, record.AtUtc, record.Kind, record.Filter, record.Rows, record.Complete, record.ClientAddress));
 
+        // In the security log too, with the client's address.
+        Assert.Contains(_rig.App.Logs.Lines, l => l == "Information PyPyLeads.Security: Laura Creighton gave Jacob Hallén the right to export companies");
+        Assert.Contains(_rig.App.Logs.Lines, l => l == "Information PyPyLeads.Security: Jacob Hallén started the Companies CSV (?consultancy=2) from 192.0.2.7");
+        Assert.Contains(_rig.App.Logs.Lines, l => l == "Warning PyPyLeads.Security: Jacob Hallén was refused the Companies CSV from 192.0.2.7");
+
         Assert.IsType<Done<GrantExportRight.Granted>>(await _rig.RunAsync<GrantExportRight, Outcome>(u => u.RunAsync(new(_jacob.UserId, false), _laura, default)));
         Assert.IsType<NotAllowed>(await Export(_jacob));
         Assert.IsType<Done<ExportCompanies.Started>>(await Export(_laura, ExportKinds.Full));
