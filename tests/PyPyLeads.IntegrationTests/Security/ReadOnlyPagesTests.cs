@@ -59,6 +59,8 @@ public sealed class ReadOnlyPagesTests : IAsyncLifetime
             Assert.Null(their.QuerySelector("[data-testid=read-only]"));
             Assert.NotEmpty(their.QuerySelectorAll("main form[method=post]").Where(f => f.GetAttribute("action")?.StartsWith(url, StringComparison.Ordinal) == true));
         }
+        Assert.Equal(HttpStatusCode.Forbidden, (await _w.OpenEnd.GetAsync($"/presentations/{request}/edit")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _w.Merlinux.GetAsync($"/presentations/{request}/edit")).StatusCode);
     }
 
     [Fact]

@@ -77,6 +77,10 @@ public sealed class PresentationsController(LeadsDbContext db, TimeProvider cloc
         {
             return NotFound();
         }
+        if (!(await User.CallerAsync(db, cancellationToken)).MayChange(request.Company!.ConsultancyId))
+        {
+            return Forbid(); // its use case refuses the change anyway
+        }
         return View(new RequestForm
         {
             CompanyName = request.Company!.Name, ContactName = request.ContactName, ContactEmail = request.ContactEmail, Address = request.Address,
