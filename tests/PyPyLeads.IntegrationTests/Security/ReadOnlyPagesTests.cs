@@ -64,6 +64,26 @@ public sealed class ReadOnlyPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_forced_merge_of_the_other_consultancys_company_with_ones_own_is_refused_either_way_round_and_changes_nothing()
+    {
+        var mine = await _w.DbAsync(async db => await Seed.CompanyAsync(db, Consultancy.MerlinuxId, "Yelp"));
+        var theirs = await _w.DbAsync(async db => await Seed.CompanyAsync(db, Consultancy.OpenEndId, "Yelp Europe"));
+        var before = await _w.DbAsync(Seed.FingerprintAsync);
+
+        foreach (var keep in new[] { mine, theirs })
+        {
+            var response = await DealsWorld.PostAsync(_w.Merlinux, $"/companies/{mine}/merge", new Dictionary<string, string>
+            {
+                ["with"] = theirs.ToString(System.Globalization.CultureInfo.InvariantCulture), ["keep"] = keep.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+
+        Assert.Equal(before, await _w.DbAsync(Seed.FingerprintAsync));
+        Assert.Equal(HttpStatusCode.Forbidden, (await _w.Merlinux.GetAsync($"/companies/{theirs}/merge")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_member_typing_the_other_consultancys_company_into_a_presentation_request_gets_the_reason_beside_the_name_and_keeps_the_form()
     {
         await _w.DbAsync(async db => await Seed.CompanyAsync(db, Consultancy.MerlinuxId, "Yelp"));
