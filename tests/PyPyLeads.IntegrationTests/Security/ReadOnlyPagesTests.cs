@@ -77,6 +77,8 @@ public sealed class ReadOnlyPagesTests : IAsyncLifetime
                 ["with"] = theirs.ToString(System.Globalization.CultureInfo.InvariantCulture), ["keep"] = keep.ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("“Yelp Europe” is Open End's: only its members and admins change it. You can read it.",
+                (await response.ReadPageAsync()).QuerySelector("main .alert-danger")!.TextContent.Trim());
         }
 
         Assert.Equal(before, await _w.DbAsync(Seed.FingerprintAsync));

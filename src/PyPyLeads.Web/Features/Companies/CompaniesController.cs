@@ -306,11 +306,17 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
             Invalid invalid => invalid.Errors[0].Message,
             NotFound notFound => notFound.Message,
             Conflict<MergeCompanies.Input> conflict => conflict.Message,
+            NotAllowed notAllowed => notAllowed.Message,
             _ => null,
         };
         if (error is null)
         {
             return this.Refused(outcome);
+        }
+        if (outcome is NotAllowed)
+        {
+            // The other company chosen is another consultancy's: refused as a forced post is, with the reason on the page.
+            Response.StatusCode = StatusCodes.Status403Forbidden;
         }
         var self = await CandidateAsync(id, cancellationToken);
         return self is null ? NotFound() : View(new CompanyMergePage { This = self, Error = error });
