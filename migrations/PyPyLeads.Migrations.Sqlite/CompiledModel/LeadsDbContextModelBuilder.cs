@@ -11,7 +11,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
     public partial class LeadsDbContextModel
     {
         private LeadsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f8780c0d-ce6b-4eb4-a0c2-fe6cbcd9c435"), entityTypeCount: 33)
+            : base(skipDetectChanges: false, modelId: new Guid("42bbf443-ec61-4db9-a4b7-392a9f82a724"), entityTypeCount: 34)
         {
         }
 
@@ -29,6 +29,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             var csvImport = CsvImportEntityType.Create(this);
             var encounter = EncounterEntityType.Create(this);
             var encounterAttendee = EncounterAttendeeEntityType.Create(this);
+            var exportRecord = ExportRecordEntityType.Create(this);
             var person = PersonEntityType.Create(this);
             var changeStamp = ChangeStampEntityType.Create(this);
             var deal = DealEntityType.Create(this);
@@ -106,6 +107,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             CsvImportEntityType.CreateAnnotations(csvImport);
             EncounterEntityType.CreateAnnotations(encounter);
             EncounterAttendeeEntityType.CreateAnnotations(encounterAttendee);
+            ExportRecordEntityType.CreateAnnotations(exportRecord);
             PersonEntityType.CreateAnnotations(person);
             ChangeStampEntityType.CreateAnnotations(changeStamp);
             DealEntityType.CreateAnnotations(deal);

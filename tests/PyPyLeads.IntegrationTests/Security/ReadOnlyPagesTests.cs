@@ -54,10 +54,10 @@ public sealed class ReadOnlyPagesTests : IAsyncLifetime
         {
             var page = await _w.OpenEnd.GetPageAsync(url);
             Assert.Equal($"merlinux's lead: you can read this {noun}; its members and admins change it.", DealsWorld.Text(page, "read-only"));
-            Assert.Empty(page.QuerySelectorAll("main form[method=post]").Where(f => f.GetAttribute("action")?.StartsWith(url, StringComparison.Ordinal) == true));
+            Assert.DoesNotContain(page.QuerySelectorAll("main form[method=post]"), f => f.GetAttribute("action")?.StartsWith(url, StringComparison.Ordinal) == true);
             var their = await _w.Merlinux.GetPageAsync(url);
             Assert.Null(their.QuerySelector("[data-testid=read-only]"));
-            Assert.NotEmpty(their.QuerySelectorAll("main form[method=post]").Where(f => f.GetAttribute("action")?.StartsWith(url, StringComparison.Ordinal) == true));
+            Assert.Contains(their.QuerySelectorAll("main form[method=post]"), f => f.GetAttribute("action")?.StartsWith(url, StringComparison.Ordinal) == true);
         }
         Assert.Equal(HttpStatusCode.Forbidden, (await _w.OpenEnd.GetAsync($"/presentations/{request}/edit")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _w.Merlinux.GetAsync($"/presentations/{request}/edit")).StatusCode);
