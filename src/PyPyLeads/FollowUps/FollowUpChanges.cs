@@ -31,10 +31,10 @@ public sealed class FollowUpChanges(LeadsDbContext db, FollowUpScheduler schedul
             {
                 return new NotFound("That follow-up does not exist.");
             }
-            var consultancy = await db.Companies.Where(c => c.Id == followUp.CompanyId).Select(c => c.ConsultancyId).FirstOrDefaultAsync(ct);
-            if (!caller.MayChange(followUp, consultancy))
+            var company = await db.Companies.Where(c => c.Id == followUp.CompanyId).Select(c => new { c.Name, c.ConsultancyId }).FirstAsync(ct);
+            if (caller.Refusal(followUp, company.Name, company.ConsultancyId) is { } refused)
             {
-                return new NotAllowed(FollowUpRules.NotYoursToChange);
+                return refused;
             }
             if (version is { } seen)
             {

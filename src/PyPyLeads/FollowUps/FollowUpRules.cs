@@ -19,7 +19,12 @@ public static class FollowUpRules
     public static bool MayChange(this Caller caller, FollowUp followUp, int? companyConsultancyId) =>
         caller.IsAdmin || ((followUp.OwnerUserId == caller.UserId || followUp.CreatedByUserId == caller.UserId) && caller.MayChange(companyConsultancyId));
 
-    public const string NotYoursToChange = "Only the follow-up's owner, whoever scheduled it, and admins may change it, and only while its company is their consultancy's or unassigned.";
+    public const string NotYoursToChange = "Only the follow-up's owner, whoever scheduled it, and admins may change it.";
+
+    /// <summary>Why the caller may not change the follow-up (<see cref="MayChange"/>): its company is another consultancy's, or it is not theirs; null when they may.</summary>
+    public static NotAllowed? Refusal(this Caller caller, FollowUp followUp, string companyName, int? companyConsultancyId) =>
+        caller.MayChange(followUp, companyConsultancyId) ? null
+        : Companies.CompanyAccess.Refusal(caller, companyName, companyConsultancyId) ?? new NotAllowed(NotYoursToChange);
 
     /// <summary>Someone who can be reminded: a user of the app.</summary>
     public static IRuleBuilderOptions<T, string?> FollowUpOwner<T>(this IRuleBuilder<T, string?> rule, LeadsDbContext db) =>

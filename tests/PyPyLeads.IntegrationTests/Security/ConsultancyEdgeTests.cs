@@ -113,10 +113,11 @@ public sealed class ConsultancyEdgeTests : IAsyncLifetime
         var followUp = await _rig.DbAsync(db => Seed.FollowUpAsync(db, yelp, _jacob.UserId, FollowUpState.Reminded));
         Assert.IsType<Done<AssignLead.Assigned>>(await _rig.RunAsync<AssignLead, Outcome>(u => u.RunAsync(new(yelp, Consultancy.MerlinuxId, "Holger's contact", 0), _laura, default)));
 
-        Assert.Equal(FollowUpRules.NotYoursToChange,
+        Assert.Equal("“Yelp” is merlinux's: only its members and admins change it. You can read it.",
             Assert.IsType<NotAllowed>(await _rig.RunAsync<CompleteFollowUp, Outcome>(u => u.RunAsync(new(followUp), _jacob, default))).Message);
         // Holger may change the lead, but the follow-up is neither his nor scheduled by him.
-        Assert.IsType<NotAllowed>(await _rig.RunAsync<CompleteFollowUp, Outcome>(u => u.RunAsync(new(followUp), _holger, default)));
+        Assert.Equal(FollowUpRules.NotYoursToChange,
+            Assert.IsType<NotAllowed>(await _rig.RunAsync<CompleteFollowUp, Outcome>(u => u.RunAsync(new(followUp), _holger, default))).Message);
         Assert.Equal(FollowUpState.Reminded, await _rig.DbAsync(db => db.FollowUps.Where(f => f.Id == followUp).Select(f => f.State).SingleAsync()));
 
         Assert.IsType<Done<CompleteFollowUp.Completed>>(await _rig.RunAsync<CompleteFollowUp, Outcome>(u => u.RunAsync(new(followUp), _laura, default)));

@@ -119,12 +119,12 @@ public sealed class ConsultancyRuleTests : IAsyncLifetime
         [nameof(RequestPresentation)] = async (t, c, caller) =>
         {
             var name = await t._rig.DbAsync(async db => await Seed.NameAsync(db, await Seed.CompanyAsync(db, c)));
-            return () => t.Run<RequestPresentation>(u => u.RunAsync(new(name, null, "Jane Doe", "jane@example.com", null, null, null, 40, [Topics.JitSpeed], null, null), caller, default));
+            return () => t.Run<RequestPresentation>(u => u.RunAsync(new(name, null, "Jane Doe", "jane@example.com", null, "San Francisco", null, 40, [Topics.JitSpeed], null, null), caller, default));
         },
         [nameof(EditPresentationRequest)] = async (t, c, caller) =>
         {
             var (id, version) = await t._rig.DbAsync(async db => await Seed.PresentationAsync(db, await Seed.CompanyAsync(db, c), PresentationStatus.Requested));
-            return () => t.Run<EditPresentationRequest>(u => u.RunAsync(new(id, "Jane Roe", "jane@example.com", null, null, null, 40, [Topics.JitSpeed], null, null, version), caller, default));
+            return () => t.Run<EditPresentationRequest>(u => u.RunAsync(new(id, "Jane Roe", "jane@example.com", null, "San Francisco", null, 40, [Topics.JitSpeed], null, null, version), caller, default));
         },
         [nameof(DeliverPresentation)] = async (t, c, caller) =>
         {

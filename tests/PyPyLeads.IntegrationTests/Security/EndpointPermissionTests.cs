@@ -152,11 +152,11 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
         }),
         ["POST /presentations/new"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
             new("/presentations/new", F(("CompanyName", await w.NameOfAsync(await w.CompanyAsync(owner))), ("ContactName", "Jane Doe"),
-                ("ContactEmail", "jane@example.com"), ("Topics", "JitSpeed"), ("AudienceSize", 40)))),
+                ("ContactEmail", "jane@example.com"), ("City", "San Francisco"), ("Topics", "JitSpeed"), ("AudienceSize", 40)))),
         ["POST /presentations/{id:int}/edit"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
         {
             var (id, version) = await w.PresentationAsync(owner, PresentationStatus.Requested);
-            return new($"/presentations/{id}/edit", F(("ContactName", "Jane Roe"), ("ContactEmail", "jane@example.com"), ("Topics", "JitSpeed"), ("Version", version)));
+            return new($"/presentations/{id}/edit", F(("ContactName", "Jane Roe"), ("ContactEmail", "jane@example.com"), ("City", "San Francisco"), ("Topics", "JitSpeed"), ("Version", version)));
         }),
         ["POST /presentations/{id:int}/schedule"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
         {

@@ -93,7 +93,7 @@ public sealed class ReadOnlyPagesTests : IAsyncLifetime
 
         var response = await _w.OpenEnd.PostFormAsync("/presentations/new", new Dictionary<string, string>
         {
-            ["CompanyName"] = "Yelp, Inc.", ["ContactName"] = "Jane Doe", ["ContactEmail"] = "jane@example.com", ["Topics"] = "JitSpeed",
+            ["CompanyName"] = "Yelp, Inc.", ["ContactName"] = "Jane Doe", ["ContactEmail"] = "jane@example.com", ["City"] = "San Francisco", ["Topics"] = "JitSpeed",
         });
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
