@@ -250,7 +250,9 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
                 }
                 // The error pages answer with the status they describe; nothing else may fail.
                 Assert.True((int)response.StatusCode < 500 || declared.Rule == Rule.ChangesNothing, what);
-                var signIn = response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString.StartsWith("/account/signin", StringComparison.Ordinal) == true;
+                // The sign-in challenge: to the sign-in page, with the way back.
+                var signIn = response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location is { } to
+                    && new Uri(new Uri("http://localhost"), to) is { AbsolutePath: "/account/signin" } challenge && challenge.Query.Contains("ReturnUrl=", StringComparison.Ordinal);
                 switch (Expected(declared.Rule, role, owner))
                 {
                     case Expect.Changes:
