@@ -10,7 +10,7 @@ public sealed class BackupsPageTests(Browser browser) : IClassFixture<Browser>, 
     private readonly LeadsApp _app = new LeadsApp().With("Clock:StartsAt", "2011-03-02T09:00:00-08:00").OnLoopback();
 
     [ChromiumFact]
-    public async Task An_admin_on_a_phone_takes_a_backup_downloads_it_and_the_export()
+    public async Task An_admin_on_a_phone_takes_a_backup_downloads_it_and_the_export_and_sees_the_export_recorded()
     {
         var page = await browser.NewPageAsync(_app.ServerAddress);
         await Pages.SetUpFirstAdminAsync(page);
@@ -41,6 +41,17 @@ public sealed class BackupsPageTests(Browser browser) : IClassFixture<Browser>, 
         using var zip = ZipFile.OpenRead((await export.PathAsync())!);
         Assert.Contains(zip.Entries, e => e.FullName == "companies.csv");
         Assert.Contains(zip.Entries, e => e.FullName == "users.csv");
+
+        // Every export is recorded, and the record is on a page of its own, on a phone too.
+        await page.GetByTestId("export-log").ClickAsync();
+        await page.WaitForURLAsync("**/export/log");
+        await Expect(page.GetByTestId("export-row")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("export-row")).ToContainTextAsync("Full export");
+        await Expect(page.GetByTestId("export-row")).ToContainTextAsync("Laura Creighton");
+        await Pages.AssertFitsTheScreenAsync(page);
+        await page.GotoAsync("/users");
+        await Expect(page.GetByTestId("export-right")).ToHaveTextAsync("Yes (admin)");
+        await Pages.AssertFitsTheScreenAsync(page);
     }
 
     public void Dispose() => _app.Dispose();

@@ -11,7 +11,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
     public partial class LeadsDbContextModel
     {
         private LeadsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("32c8f1cf-65db-4916-a8b8-c327bd365efa"), entityTypeCount: 34)
+            : base(skipDetectChanges: false, modelId: new Guid("b02d2d0c-700a-48db-83b2-be6cd05b7489"), entityTypeCount: 35)
         {
         }
 
@@ -29,6 +29,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             var csvImport = CsvImportEntityType.Create(this);
             var encounter = EncounterEntityType.Create(this);
             var encounterAttendee = EncounterAttendeeEntityType.Create(this);
+            var exportRecord = ExportRecordEntityType.Create(this);
             var person = PersonEntityType.Create(this);
             var changeStamp = ChangeStampEntityType.Create(this);
             var deal = DealEntityType.Create(this);
@@ -107,6 +108,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             CsvImportEntityType.CreateAnnotations(csvImport);
             EncounterEntityType.CreateAnnotations(encounter);
             EncounterAttendeeEntityType.CreateAnnotations(encounterAttendee);
+            ExportRecordEntityType.CreateAnnotations(exportRecord);
             PersonEntityType.CreateAnnotations(person);
             ChangeStampEntityType.CreateAnnotations(changeStamp);
             DealEntityType.CreateAnnotations(deal);

@@ -64,7 +64,7 @@ public static class Authentication
             options.Events.OnRedirectToAccessDenied = context =>
             {
                 // A refusal is a 403 answer, not a redirect, and it is logged.
-                var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PyPyLeads.Security");
+                var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(PyPyLeads.UseCases.SecurityLog.Category);
                 logger.LogWarning("Refused {Method} {Path} to {User} from {ClientAddress}",
                     context.Request.Method, context.Request.Path.Value, context.HttpContext.User.Identity?.Name, ClientAddress.Of(context.HttpContext));
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;

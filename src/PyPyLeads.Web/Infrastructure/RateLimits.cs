@@ -28,7 +28,7 @@ public static class RateLimits
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = publicPerHour, Window = TimeSpan.FromHours(1), QueueLimit = 0 }));
             options.OnRejected = (context, _) =>
             {
-                var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PyPyLeads.Security");
+                var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(PyPyLeads.UseCases.SecurityLog.Category);
                 logger.LogWarning("Rate limit hit on {Path} from {ClientAddress}", context.HttpContext.Request.Path.Value, ClientAddress.Of(context.HttpContext));
                 context.HttpContext.Response.Headers.RetryAfter = "60";
                 return ValueTask.CompletedTask;

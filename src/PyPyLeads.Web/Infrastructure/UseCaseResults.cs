@@ -30,6 +30,17 @@ public static class UseCaseResults
     };
 
     /// <summary>
+    /// A refusal on a form whose typed text led to a record the caller may not change (a company name that is another
+    /// consultancy's): 403, as for a forced post, but with the form shown again, what they typed kept and the reason
+    /// beside <paramref name="field"/>. The action then returns its form view.
+    /// </summary>
+    public static void RefusedBeside(this Controller controller, NotAllowed refusal, string field)
+    {
+        controller.Response.StatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status403Forbidden;
+        controller.ModelState.AddModelError(field, refusal.Message);
+    }
+
+    /// <summary>
     /// Runs the use case only on a form the model binder could read whole: a field it could not read (text in a
     /// number field, an unknown choice) would reach the use case as empty and could change what the person did not
     /// ask to change. Such a form comes back as <see cref="Invalid"/> with the binder's messages already beside the fields.

@@ -8,9 +8,9 @@ using PyPyLeads.UseCases;
 namespace PyPyLeads.Companies;
 
 /// <summary>
-/// Add a person at a live company (every signed-in user may). An e-mail address is one person's at a company:
+/// Add a person at a live company: admins, and members at their consultancy's or unassigned companies (<see cref="CompanyAccess"/>). An e-mail address is one person's at a company:
 /// a second live person with it is refused (edit or merge the first instead).
-/// Returns <see cref="Done{T}"/> of <see cref="Added"/>, <see cref="Invalid"/> or <see cref="NotFound"/>.
+/// Returns <see cref="Done{T}"/> of <see cref="Added"/>, <see cref="Invalid"/>, <see cref="NotFound"/> or <see cref="NotAllowed"/>.
 /// </summary>
 public sealed class AddPerson(LeadsDbContext db, IValidator<AddPerson.Input> validator, TimeProvider clock, SubmissionStore submissions)
 {
@@ -52,9 +52,9 @@ public sealed class AddPerson(LeadsDbContext db, IValidator<AddPerson.Input> val
     private async Task<Outcome> AddAsync(Input input, Caller caller, Submission? once, CancellationToken cancellationToken)
     {
         // A deleted company is not found whatever was typed (checked again in the transaction below).
-        if (!await db.Companies.AnyAsync(c => c.Id == input.CompanyId && c.DeletedAtUtc == null, cancellationToken))
+        if (await CompanyAccess.RefusalAsync(db, input.CompanyId, caller, cancellationToken) is { } refused)
         {
-            return new NotFound("That company does not exist, or it was deleted.");
+            return refused;
         }
         if (await validator.CheckAsync(input, cancellationToken) is { } invalid)
         {
@@ -65,9 +65,9 @@ public sealed class AddPerson(LeadsDbContext db, IValidator<AddPerson.Input> val
         {
             return await submissions.InTransactionAsync<Added>(once, async ct =>
             {
-                if (!await db.Companies.AnyAsync(c => c.Id == input.CompanyId && c.DeletedAtUtc == null, ct))
+                if (await CompanyAccess.RefusalAsync(db, input.CompanyId, caller, ct) is { } refusedNow)
                 {
-                    return new NotFound("That company does not exist, or it was deleted.");
+                    return refusedNow;
                 }
                 var person = new Person
                 {

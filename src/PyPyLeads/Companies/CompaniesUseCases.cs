@@ -16,5 +16,6 @@ public static class CompaniesUseCases
         .AddScoped<MergeCompanies>()
         .AddScoped<AddPerson>()
         .AddScoped<EditPerson>()
-        .AddScoped<MergePeople>();
+        .AddScoped<MergePeople>()
+        .AddScoped<ExportCompanies>();
 }

@@ -6,6 +6,9 @@ namespace PyPyLeads.Companies;
 /// <summary>An existing live company that a typed name or domain meets.</summary>
 public sealed record CompanyMatch(int Id, string Name, string? WebDomain, string? City, bool ByName, bool ByDomain)
 {
+    /// <summary>Whose lead it is (null: not yet assigned), for who may add to it.</summary>
+    public int? ConsultancyId { get; init; }
+
     public string Reason => ByName && ByDomain ? "same name and web domain" : ByName ? "same name" : "same web domain";
 }
 
@@ -22,9 +25,9 @@ public static class CompanyMatching
         }
         var found = await db.Companies.AsNoTracking()
             .Where(c => c.DeletedAtUtc == null && c.Id != exceptId && ((nameKey != null && c.NameKey == nameKey) || (domainKey != null && c.DomainKey == domainKey)))
-            .Select(c => new { c.Id, c.Name, c.WebDomain, c.City, c.NameKey, c.DomainKey })
+            .Select(c => new { c.Id, c.Name, c.WebDomain, c.City, c.NameKey, c.DomainKey, c.ConsultancyId })
             .ToListAsync(cancellationToken);
-        return found.Select(c => new CompanyMatch(c.Id, c.Name, c.WebDomain, c.City, c.NameKey == nameKey, domainKey != null && c.DomainKey == domainKey))
+        return found.Select(c => new CompanyMatch(c.Id, c.Name, c.WebDomain, c.City, c.NameKey == nameKey, domainKey != null && c.DomainKey == domainKey) { ConsultancyId = c.ConsultancyId })
             .OrderByDescending(m => m.ByName).ToList();
     }
 
@@ -37,17 +40,17 @@ public static class CompanyMatching
         foreach (var chunk in nameKeys.Distinct().Chunk(500))
         {
             foreach (var c in await db.Companies.AsNoTracking().Where(c => c.DeletedAtUtc == null && chunk.Contains(c.NameKey))
-                         .Select(c => new { c.Id, c.Name, c.WebDomain, c.City, c.NameKey }).ToListAsync(cancellationToken))
+                         .Select(c => new { c.Id, c.Name, c.WebDomain, c.City, c.NameKey, c.ConsultancyId }).ToListAsync(cancellationToken))
             {
-                byName[c.NameKey] = new CompanyMatch(c.Id, c.Name, c.WebDomain, c.City, true, false);
+                byName[c.NameKey] = new CompanyMatch(c.Id, c.Name, c.WebDomain, c.City, true, false) { ConsultancyId = c.ConsultancyId };
             }
         }
         foreach (var chunk in domainKeys.Distinct().Chunk(500))
         {
             foreach (var c in await db.Companies.AsNoTracking().Where(c => c.DeletedAtUtc == null && c.DomainKey != null && chunk.Contains(c.DomainKey))
-                         .Select(c => new { c.Id, c.Name, c.WebDomain, c.City, c.DomainKey }).ToListAsync(cancellationToken))
+                         .Select(c => new { c.Id, c.Name, c.WebDomain, c.City, c.DomainKey, c.ConsultancyId }).ToListAsync(cancellationToken))
             {
-                byDomain[c.DomainKey!] = new CompanyMatch(c.Id, c.Name, c.WebDomain, c.City, false, true);
+                byDomain[c.DomainKey!] = new CompanyMatch(c.Id, c.Name, c.WebDomain, c.City, false, true) { ConsultancyId = c.ConsultancyId };
             }
         }
         return (byName, byDomain);

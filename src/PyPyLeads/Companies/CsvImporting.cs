@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PyPyLeads.Data;
 using PyPyLeads.Timeline;
+using PyPyLeads.UseCases;
 
 namespace PyPyLeads.Companies;
 
@@ -32,12 +33,15 @@ public sealed record ImportPreview(IReadOnlyList<PlannedRow> Rows)
 /// <summary>
 /// The CSV import: <see cref="PreviewAsync"/> says what each row would do (errors, matches with existing companies,
 /// rows of the same company) without changing anything; <see cref="CsvImportJob"/> does it, batch by batch.
+/// A row that would add to an existing company the uploader may not change (another consultancy's lead:
+/// <see cref="CompanyAccess"/>) is refused, that row only, with the reason in the preview; the job skips it, judging
+/// the uploader and the company as they are when it runs. New companies are created unassigned.
 /// </summary>
 public static class CsvImporting
 {
     private static readonly CsvRowValidator Validator = new();
 
-    public static async Task<ImportPreview> PreviewAsync(LeadsDbContext db, IReadOnlyList<CsvRow> rows, CancellationToken cancellationToken = default)
+    public static async Task<ImportPreview> PreviewAsync(LeadsDbContext db, IReadOnlyList<CsvRow> rows, Caller uploader, CancellationToken cancellationToken = default)
     {
         var checkedRows = rows.Select(r => (Row: r, Errors: Validator.Validate(r).Errors.Select(e => e.ErrorMessage).Concat(r.ReadErrors).ToList())).ToList();
         var valid = checkedRows.Where(r => r.Errors.Count == 0).Select(r => r.Row).ToList();
@@ -59,6 +63,7 @@ public static class CsvImporting
             var nameKey = CompanyKeys.Name(row.Company!);
             var domainKey = CompanyKeys.Domain(row.WebDomain);
             var (match, conflict) = Match(nameKey, domainKey, byName, byDomain);
+            conflict ??= Refusal(match, uploader);
             if (conflict is not null)
             {
                 planned.Add(new PlannedRow(row, RowPlan.Error, [conflict], null, null, false));
@@ -100,6 +105,10 @@ public static class CsvImporting
         }
         return (name ?? domain, null);
     }
+
+    /// <summary>Why the uploader may not add this row to the company it matches; null when they may (or it matches none).</summary>
+    internal static string? Refusal(CompanyMatch? match, Caller uploader) =>
+        match is null ? null : CompanyAccess.Refusal(uploader, match.Name, match.ConsultancyId)?.Message;
 
     /// <summary>A person is the same one at a company by e-mail when there is one, else by folded name.</summary>
     internal static (string? ByEmail, string ByName) PersonKey(string name, string? email) =>
@@ -153,6 +162,9 @@ public sealed class CsvImportJob(LeadsDbContext db, TimeProvider clock, IOptions
         var import = await db.CsvImports.AsNoTracking().SingleAsync(i => i.Id == importId, cancellationToken);
         var file = CompanyCsv.Read(import.Content);
         var actor = new Actor(import.UploadedByUserId, import.UploadedByName ?? Actor.System.Name);
+        // The uploader as they are now: a row for a company they may no longer change is skipped (a user deleted meanwhile changes nothing).
+        var uploader = await Caller.LoadAsync(db, import.UploadedByUserId, cancellationToken)
+                       ?? new Caller(import.UploadedByUserId, actor.Name, IsAdmin: false, ConsultancyId: -1, "UTC");
         try
         {
             var done = import.ProcessedRows;
@@ -164,7 +176,7 @@ public sealed class CsvImportJob(LeadsDbContext db, TimeProvider clock, IOptions
                     try
                     {
                         var from = done;
-                        await db.InTransactionAsync(ct => ImportBatchAsync(batch, importId, token, from, actor, import.FileName, ct), cancellationToken);
+                        await db.InTransactionAsync(ct => ImportBatchAsync(batch, importId, token, from, actor, uploader, import.FileName, ct), cancellationToken);
                         break;
                     }
                     catch (Exception ex) when (DbErrors.IsUniqueViolation(ex) && attempt < 3)
@@ -199,7 +211,8 @@ public sealed class CsvImportJob(LeadsDbContext db, TimeProvider clock, IOptions
     }
 
     /// <summary>One batch, in one transaction; throws <see cref="ClaimLostException"/> (so nothing commits) when another run holds the import.</summary>
-    private async Task<int> ImportBatchAsync(List<CsvRow> batch, Guid importId, Guid token, int processedBefore, Actor actor, string fileName, CancellationToken cancellationToken)
+    private async Task<int> ImportBatchAsync(List<CsvRow> batch, Guid importId, Guid token, int processedBefore, Actor actor, Caller uploader, string fileName,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var rows = batch.Select(r => (Row: r, Valid: r.ReadErrors.Count == 0 && Validator.Validate(r).IsValid)).ToList();
@@ -226,7 +239,7 @@ public sealed class CsvImportJob(LeadsDbContext db, TimeProvider clock, IOptions
             var nameKey = CompanyKeys.Name(row.Company!);
             var domainKey = CompanyKeys.Domain(row.WebDomain);
             var (match, conflict) = CsvImporting.Match(nameKey, domainKey, byName, byDomain);
-            if (conflict is not null)
+            if ((conflict ?? CsvImporting.Refusal(match, uploader)) is not null)
             {
                 skipped++;
                 continue;

@@ -7,12 +7,12 @@ using PyPyLeads.UseCases;
 namespace PyPyLeads.Companies;
 
 /// <summary>
-/// Edit a company's details: every signed-in user may, whichever consultancy it is assigned to (the assignment
-/// itself is changed by <see cref="Leads.AssignLead"/>, never here). Each changed field goes on the timeline, from
+/// Edit a company's details: admins, and members when it is their consultancy's or not yet assigned
+/// (<see cref="CompanyAccess"/>; the assignment itself is changed by <see cref="Leads.AssignLead"/>, never here). Each changed field goes on the timeline, from
 /// what to what. A save over a version the caller did not see is refused, and so is a name or web domain that
 /// another live company already has (merge the two instead).
 /// Returns <see cref="Done{T}"/> of <see cref="Saved"/> (also when nothing changed), <see cref="Invalid"/>,
-/// <see cref="NotFound"/>, <see cref="DuplicatesFound{T}"/> of <see cref="CompanyMatch"/> (the field is Name or
+/// <see cref="NotFound"/>, <see cref="NotAllowed"/>, <see cref="DuplicatesFound{T}"/> of <see cref="CompanyMatch"/> (the field is Name or
 /// WebDomain), or <see cref="Conflict{T}"/> of <see cref="Current"/> when someone saved it since the form was shown.
 /// </summary>
 public sealed class EditCompany(LeadsDbContext db, IValidator<EditCompany.Input> validator, TimeProvider clock)
@@ -37,6 +37,11 @@ public sealed class EditCompany(LeadsDbContext db, IValidator<EditCompany.Input>
 
     public async Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
     {
+        // Refused before the form is judged, and again in the transaction below, where it counts.
+        if (await CompanyAccess.RefusalAsync(db, input.CompanyId, caller, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
         if (await validator.CheckAsync(input, cancellationToken) is { } invalid)
         {
             return invalid;
@@ -50,7 +55,11 @@ public sealed class EditCompany(LeadsDbContext db, IValidator<EditCompany.Input>
             var company = await db.Companies.SingleOrDefaultAsync(c => c.Id == input.CompanyId && c.DeletedAtUtc == null, ct);
             if (company is null)
             {
-                return new NotFound("That company does not exist, or it was deleted.");
+                return new NotFound(CompanyAccess.Gone);
+            }
+            if (CompanyAccess.Refusal(caller, company.Name, company.ConsultancyId) is { } notAllowed)
+            {
+                return notAllowed;
             }
             if (company.Version != input.Version)
             {

@@ -7,11 +7,11 @@ using PyPyLeads.UseCases;
 namespace PyPyLeads.Companies;
 
 /// <summary>
-/// Edit a person's details (every signed-in user may). Each changed field goes on the company's timeline; a save
+/// Edit a person's details: admins, and members at their consultancy's or unassigned companies (<see cref="CompanyAccess"/>). Each changed field goes on the company's timeline; a save
 /// over a version the caller did not see is refused, and so is an e-mail address another live person at the same
 /// company has (merge the two instead).
 /// Returns <see cref="Done{T}"/> of <see cref="Saved"/> (also when nothing changed), <see cref="Invalid"/>,
-/// <see cref="NotFound"/>, or <see cref="Conflict{T}"/> of <see cref="Current"/> when someone saved them since the form was shown.
+/// <see cref="NotFound"/>, <see cref="NotAllowed"/>, or <see cref="Conflict{T}"/> of <see cref="Current"/> when someone saved them since the form was shown.
 /// </summary>
 public sealed class EditPerson(LeadsDbContext db, IValidator<EditPerson.Input> validator, TimeProvider clock)
 {
@@ -49,9 +49,13 @@ public sealed class EditPerson(LeadsDbContext db, IValidator<EditPerson.Input> v
     public async Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
     {
         // A merged or removed person is not found whatever was typed (checked again in the transaction below).
-        if (!await db.People.AnyAsync(p => p.Id == input.PersonId && p.DeletedAtUtc == null, cancellationToken))
+        if (await db.People.Where(p => p.Id == input.PersonId && p.DeletedAtUtc == null).Select(p => (int?)p.CompanyId).SingleOrDefaultAsync(cancellationToken) is not { } companyId)
         {
             return new NotFound("That person does not exist, or was removed or merged.");
+        }
+        if (await CompanyAccess.RefusalAsync(db, companyId, caller, cancellationToken) is { } refused)
+        {
+            return refused;
         }
         if (await validator.CheckAsync(input, cancellationToken) is { } invalid)
         {
@@ -65,6 +69,10 @@ public sealed class EditPerson(LeadsDbContext db, IValidator<EditPerson.Input> v
                 if (person is null)
                 {
                     return new NotFound("That person does not exist, or was removed or merged.");
+                }
+                if (await CompanyAccess.RefusalAsync(db, person.CompanyId, caller, ct) is { } refusedNow)
+                {
+                    return refusedNow;
                 }
                 if (person.Version != input.Version)
                 {

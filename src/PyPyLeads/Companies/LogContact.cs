@@ -16,10 +16,11 @@ namespace PyPyLeads.Companies;
 /// matches an existing one (name or domain), or a new person who matches someone at the company (e-mail, or name),
 /// is not created: the caller gets the matches to offer. A tour stop still ahead on the app's clock is refused unless
 /// confirmed, with the stop they more likely mean. The unique keys in the database hold the same line when two
-/// people submit at once; the loser gets what was saved meanwhile.
+/// people submit at once; the loser gets what was saved meanwhile. A contact with an existing company is logged by
+/// admins, and by members when the company is their consultancy's or unassigned (<see cref="CompanyAccess"/>).
 /// Returns <see cref="Done{T}"/> of <see cref="Logged"/>, <see cref="Invalid"/> (also when the chosen company was
 /// deleted meanwhile, or the follow-up's deadline moved), <see cref="DuplicatesFound{T}"/> of <see cref="CompanyMatch"/>
-/// or of <see cref="PersonMatch"/>, or <see cref="Conflict{T}"/> of <see cref="SavedMeanwhile"/>.
+/// or of <see cref="PersonMatch"/>, <see cref="NotAllowed"/>, or <see cref="Conflict{T}"/> of <see cref="SavedMeanwhile"/>.
 /// </summary>
 public sealed class LogContact(LeadsDbContext db, IValidator<LogContact.Input> validator, FollowUpScheduler followUps, TimeProvider clock,
     SubmissionStore submissions, ILogger<LogContact> logger)
@@ -143,6 +144,10 @@ public sealed class LogContact(LeadsDbContext db, IValidator<LogContact.Input> v
                 company = null;
             }
         }
+        if (company is not null && CompanyAccess.Refusal(caller, company.Name, company.ConsultancyId) is { } refused)
+        {
+            return refused;
+        }
         if (company is null)
         {
             var matches = await CompanyMatching.FindAsync(db, input.CompanyName, input.CompanyDomain, cancellationToken: cancellationToken);
@@ -256,6 +261,10 @@ public sealed class LogContact(LeadsDbContext db, IValidator<LogContact.Input> v
             if (company.DeletedAtUtc is not null)
             {
                 return new Invalid(nameof(Input.CompanyName), CompanyGone);
+            }
+            if (CompanyAccess.Refusal(caller, company.Name, company.ConsultancyId) is { } refused)
+            {
+                return refused; // reassigned since the check above
             }
         }
         else

@@ -8,12 +8,14 @@ namespace PyPyLeads.Companies;
 
 /// <summary>
 /// Merge two companies that are one: everything attached to the other moves to the one kept (see
-/// <see cref="Merging.MergeCompaniesAsync"/>), and the other is deleted with a pointer to it. Every signed-in user
-/// may merge any two live companies, as the caller saw them: a merge decided on a page older than either company's
-/// last change merges nothing.
+/// <see cref="Merging.MergeCompaniesAsync"/>), and the other is deleted with a pointer to it. Admins merge any two
+/// live companies; members only two they may each change (<see cref="CompanyAccess"/>: their consultancy's or
+/// unassigned), since a merge moves the other's deals, people and history. A merge decided on a page older than
+/// either company's last change merges nothing.
 /// Returns <see cref="Done{T}"/> of <see cref="Merged"/>, <see cref="Invalid"/> (the same company twice, on OtherId),
-/// <see cref="NotFound"/> when either is gone or merged already, or <see cref="Conflict{T}"/> of <see cref="Current"/>
-/// (nothing merged) when either changed since the caller's page was shown, or a concurrent change made the database refuse it.
+/// <see cref="NotFound"/> when either is gone or merged already, <see cref="NotAllowed"/>, or <see cref="Conflict{T}"/>
+/// of <see cref="Current"/> (nothing merged) when either changed since the caller's page was shown, or a concurrent
+/// change made the database refuse it.
 /// </summary>
 public sealed class MergeCompanies(LeadsDbContext db, IValidator<MergeCompanies.Input> validator, TimeProvider clock, ILogger<MergeCompanies> logger)
 {
@@ -52,6 +54,10 @@ public sealed class MergeCompanies(LeadsDbContext db, IValidator<MergeCompanies.
                 if (keep is null || other is null)
                 {
                     return new NotFound("One of the companies has been deleted or merged meanwhile.");
+                }
+                if ((CompanyAccess.Refusal(caller, keep.Name, keep.ConsultancyId) ?? CompanyAccess.Refusal(caller, other.Name, other.ConsultancyId)) is { } refused)
+                {
+                    return refused;
                 }
                 if (keep.Version != input.KeepVersion || other.Version != input.OtherVersion)
                 {

@@ -7,12 +7,13 @@ namespace PyPyLeads.Companies;
 
 /// <summary>
 /// Merge two people of one company who are the same person: the other's encounters move to the one kept, missing
-/// details are filled from theirs (see <see cref="Merging.MergePeopleAsync"/>). Every signed-in user may merge;
-/// people at two companies are merged by merging the companies. A merge decided on a page older than either
-/// person's last change merges nothing.
+/// details are filled from theirs (see <see cref="Merging.MergePeopleAsync"/>). Admins merge, and members at their
+/// consultancy's or unassigned companies (<see cref="CompanyAccess"/>); people at two companies are merged by merging
+/// the companies. A merge decided on a page older than either person's last change merges nothing.
 /// Returns <see cref="Done{T}"/> of <see cref="Merged"/>, <see cref="Invalid"/> (on OtherId: nobody chosen, the same
-/// person twice, or people at two companies), <see cref="NotFound"/> when either is gone or merged already, or
-/// <see cref="Conflict{T}"/> of <see cref="Current"/> when either changed since the caller's page was shown.
+/// person twice, or people at two companies), <see cref="NotFound"/> when either is gone or merged already,
+/// <see cref="NotAllowed"/>, or <see cref="Conflict{T}"/> of <see cref="Current"/> when either changed since the
+/// caller's page was shown.
 /// </summary>
 public sealed class MergePeople(LeadsDbContext db, IValidator<MergePeople.Input> validator, TimeProvider clock)
 {
@@ -56,6 +57,10 @@ public sealed class MergePeople(LeadsDbContext db, IValidator<MergePeople.Input>
                 if (keep.CompanyId != other.CompanyId)
                 {
                     return new Invalid(nameof(Input.OtherId), "Only people at the same company can be merged; merge the companies first.");
+                }
+                if (await CompanyAccess.RefusalAsync(db, keep.CompanyId, caller, ct) is { } refused)
+                {
+                    return refused;
                 }
                 if (keep.Version != input.KeepVersion || other.Version != input.OtherVersion)
                 {

@@ -30,6 +30,7 @@ public class LeadsDbContext(DbContextOptions<LeadsDbContext> options)
     public DbSet<PyPyLeads.Companies.EncounterAttendee> EncounterAttendees => Set<PyPyLeads.Companies.EncounterAttendee>();
     public DbSet<PyPyLeads.Companies.CompanySearchTerm> CompanySearchTerms => Set<PyPyLeads.Companies.CompanySearchTerm>();
     public DbSet<PyPyLeads.Companies.CsvImport> CsvImports => Set<PyPyLeads.Companies.CsvImport>();
+    public DbSet<PyPyLeads.Companies.ExportRecord> ExportRecords => Set<PyPyLeads.Companies.ExportRecord>();
     public DbSet<PyPyLeads.FollowUps.FollowUp> FollowUps => Set<PyPyLeads.FollowUps.FollowUp>();
     public DbSet<PyPyLeads.FollowUps.Notification> Notifications => Set<PyPyLeads.FollowUps.Notification>();
     public DbSet<PyPyLeads.FollowUps.DigestRecord> Digests => Set<PyPyLeads.FollowUps.DigestRecord>();

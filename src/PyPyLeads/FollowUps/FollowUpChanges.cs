@@ -34,9 +34,10 @@ public sealed class FollowUpChanges(LeadsDbContext db, FollowUpScheduler schedul
             {
                 return new NotFound("That follow-up does not exist.");
             }
-            if (!caller.MayChange(followUp))
+            var company = await db.Companies.Where(c => c.Id == followUp.CompanyId).Select(c => new { c.Name, c.ConsultancyId }).FirstAsync(ct);
+            if (caller.Refusal(followUp, company.Name, company.ConsultancyId) is { } refused)
             {
-                return new NotAllowed(FollowUpRules.NotYoursToChange);
+                return refused;
             }
             if (version is { } seen)
             {

@@ -7,6 +7,8 @@ public sealed class FollowUpWithNames
 {
     public required FollowUp F { get; init; }
     public required string CompanyName { get; init; }
+    /// <summary>The company's consultancy, which decides who may change the follow-up (<see cref="FollowUpRules.MayChange"/>).</summary>
+    public int? CompanyConsultancyId { get; init; }
     public required string OwnerName { get; init; }
 }
 
@@ -16,5 +18,5 @@ public static class FollowUpLists
     public static IQueryable<FollowUpWithNames> WithNames(this IQueryable<FollowUp> followUps, LeadsDbContext db) =>
         from f in followUps
         join u in db.Users on f.OwnerUserId equals u.Id
-        select new FollowUpWithNames { F = f, CompanyName = f.Company!.Name, OwnerName = u.DisplayName };
+        select new FollowUpWithNames { F = f, CompanyName = f.Company!.Name, CompanyConsultancyId = f.Company.ConsultancyId, OwnerName = u.DisplayName };
 }

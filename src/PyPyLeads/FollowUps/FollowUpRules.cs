@@ -11,11 +11,20 @@ namespace PyPyLeads.FollowUps;
 /// </summary>
 public static class FollowUpRules
 {
-    /// <summary>The owner, whoever scheduled it, and admins may change a follow-up; everyone signed in may see it.</summary>
-    public static bool MayChange(this Caller caller, FollowUp followUp) =>
-        followUp.OwnerUserId == caller.UserId || followUp.CreatedByUserId == caller.UserId || caller.IsAdmin;
+    /// <summary>
+    /// Admins change any follow-up; its owner and whoever scheduled it change it while they may change its company
+    /// (<see cref="Caller.MayChange"/> on <paramref name="companyConsultancyId"/>: their consultancy's, or unassigned).
+    /// Everyone signed in may see it.
+    /// </summary>
+    public static bool MayChange(this Caller caller, FollowUp followUp, int? companyConsultancyId) =>
+        caller.IsAdmin || ((followUp.OwnerUserId == caller.UserId || followUp.CreatedByUserId == caller.UserId) && caller.MayChange(companyConsultancyId));
 
     public const string NotYoursToChange = "Only the follow-up's owner, whoever scheduled it, and admins may change it.";
+
+    /// <summary>Why the caller may not change the follow-up (<see cref="MayChange"/>): its company is another consultancy's, or it is not theirs; null when they may.</summary>
+    public static NotAllowed? Refusal(this Caller caller, FollowUp followUp, string companyName, int? companyConsultancyId) =>
+        caller.MayChange(followUp, companyConsultancyId) ? null
+        : Companies.CompanyAccess.Refusal(caller, companyName, companyConsultancyId) ?? new NotAllowed(NotYoursToChange);
 
     /// <summary>Someone who can be reminded: a user of the app.</summary>
     public static IRuleBuilderOptions<T, string?> FollowUpOwner<T>(this IRuleBuilder<T, string?> rule, LeadsDbContext db) =>

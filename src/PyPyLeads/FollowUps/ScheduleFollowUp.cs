@@ -8,10 +8,11 @@ namespace PyPyLeads.FollowUps;
 
 /// <summary>
 /// Schedule a follow-up with a company (optionally about one of its deals, meetings or presentation requests), for
-/// anyone, before the Eurostars end; it reminds its owner by e-mail and bell at its time. Everyone signed in may.
+/// anyone, before the Eurostars end; it reminds its owner by e-mail and bell at its time. Admins may, and members
+/// on their consultancy's or unassigned companies (<see cref="Companies.CompanyAccess"/>).
 /// (Forms that save a follow-up with something else, such as log a contact, stage it with
 /// <see cref="FollowUpScheduler.StageAsync"/> in their own transaction.)
-/// Returns <see cref="Done{T}"/> of <see cref="Scheduled"/> or <see cref="Invalid"/>.
+/// Returns <see cref="Done{T}"/> of <see cref="Scheduled"/>, <see cref="Invalid"/> or <see cref="NotAllowed"/>.
 /// </summary>
 public sealed class ScheduleFollowUp(LeadsDbContext db, FollowUpScheduler scheduler, IValidator<ScheduleFollowUp.Input> validator, SubmissionStore submissions)
 {
@@ -55,6 +56,11 @@ public sealed class ScheduleFollowUp(LeadsDbContext db, FollowUpScheduler schedu
 
     private async Task<Outcome> ScheduleAsync(Input input, Caller caller, Submission? once, CancellationToken cancellationToken)
     {
+        // Refused before the form is judged (a company that does not exist is the validator's to say), and again in the transaction.
+        if (await Companies.CompanyAccess.RefusalAsync(db, input.CompanyId, caller, cancellationToken) is NotAllowed refused)
+        {
+            return refused;
+        }
         if (await validator.CheckAsync(input, cancellationToken) is { } invalid)
         {
             return invalid;
@@ -62,6 +68,10 @@ public sealed class ScheduleFollowUp(LeadsDbContext db, FollowUpScheduler schedu
         FollowUp? followUp = null;
         var outcome = await submissions.InTransactionAsync<Scheduled>(once, async ct =>
         {
+            if (await Companies.CompanyAccess.RefusalAsync(db, input.CompanyId, caller, ct) is NotAllowed refusedNow)
+            {
+                return refusedNow;
+            }
             try
             {
                 followUp = await scheduler.StageAsync(new NewFollowUp(input.CompanyId, input.OwnerUserId!, input.DueAtUtc!.Value, input.Note, input.SubjectType, input.SubjectId),

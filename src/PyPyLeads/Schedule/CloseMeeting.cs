@@ -6,8 +6,8 @@ namespace PyPyLeads.Schedule;
 
 /// <summary>
 /// Close a planned meeting: it was held (with what came of it) or it is cancelled (with why); either goes on the
-/// company's timeline. Any signed-in user may.
-/// Returns <see cref="Done{T}"/> of <see cref="StatusChange.Changed"/>, <see cref="Invalid"/>, <see cref="NotFound"/>, or
+/// company's timeline. Admins may, and members while its company is their consultancy's or unassigned (<see cref="StatusChange"/>).
+/// Returns <see cref="Done{T}"/> of <see cref="StatusChange.Changed"/>, <see cref="Invalid"/>, <see cref="NotFound"/>, <see cref="NotAllowed"/>, or
 /// <see cref="Conflict{T}"/> of <see cref="StatusChange.Current"/> (no longer planned, or changed since the form was loaded).
 /// </summary>
 public sealed class CloseMeeting(LeadsDbContext db, IValidator<CloseMeeting.Input> validator, StatusChange change)
@@ -28,7 +28,7 @@ public sealed class CloseMeeting(LeadsDbContext db, IValidator<CloseMeeting.Inpu
     public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken) =>
         db.InTransactionAsync(async ct =>
         {
-            var (meeting, refused) = await change.MeetingAsync(input.Id, input.To, input.Version, ct);
+            var (meeting, refused) = await change.MeetingAsync(input.Id, caller, input.To, input.Version, ct);
             if (meeting is null)
             {
                 return refused!;

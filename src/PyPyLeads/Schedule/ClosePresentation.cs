@@ -6,8 +6,8 @@ namespace PyPyLeads.Schedule;
 
 /// <summary>
 /// Close a presentation request: decline it (a requested one: the team will not present) or cancel it (requested or
-/// scheduled: it will not take place), always saying why, which goes on the company's timeline. Any signed-in user may.
-/// Returns <see cref="Done{T}"/> of <see cref="StatusChange.Changed"/>, <see cref="Invalid"/>, <see cref="NotFound"/>, or
+/// scheduled: it will not take place), always saying why, which goes on the company's timeline. Admins may, and members while its company is their consultancy's or unassigned (<see cref="StatusChange"/>).
+/// Returns <see cref="Done{T}"/> of <see cref="StatusChange.Changed"/>, <see cref="Invalid"/>, <see cref="NotFound"/>, <see cref="NotAllowed"/>, or
 /// <see cref="Conflict{T}"/> of <see cref="StatusChange.Current"/> (not allowed from its status now, or changed since the form was loaded).
 /// </summary>
 public sealed class ClosePresentation(LeadsDbContext db, IValidator<ClosePresentation.Input> validator, StatusChange change)
@@ -28,7 +28,7 @@ public sealed class ClosePresentation(LeadsDbContext db, IValidator<ClosePresent
     public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken) =>
         db.InTransactionAsync(async ct =>
         {
-            var (request, refused) = await change.PresentationAsync(input.Id, input.To, input.Version, ct);
+            var (request, refused) = await change.PresentationAsync(input.Id, caller, input.To, input.Version, ct);
             if (request is null)
             {
                 return refused!;

@@ -5,10 +5,11 @@ using PyPyLeads.UseCases;
 namespace PyPyLeads.Schedule;
 
 /// <summary>
-/// Deliver a presentation: a scheduled one took place, with how many came and notes. Any signed-in user may. Before
-/// its scheduled start on the app's clock the caller must confirm it took place (<see cref="Input.ConfirmBeforeStart"/>):
-/// marking the wrong one delivered days ahead is an easy slip.
-/// Returns <see cref="Done{T}"/> of <see cref="StatusChange.Changed"/>, <see cref="Invalid"/>, <see cref="NotFound"/>, or
+/// Deliver a presentation: a scheduled one took place, with how many came and notes. Admins may, and members while its
+/// company is their consultancy's or unassigned (<see cref="StatusChange"/>). Before its scheduled start on the app's
+/// clock the caller must confirm it took place (<see cref="Input.ConfirmBeforeStart"/>): marking the wrong one
+/// delivered days ahead is an easy slip.
+/// Returns <see cref="Done{T}"/> of <see cref="StatusChange.Changed"/>, <see cref="Invalid"/>, <see cref="NotFound"/>, <see cref="NotAllowed"/>, or
 /// <see cref="Conflict{T}"/> of <see cref="StatusChange.Current"/> (not scheduled, or changed since the form was loaded).
 /// </summary>
 public sealed class DeliverPresentation(LeadsDbContext db, IValidator<DeliverPresentation.Input> validator, StatusChange change, TimeProvider clock)
@@ -29,7 +30,7 @@ public sealed class DeliverPresentation(LeadsDbContext db, IValidator<DeliverPre
     public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken) =>
         db.InTransactionAsync(async ct =>
         {
-            var (request, refused) = await change.PresentationAsync(input.Id, PresentationStatus.Delivered, input.Version, ct);
+            var (request, refused) = await change.PresentationAsync(input.Id, caller, PresentationStatus.Delivered, input.Version, ct);
             if (request is null)
             {
                 return refused!;

@@ -6,8 +6,8 @@ namespace PyPyLeads.Schedule;
 
 /// <summary>
 /// Edit a presentation request: correct what was asked for, in any status. The company stays the same (merging
-/// companies is the companies page's job). Any signed-in user may. Nothing changed: nothing saved, no timeline entry.
-/// Returns <see cref="Done{T}"/> of <see cref="StatusChange.Changed"/>, <see cref="Invalid"/>, <see cref="NotFound"/>, or
+/// companies is the companies page's job). Admins may, and members while its company is their consultancy's or unassigned (<see cref="StatusChange"/>). Nothing changed: nothing saved, no timeline entry.
+/// Returns <see cref="Done{T}"/> of <see cref="StatusChange.Changed"/>, <see cref="Invalid"/>, <see cref="NotFound"/>, <see cref="NotAllowed"/>, or
 /// <see cref="Conflict{T}"/> of <see cref="StatusChange.Current"/> when it changed since the form was loaded.
 /// </summary>
 public sealed class EditPresentationRequest(LeadsDbContext db, IValidator<EditPresentationRequest.Input> validator, StatusChange change)
@@ -30,7 +30,7 @@ public sealed class EditPresentationRequest(LeadsDbContext db, IValidator<EditPr
         }
         return await db.InTransactionAsync(async ct =>
         {
-            var (request, refused) = await change.PresentationAsync(input.Id, to: null, input.Version, ct);
+            var (request, refused) = await change.PresentationAsync(input.Id, caller, to: null, input.Version, ct);
             if (request is null)
             {
                 return refused!;

@@ -12,8 +12,9 @@ namespace PyPyLeads.Schedule;
 /// Request a presentation: a company asks the team to come and present, on the public invitation page (no account:
 /// <see cref="RunFromInvitationPageAsync"/>) or through one of the team who took the request (<see cref="RunAsync"/>).
 /// The same rules either way: the request attaches to the company the duplicate rules find, or to a new one, and goes
-/// on its timeline. Any signed-in user may enter one.
-/// Returns <see cref="Done{T}"/> of <see cref="Requested"/> or <see cref="Invalid"/>.
+/// on its timeline. One of the team enters it for a new or unassigned company, or one of their consultancy's (admins
+/// for any: <see cref="CompanyAccess"/>); the public page for any company, since the company itself asks.
+/// Returns <see cref="Done{T}"/> of <see cref="Requested"/>, <see cref="Invalid"/> or <see cref="NotAllowed"/> (on the company name).
 /// </summary>
 public sealed class RequestPresentation(LeadsDbContext db, IValidator<RequestPresentation.Input> validator, TimeProvider clock, SubmissionStore submissions)
 {
@@ -42,7 +43,7 @@ public sealed class RequestPresentation(LeadsDbContext db, IValidator<RequestPre
 
     /// <summary>Entered by one of the team: they are its creator and the timeline's actor.</summary>
     public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken) =>
-        SaveAsync(input, Submission.By(caller, nameof(RequestPresentation), input.SubmissionKey), LeadSource.Other, caller.UserId, caller.Actor, viaPublicPage: false,
+        SaveAsync(input, Submission.By(caller, nameof(RequestPresentation), input.SubmissionKey), LeadSource.Other, caller, caller.Actor, viaPublicPage: false,
             $"Presentation requested by {input.ContactName?.Trim()}", details: null, cancellationToken);
 
     /// <summary>
@@ -50,18 +51,18 @@ public sealed class RequestPresentation(LeadsDbContext db, IValidator<RequestPre
     /// (<see cref="Actor.System"/>), since nobody signed in did.
     /// </summary>
     public Task<Outcome> RunFromInvitationPageAsync(Input input, CancellationToken cancellationToken) =>
-        SaveAsync(input, Submission.ByVisitor(InvitationPageForm, input.SubmissionKey), LeadSource.InvitationPage, userId: null, Actor.System, viaPublicPage: true,
+        SaveAsync(input, Submission.ByVisitor(InvitationPageForm, input.SubmissionKey), LeadSource.InvitationPage, caller: null, Actor.System, viaPublicPage: true,
             $"{input.ContactName?.Trim()} asked for a presentation through the invitation page",
             input.PreferredDates is { Length: > 0 } d ? "Preferred dates: " + d : null, cancellationToken);
 
     /// <summary>The public page's submissions are kept apart from the team's form.</summary>
     public const string InvitationPageForm = nameof(RequestPresentation) + ".InvitationPage";
 
-    private Task<Outcome> SaveAsync(Input input, Submission? once, LeadSource source, string? userId, Actor actor, bool viaPublicPage, string summary, string? details,
+    private Task<Outcome> SaveAsync(Input input, Submission? once, LeadSource source, Caller? caller, Actor actor, bool viaPublicPage, string summary, string? details,
         CancellationToken cancellationToken) =>
-        submissions.OnceAsync<Requested>(once, () => SaveOnceAsync(input, once, source, userId, actor, viaPublicPage, summary, details, cancellationToken), cancellationToken);
+        submissions.OnceAsync<Requested>(once, () => SaveOnceAsync(input, once, source, caller, actor, viaPublicPage, summary, details, cancellationToken), cancellationToken);
 
-    private async Task<Outcome> SaveOnceAsync(Input input, Submission? once, LeadSource source, string? userId, Actor actor, bool viaPublicPage, string summary,
+    private async Task<Outcome> SaveOnceAsync(Input input, Submission? once, LeadSource source, Caller? caller, Actor actor, bool viaPublicPage, string summary,
         string? details, CancellationToken cancellationToken)
     {
         if (await validator.CheckAsync(input, cancellationToken) is { } invalid)
@@ -76,7 +77,12 @@ public sealed class RequestPresentation(LeadsDbContext db, IValidator<RequestPre
                 return await submissions.InTransactionAsync<Requested>(once, async ct =>
                 {
                     var now = clock.GetUtcNow().UtcDateTime;
+                    var userId = caller?.UserId;
                     var company = await RequestingCompany.FindOrCreateAsync(db, input.CompanyName!, input.WebDomain, input.City, source, now, userId, ct);
+                    if (caller is not null && CompanyAccess.Refusal(caller, company.Name, company.ConsultancyId) is { } refused)
+                    {
+                        return refused;
+                    }
                     var request = new PresentationRequest
                     {
                         Company = company, ContactName = "", ContactEmail = "", Status = PresentationStatus.Requested,

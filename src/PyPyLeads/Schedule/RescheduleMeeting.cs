@@ -7,8 +7,8 @@ namespace PyPyLeads.Schedule;
 
 /// <summary>
 /// Reschedule a planned meeting: move it or change what it is, where, who goes. Checked for clashes first (not with
-/// itself). The company stays the same. Any signed-in user may.
-/// Returns <see cref="Done{T}"/> of <see cref="StatusChange.Changed"/>, <see cref="Invalid"/>, <see cref="NotFound"/>,
+/// itself). The company stays the same. Admins may, and members while its company is their consultancy's or unassigned (<see cref="StatusChange"/>).
+/// Returns <see cref="Done{T}"/> of <see cref="StatusChange.Changed"/>, <see cref="Invalid"/>, <see cref="NotFound"/>, <see cref="NotAllowed"/>,
 /// <see cref="DuplicatesFound{T}"/> of <see cref="Clash"/> (nothing saved: send again with ConfirmClashes to book it anyway),
 /// or <see cref="Conflict{T}"/> of <see cref="StatusChange.Current"/> (no longer planned, or changed since the form was loaded).
 /// </summary>
@@ -27,7 +27,7 @@ public sealed class RescheduleMeeting(LeadsDbContext db, IValidator<RescheduleMe
     public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken) =>
         db.InTransactionAsync(async ct =>
         {
-            var (meeting, refused) = await change.MeetingAsync(input.Id, MeetingStatus.Planned, input.Version, ct);
+            var (meeting, refused) = await change.MeetingAsync(input.Id, caller, MeetingStatus.Planned, input.Version, ct);
             if (meeting is null)
             {
                 return refused!;

@@ -10,8 +10,9 @@ namespace PyPyLeads.Schedule;
 
 /// <summary>
 /// Schedule a meeting (a lunch, a dinner...) with a company: a known one by its id, or one typed by name, which the
-/// duplicate rules find or which is created. Checked for clashes first; on the company's timeline. Any signed-in user may.
-/// Returns <see cref="Done{T}"/> of <see cref="Scheduled"/>, <see cref="Invalid"/>, or <see cref="DuplicatesFound{T}"/> of
+/// duplicate rules find or which is created. Checked for clashes first; on the company's timeline. Admins may, and
+/// members with a new or unassigned company or one of their consultancy's (<see cref="CompanyAccess"/>).
+/// Returns <see cref="Done{T}"/> of <see cref="Scheduled"/>, <see cref="Invalid"/>, <see cref="NotAllowed"/> (on the company name), or <see cref="DuplicatesFound{T}"/> of
 /// <see cref="Clash"/> (nothing saved: send again with ConfirmClashes to book it anyway).
 /// </summary>
 public sealed class ScheduleMeeting(LeadsDbContext db, IValidator<ScheduleMeeting.Input> validator, ClashDetector clashes, TimeProvider clock, SubmissionStore submissions)
@@ -64,6 +65,10 @@ public sealed class ScheduleMeeting(LeadsDbContext db, IValidator<ScheduleMeetin
             var company = input.CompanyId is { } id
                 ? await db.Companies.SingleAsync(c => c.Id == id, ct)
                 : await RequestingCompany.FindOrCreateAsync(db, input.CompanyName!, null, null, LeadSource.Other, now, caller.UserId, ct);
+            if (CompanyAccess.Refusal(caller, company.Name, company.ConsultancyId) is { } refused)
+            {
+                return refused;
+            }
             var meeting = new Meeting
             {
                 Company = company, CompanyId = company.Id, Area = "", PlaceName = "", Status = MeetingStatus.Planned, CreatedAtUtc = now, CreatedByUserId = caller.UserId,

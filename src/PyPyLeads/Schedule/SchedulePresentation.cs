@@ -7,8 +7,8 @@ namespace PyPyLeads.Schedule;
 
 /// <summary>
 /// Schedule a presentation (or reschedule a scheduled one): when, where and who presents, checked for clashes first.
-/// Any signed-in user may.
-/// Returns <see cref="Done{T}"/> of <see cref="StatusChange.Changed"/>, <see cref="Invalid"/>, <see cref="NotFound"/>,
+/// Admins may, and members while its company is their consultancy's or unassigned (<see cref="StatusChange"/>).
+/// Returns <see cref="Done{T}"/> of <see cref="StatusChange.Changed"/>, <see cref="Invalid"/>, <see cref="NotFound"/>, <see cref="NotAllowed"/>,
 /// <see cref="DuplicatesFound{T}"/> of <see cref="Clash"/> (nothing saved: send again with ConfirmClashes to book it anyway),
 /// or <see cref="Conflict{T}"/> of <see cref="StatusChange.Current"/> (it cannot be scheduled now, or changed since the form was loaded).
 /// </summary>
@@ -33,7 +33,7 @@ public sealed class SchedulePresentation(LeadsDbContext db, IValidator<ScheduleP
     public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken) =>
         db.InTransactionAsync(async ct =>
         {
-            var (request, refused) = await change.PresentationAsync(input.Id, PresentationStatus.Scheduled, input.Version, ct);
+            var (request, refused) = await change.PresentationAsync(input.Id, caller, PresentationStatus.Scheduled, input.Version, ct);
             if (request is null)
             {
                 return refused!;

@@ -12,6 +12,8 @@ public sealed class AppUser : IdentityUser
     /// <summary>IANA zone in which the user's times and e-mails are shown.</summary>
     public string TimeZoneId { get; set; } = "Europe/Stockholm";
     public DateTime CreatedAtUtc { get; set; }
+    /// <summary>An admin let this member export the companies and their contacts (admins always may): <see cref="GrantExportRight"/>.</summary>
+    public bool MayExportCompanies { get; set; }
 }
 
 public static class Roles

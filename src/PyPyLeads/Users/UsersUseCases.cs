@@ -13,5 +13,6 @@ public static class UsersUseCases
         .AddScoped<ChangeTimeZone>()
         .AddScoped<OpenNotification>()
         .AddScoped<MarkNotificationRead>()
-        .AddScoped<MarkAllNotificationsRead>();
+        .AddScoped<MarkAllNotificationsRead>()
+        .AddScoped<GrantExportRight>();
 }

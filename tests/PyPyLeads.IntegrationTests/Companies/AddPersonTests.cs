@@ -12,9 +12,9 @@ public sealed class AddPersonTests : CompanyUseCaseTests
         Run<AddPerson>(u => u.RunAsync(new AddPerson.Input(companyId, name, role, email, phone), caller, CancellationToken.None));
 
     [Fact]
-    public async Task A_member_adds_a_person_at_a_company_of_the_other_consultancy_and_the_timeline_says_who()
+    public async Task A_member_adds_a_person_at_a_company_of_their_consultancy_and_the_timeline_says_who()
     {
-        var yelp = await Rig.CompanyAsync("Yelp", c => c.ConsultancyId = Consultancy.MerlinuxId);
+        var yelp = await Rig.CompanyAsync("Yelp", c => c.ConsultancyId = Consultancy.OpenEndId);
 
         var outcome = await Add(yelp, Armin, " Jacob Hallén ", " jacob@yelp.com ", "CTO", "+1 415 555 0100");
 

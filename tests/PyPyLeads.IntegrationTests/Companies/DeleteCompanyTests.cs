@@ -12,9 +12,9 @@ public sealed class DeleteCompanyTests : CompanyUseCaseTests
         Run<DeleteCompany>(u => u.RunAsync(new DeleteCompany.Input(id), caller, CancellationToken.None));
 
     [Fact]
-    public async Task A_member_deletes_a_company_of_the_other_consultancy_and_the_timeline_says_who()
+    public async Task A_member_deletes_a_company_of_their_consultancy_and_the_timeline_says_who()
     {
-        var yelp = await Rig.CompanyAsync("Yelp", c => c.ConsultancyId = Consultancy.MerlinuxId);
+        var yelp = await Rig.CompanyAsync("Yelp", c => c.ConsultancyId = Consultancy.OpenEndId);
 
         var outcome = await Delete(yelp, Armin);
 

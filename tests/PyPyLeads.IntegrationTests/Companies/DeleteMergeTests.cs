@@ -15,6 +15,9 @@ public sealed class DeleteMergeTests : IDisposable
         var admin = _app.Client();
         await People.SetUpAsync(admin);
         var member = await People.MemberAsync(_app, admin, "Armin Rigo", "armin@example.org");
+        // Exporting companies is a right an admin gives (the export below checks what a member sees).
+        var arminId = await _app.DbAsync(db => db.Users.Where(u => u.Email == "armin@example.org").Select(u => u.Id).SingleAsync());
+        People.Expect(await admin.PostFormAsync("/users", new Dictionary<string, string>(), $"/users/{arminId}/export-right"), HttpStatusCode.Redirect, "/users");
         var id = await LogContactAsync(admin, "Yelp", "Jane Doe");
         await LogContactAsync(admin, "Google");
         Assert.Equal("2", Total(await member.GetPageAsync("/companies")));

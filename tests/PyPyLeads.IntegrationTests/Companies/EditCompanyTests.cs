@@ -37,11 +37,11 @@ public sealed class EditCompanyTests : CompanyUseCaseTests
     }
 
     [Fact]
-    public async Task Any_member_edits_a_company_whichever_consultancy_it_is_assigned_to()
+    public async Task An_admin_edits_a_company_whichever_consultancy_it_is_assigned_to()
     {
         var yelp = await Rig.CompanyAsync("Yelp", c => c.ConsultancyId = Consultancy.MerlinuxId);
 
-        Assert.IsType<Done<EditCompany.Saved>>(await Edit(yelp, Armin, webDomain: null, city: "San Francisco"));
+        Assert.IsType<Done<EditCompany.Saved>>(await Edit(yelp, Laura, webDomain: null, city: "San Francisco"));
         Assert.Equal(Consultancy.MerlinuxId, (await CompanyRowAsync(yelp)).ConsultancyId); // the assignment is not the edit's
     }
 

@@ -14,9 +14,9 @@ public sealed class EditPersonTests : CompanyUseCaseTests
     private Task<Person> PersonRowAsync(int id) => Rig.DbAsync(db => db.People.AsNoTracking().SingleAsync(p => p.Id == id));
 
     [Fact]
-    public async Task A_member_edits_a_person_at_a_company_of_the_other_consultancy_and_the_timeline_lists_the_changes()
+    public async Task A_member_edits_a_person_at_a_company_of_their_consultancy_and_the_timeline_lists_the_changes()
     {
-        var yelp = await Rig.CompanyAsync("Yelp", c => c.ConsultancyId = Consultancy.MerlinuxId);
+        var yelp = await Rig.CompanyAsync("Yelp", c => c.ConsultancyId = Consultancy.OpenEndId);
         var jane = await PersonAsync(yelp, "Jane Doe");
 
         var outcome = await Edit(jane, Armin, role: "CTO", email: "Jane@Yelp.com ");

@@ -20,7 +20,7 @@ public sealed class MergePeopleTests : CompanyUseCaseTests
     [Fact]
     public async Task A_member_merges_two_people_and_the_encounters_and_missing_details_move_to_the_one_kept()
     {
-        var yelp = await Rig.CompanyAsync("Yelp", c => c.ConsultancyId = Consultancy.MerlinuxId);
+        var yelp = await Rig.CompanyAsync("Yelp", c => c.ConsultancyId = Consultancy.OpenEndId);
         var jane = await PersonAsync(yelp, "Jane Doe");
         var other = await PersonAsync(yelp, "Jane D.", "jane@yelp.com");
 

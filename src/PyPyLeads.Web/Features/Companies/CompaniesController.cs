@@ -192,7 +192,9 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
     {
         var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id && c.DeletedAtUtc == null, cancellationToken);
-        return company is null ? NotFound() : View(EditPage(company.Id, company.Name, CompanyForm.From(company)));
+        return company is null ? NotFound()
+            : !await MayChangeAsync(company.ConsultancyId, cancellationToken) ? Forbid()
+            : View(EditPage(company.Id, company.Name, CompanyForm.From(company)));
     }
 
     [HttpPost("{id:int}/edit")]
@@ -227,7 +229,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     public async Task<IActionResult> Delete(int id, CancellationToken cancellationToken)
     {
         var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id && c.DeletedAtUtc == null, cancellationToken);
-        return company is null ? NotFound() : View(company);
+        return company is null ? NotFound() : !await MayChangeAsync(company.ConsultancyId, cancellationToken) ? Forbid() : View(company);
     }
 
     [HttpPost("{id:int}/delete")]
@@ -295,6 +297,10 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
         {
             return NotFound();
         }
+        if (!await MayChangeAsync(self.ConsultancyId, cancellationToken))
+        {
+            return Forbid();
+        }
         if (with is { } otherId && otherId != id)
         {
             var other = await CandidateAsync(otherId, cancellationToken);
@@ -342,11 +348,17 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
             Invalid invalid => invalid.Errors[0].Message,
             NotFound notFound => notFound.Message,
             Conflict<MergeCompanies.Current> conflict => conflict.Message,
+            NotAllowed notAllowed => notAllowed.Message,
             _ => null,
         };
         if (error is null)
         {
             return this.Refused(outcome);
+        }
+        if (outcome is NotAllowed)
+        {
+            // The other company chosen is another consultancy's: refused as a forced post is, with the reason on the page.
+            Response.StatusCode = StatusCodes.Status403Forbidden;
         }
         return self is null ? NotFound() : View(new CompanyMergePage { This = self, Error = error });
     }
@@ -354,8 +366,10 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     [HttpGet("{id:int}/people/new")]
     public async Task<IActionResult> AddPerson(int id, CancellationToken cancellationToken)
     {
-        var name = await db.Companies.Where(c => c.Id == id && c.DeletedAtUtc == null).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
-        return name is null ? NotFound() : View("~/Features/People/Edit.cshtml", new PersonEditPage { CompanyId = id, CompanyName = name, Form = new PersonForm() });
+        var company = await db.Companies.Where(c => c.Id == id && c.DeletedAtUtc == null).Select(c => new { c.Name, c.ConsultancyId }).SingleOrDefaultAsync(cancellationToken);
+        return company is null ? NotFound()
+            : !await MayChangeAsync(company.ConsultancyId, cancellationToken) ? Forbid()
+            : View("~/Features/People/Edit.cshtml", new PersonEditPage { CompanyId = id, CompanyName = company.Name, Form = new PersonForm() });
     }
 
     [HttpPost("{id:int}/people/new")]
@@ -382,10 +396,19 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
         return name is null ? NotFound() : View("~/Features/People/Edit.cshtml", new PersonEditPage { CompanyId = id, CompanyName = name, Form = form });
     }
 
-    /// <summary>Companies and their people as CSV (one line per person; a company without people gets one line), with the list's filters.</summary>
+    /// <summary>
+    /// Companies and their people as CSV (one line per person; a company without people gets one line), with the list's
+    /// filters: for admins and members allowed to (<see cref="ExportCompanies"/>, which records each export).
+    /// </summary>
     [HttpGet("export.csv")]
-    public async Task Export([FromQuery] CompanyListQuery query, CancellationToken cancellationToken)
+    public async Task<IActionResult> Export([FromQuery] CompanyListQuery query, [FromServices] ExportCompanies exportCompanies, CancellationToken cancellationToken)
     {
+        var started = await exportCompanies.RunAsync(new ExportCompanies.Input(ExportKinds.CompaniesCsv, Request.QueryString.Value, ClientAddress.Of(HttpContext)),
+            await User.CallerAsync(db, cancellationToken), cancellationToken);
+        if (started is not Done<ExportCompanies.Started> done)
+        {
+            return this.Refused(started);
+        }
         var consultancies = await db.Consultancies.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
         var rows = from c in await FilterAsync(query, cancellationToken)
                    from p in db.People.Where(p => p.CompanyId == c.Id && p.DeletedAtUtc == null).DefaultIfEmpty()
@@ -396,12 +419,27 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition = $"attachment; filename=\"pypyleads-companies-{today}.csv\"";
         // UTF-8 with a byte-order mark, so spreadsheets show "Fijałkowski" rather than mojibake.
-        await using var writer = new StreamWriter(Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
-        await CompanyCsv.WriteAsync(writer, rows.AsNoTracking().AsAsyncEnumerable().Select(r => new[]
+        long written = 0;
+        var complete = false;
+        try
         {
-            r.Name, r.WebDomain, r.City, r.Country, r.Industry, LeadSources.Label(r.Source),
-            r.ConsultancyId is { } cid ? consultancies.GetValueOrDefault(cid) : null, r.Notes, r.Person, r.Role, r.Email, r.Phone,
-        }), cancellationToken);
+            await using var writer = new StreamWriter(Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+            await CompanyCsv.WriteAsync(writer, rows.AsNoTracking().AsAsyncEnumerable().Select(r =>
+            {
+                written++;
+                return new[]
+                {
+                    r.Name, r.WebDomain, r.City, r.Country, r.Industry, LeadSources.Label(r.Source),
+                    r.ConsultancyId is { } cid ? consultancies.GetValueOrDefault(cid) : null, r.Notes, r.Person, r.Role, r.Email, r.Phone,
+                };
+            }), cancellationToken);
+            complete = true;
+        }
+        finally
+        {
+            await exportCompanies.FinishAsync(done.Value.RecordId, written, complete);
+        }
+        return new EmptyResult();
     }
 
     private async Task<IQueryable<Company>> FilterAsync(CompanyListQuery query, CancellationToken cancellationToken)
@@ -516,13 +554,17 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     }
 
 
+    /// <summary>Whether to show a form that changes a company of <paramref name="consultancyId"/> (its use case refuses the rest anyway).</summary>
+    private async Task<bool> MayChangeAsync(int? consultancyId, CancellationToken cancellationToken) =>
+        (await Viewer.LoadAsync(db, User, cancellationToken)).MayChange(consultancyId);
+
     private async Task<MergeCandidate?> CandidateAsync(int id, CancellationToken cancellationToken) =>
         (await CandidatesAsync([id], cancellationToken)).SingleOrDefault();
 
     private async Task<IReadOnlyList<MergeCandidate>> CandidatesAsync(IReadOnlyList<int> ids, CancellationToken cancellationToken) =>
         await db.Companies.AsNoTracking().Where(c => ids.Contains(c.Id) && c.DeletedAtUtc == null).OrderBy(c => c.NameKey)
             .Select(c => new MergeCandidate(c.Id, c.Name, c.WebDomain, c.City,
-                db.People.Count(p => p.CompanyId == c.Id && p.DeletedAtUtc == null), db.Encounters.Count(e => e.CompanyId == c.Id), c.CreatedAtUtc, c.Version))
+                db.People.Count(p => p.CompanyId == c.Id && p.DeletedAtUtc == null), db.Encounters.Count(e => e.CompanyId == c.Id), c.CreatedAtUtc, c.Version) { ConsultancyId = c.ConsultancyId })
             .ToListAsync(cancellationToken);
 }
 

@@ -167,7 +167,10 @@ public sealed class PersonEditPage
     public string? ConflictBy { get; init; }
 }
 
-public sealed record MergeCandidate(int Id, string Name, string? WebDomain, string? City, int People, int Encounters, DateTime CreatedAtUtc, long Version);
+public sealed record MergeCandidate(int Id, string Name, string? WebDomain, string? City, int People, int Encounters, DateTime CreatedAtUtc, long Version)
+{
+    public int? ConsultancyId { get; init; }
+}
 
 public sealed class CompanyMergePage
 {

@@ -58,7 +58,7 @@ public sealed class CompanyImportController(LeadsDbContext db, UploadCompanyImpo
         {
             return View("Progress", import);
         }
-        var preview = await CsvImporting.PreviewAsync(db, CompanyCsv.Read(import.Content).Rows, cancellationToken);
+        var preview = await CsvImporting.PreviewAsync(db, CompanyCsv.Read(import.Content).Rows, await User.CallerAsync(db, cancellationToken), cancellationToken);
         return View("Preview", new ImportPreviewPage(import, preview, ShownRows));
     }
 

@@ -13,9 +13,9 @@ public sealed record Viewer(string Id, string Name, int? ConsultancyId, bool IsA
 {
     /// <summary>
     /// Whether to offer the controls that change a deal: members of its consultancy and admins, the rule the use cases
-    /// hold (<see cref="Caller.MayChange"/>), read here without a Caller for each of the board's cards.
+    /// hold (<see cref="Caller.MayChange"/>).
     /// </summary>
-    public bool CanEdit(int consultancyId) => IsAdmin || ConsultancyId == consultancyId;
+    public bool CanEdit(int consultancyId) => AsCaller().MayChange(consultancyId);
 
     public static async Task<Viewer> LoadAsync(LeadsDbContext db, ClaimsPrincipal principal, CancellationToken cancellationToken)
     {

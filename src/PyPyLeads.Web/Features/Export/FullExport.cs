@@ -27,7 +27,7 @@ public static class FullExport
         {
             u.Id, u.DisplayName, u.Email,
             Role = db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).OrderBy(n => n).FirstOrDefault(),
-            u.ConsultancyId, u.TeamMemberId, u.TimeZoneId, u.CreatedAtUtc, HasPassword = u.PasswordHash != null, u.LockoutEnd,
+            u.ConsultancyId, u.TeamMemberId, u.TimeZoneId, u.CreatedAtUtc, HasPassword = u.PasswordHash != null, u.LockoutEnd, u.MayExportCompanies,
         })),
         ExportTable.Of("consultancies", db => db.Consultancies.OrderBy(x => x.Id)),
         ExportTable.Of("team-members", db => db.TeamMembers.OrderBy(x => x.Id)),
@@ -43,6 +43,7 @@ public static class FullExport
         ExportTable.Of("follow-ups", db => db.FollowUps.OrderBy(x => x.Id)),
         ExportTable.Of("notifications", db => db.Notifications.OrderBy(x => x.Id)),
         ExportTable.Of("digests", db => db.Digests.OrderBy(x => x.Id)),
+        ExportTable.Of("exports", db => db.ExportRecords.OrderBy(x => x.Id)),
         ExportTable.Of("deals", db => db.Deals.OrderBy(x => x.Id)),
         ExportTable.Of("deal-stage-changes", db => db.DealStageChanges.OrderBy(x => x.Id)),
         ExportTable.Of("meeting-people", db => db.Set<PyPyLeads.Schedule.MeetingPerson>().OrderBy(x => x.MeetingId).ThenBy(x => x.PersonId)),
@@ -72,8 +73,11 @@ public static class FullExport
         manifest.csv lists the files and their row counts.
         """;
 
-    /// <summary>Writes the zip to <paramref name="output"/> table by table, row by row: nothing is held in memory but a row and the buffers.</summary>
-    public static async Task WriteAsync(LeadsDbContext db, Stream output, DateTime exportedAtUtc, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the zip to <paramref name="output"/> table by table, row by row: nothing is held in memory but a row and
+    /// the buffers. Returns the rows written, every table's.
+    /// </summary>
+    public static async Task<long> WriteAsync(LeadsDbContext db, Stream output, DateTime exportedAtUtc, CancellationToken cancellationToken)
     {
         await using var zip = await ZipArchive.CreateAsync(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken);
         await using var snapshot = await SnapshotAsync(db, cancellationToken);
@@ -100,6 +104,7 @@ public static class FullExport
         readMe.LastWriteTime = exportedAtUtc;
         await using var readMeStream = await readMe.OpenAsync(cancellationToken);
         await readMeStream.WriteAsync(Encoding.UTF8.GetBytes(ReadMe.ReplaceLineEndings("\r\n")), cancellationToken);
+        return written.Sum(w => w.Rows);
     }
 
     private static async Task<long> WriteEntryAsync(ZipArchive zip, string name, DateTime exportedAtUtc, Func<CsvWriter, Task<long>> write, CancellationToken cancellationToken)

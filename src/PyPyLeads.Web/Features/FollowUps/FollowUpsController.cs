@@ -150,7 +150,7 @@ public sealed class FollowUpsController(
             return NotFound();
         }
         var viewer = await User.CallerAsync(db, cancellationToken);
-        if (!viewer.MayChange(followUp))
+        if (!viewer.MayChange(followUp, await db.Companies.Where(c => c.Id == followUp.CompanyId).Select(c => c.ConsultancyId).FirstOrDefaultAsync(cancellationToken)))
         {
             return Forbid();
         }

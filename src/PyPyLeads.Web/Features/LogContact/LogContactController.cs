@@ -75,6 +75,10 @@ public sealed class LogContactController(LeadsDbContext db, TimeProvider clock) 
             case Conflict<LogContactUseCase.SavedMeanwhile> race:
                 (form.CompanyId, form.PersonId) = (race.Current.CompanyId, race.Current.PersonId);
                 return View(await PageAsync(form, cancellationToken, race.Current.Companies, race.Current.People, race.Message));
+            case NotAllowed notAllowed:
+                form.CompanyId = null;
+                this.RefusedBeside(notAllowed, nameof(LogContactForm.CompanyName));
+                return View(await PageAsync(form, cancellationToken));
             default:
                 return this.Refused(outcome);
         }

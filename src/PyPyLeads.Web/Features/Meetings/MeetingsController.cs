@@ -53,6 +53,9 @@ public sealed class MeetingsController(LeadsDbContext db, TimeProvider clock) : 
                 return View(await FormPage(form, [], null, cancellationToken));
             case null:
                 return View(await FormPage(form, [], null, cancellationToken));
+            case NotAllowed notAllowed when form.CompanyId is null:
+                this.RefusedBeside(notAllowed, nameof(form.CompanyName));
+                return View(await FormPage(form, [], null, cancellationToken));
             default:
                 return this.Refused(outcome);
         }
@@ -148,7 +151,8 @@ public sealed class MeetingsController(LeadsDbContext db, TimeProvider clock) : 
         var formPage = await FormPage(schedule, found, meeting.Company!.Name, cancellationToken);
         var teamNames = formPage.Engagement.TeamMembers.Where(t => meeting.Team.Any(m => m.TeamMemberId == t.Id)).Select(t => t.Name).ToList();
         var peopleNames = formPage.People.Where(p => meeting.People.Any(m => m.PersonId == p.Id)).Select(p => p.Name).ToList();
-        return new MeetingPage(meeting, TourAreas.Describe(meeting.StartsAtUtc, meeting.EndsAtUtc, meeting.Area), teamNames, peopleNames, formPage, outcome ?? new OutcomeForm(), activeForm, message);
+        return new MeetingPage(meeting, TourAreas.Describe(meeting.StartsAtUtc, meeting.EndsAtUtc, meeting.Area), teamNames, peopleNames, formPage, outcome ?? new OutcomeForm(), activeForm, message,
+            (await User.CallerAsync(db, cancellationToken)).MayChange(meeting.Company!.ConsultancyId));
     }
 }
 
@@ -160,4 +164,4 @@ public sealed record MeetingList(IReadOnlyList<MeetingRow> Rows, MeetingStatus? 
 
 public sealed record MeetingFormPage(MeetingForm Form, EngagementFormView Engagement, IReadOnlyList<PersonChoice> People, string? CompanyName);
 
-public sealed record MeetingPage(Meeting Meeting, string When, IReadOnlyList<string> Team, IReadOnlyList<string> People, MeetingFormPage Schedule, OutcomeForm Outcome, string? ActiveForm, string? Message);
+public sealed record MeetingPage(Meeting Meeting, string When, IReadOnlyList<string> Team, IReadOnlyList<string> People, MeetingFormPage Schedule, OutcomeForm Outcome, string? ActiveForm, string? Message, bool MayChange);

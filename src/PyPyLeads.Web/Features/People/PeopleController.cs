@@ -16,7 +16,9 @@ public sealed class PeopleController(LeadsDbContext db) : Controller
     public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
     {
         var person = await LivePersonAsync(id, cancellationToken);
-        return person is null ? NotFound() : View(await PageAsync(person, PersonForm.From(person), cancellationToken));
+        return person is null ? NotFound()
+            : !await MayChangeAsync(person.CompanyId, cancellationToken) ? Forbid()
+            : View(await PageAsync(person, PersonForm.From(person), cancellationToken));
     }
 
     [HttpPost("{id:int}/edit")]
@@ -48,7 +50,7 @@ public sealed class PeopleController(LeadsDbContext db) : Controller
     public async Task<IActionResult> Merge(int id, CancellationToken cancellationToken)
     {
         var page = await MergePageAsync(id, null, cancellationToken);
-        return page is null ? NotFound() : View(page);
+        return page is null ? NotFound() : !await MayChangeAsync(page.CompanyId, cancellationToken) ? Forbid() : View(page);
     }
 
     /// <param name="version">This person's version, as the page showed it.</param>
@@ -84,6 +86,11 @@ public sealed class PeopleController(LeadsDbContext db) : Controller
         var page = await MergePageAsync(id, error, cancellationToken, chosen: with);
         return page is null ? NotFound() : View(page);
     }
+
+    /// <summary>Whether to show a form that changes a person at this company (its use case refuses the rest anyway).</summary>
+    private async Task<bool> MayChangeAsync(int companyId, CancellationToken cancellationToken) =>
+        (await Viewer.LoadAsync(db, User, cancellationToken)).MayChange(
+            await db.Companies.Where(c => c.Id == companyId).Select(c => c.ConsultancyId).SingleAsync(cancellationToken));
 
     private Task<Person?> LivePersonAsync(int id, CancellationToken cancellationToken) =>
         db.People.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id && p.DeletedAtUtc == null, cancellationToken);

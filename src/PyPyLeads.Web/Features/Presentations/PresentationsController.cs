@@ -62,6 +62,9 @@ public sealed class PresentationsController(LeadsDbContext db, TimeProvider cloc
             case Invalid invalid:
                 ModelState.AddErrors(invalid);
                 return View(form);
+            case NotAllowed notAllowed:
+                this.RefusedBeside(notAllowed, nameof(form.CompanyName));
+                return View(form);
             default:
                 return this.Refused(outcome);
         }
@@ -73,6 +76,10 @@ public sealed class PresentationsController(LeadsDbContext db, TimeProvider cloc
         if (await Load(id, cancellationToken) is not { } request)
         {
             return NotFound();
+        }
+        if (!(await User.CallerAsync(db, cancellationToken)).MayChange(request.Company!.ConsultancyId))
+        {
+            return Forbid(); // its use case refuses the change anyway
         }
         return View(new RequestForm
         {
@@ -188,7 +195,8 @@ public sealed class PresentationsController(LeadsDbContext db, TimeProvider cloc
         var presenters = team.Where(t => request.Presenters.Any(p => p.TeamMemberId == t.Id)).Select(t => t.Name).ToList();
         return new PresentationPage(request, presenters, TourAreas.Describe(request.StartsAtUtc, request.EndsAtUtc, request.Area),
             new EngagementFormView(schedule, team, clashes ?? [], "Place (name and address)", "Presenters"),
-            deliver ?? new DeliverForm(), reason ?? new ReasonForm(), activeForm, message)
+            deliver ?? new DeliverForm(), reason ?? new ReasonForm(), activeForm, message,
+            (await User.CallerAsync(db, cancellationToken)).MayChange(request.Company!.ConsultancyId))
         {
             BeforeStart = request.StartsAtUtc > clock.GetUtcNow().UtcDateTime,
         };
@@ -201,7 +209,7 @@ public sealed record PresentationList(IReadOnlyList<PresentationRow> Rows, int T
 
 public sealed record PresentationPage(
     PresentationRequest Request, IReadOnlyList<string> Presenters, string When, EngagementFormView Schedule,
-    DeliverForm Deliver, ReasonForm Reason, string? ActiveForm, string? Message)
+    DeliverForm Deliver, ReasonForm Reason, string? ActiveForm, string? Message, bool MayChange)
 {
     /// <summary>Its scheduled start has not come yet on the app's clock: "Mark delivered" asks to confirm it took place.</summary>
     public bool BeforeStart { get; init; }

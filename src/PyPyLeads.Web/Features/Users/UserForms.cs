@@ -26,7 +26,7 @@ public sealed class InviteUserForm
     public string? TimeZoneId { get; set; } = "Europe/Stockholm";
 }
 
-public sealed record UserRow(string Id, string DisplayName, string? Email, string Role, string? Consultancy, bool HasPassword, bool LockedOut);
+public sealed record UserRow(string Id, string DisplayName, string? Email, string Role, string? Consultancy, bool HasPassword, bool LockedOut, bool MayExportCompanies);
 
 public sealed record InviteUserPage(InviteUserForm Form, IReadOnlyList<SelectListItem> Consultancies, IReadOnlyList<SelectListItem> TeamMembers);
 

@@ -27,7 +27,7 @@ public sealed class UsersController(LeadsDbContext db, TimeProvider clock) : Con
         var rows = (await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).ToListAsync(cancellationToken))
             .Select(u => new UserRow(u.Id, u.DisplayName, u.Email, adminIds.Contains(u.Id) ? Roles.Admin : Roles.Member,
                 u.ConsultancyId is { } c ? consultancies.GetValueOrDefault(c) : null,
-                u.PasswordHash is not null, u.LockoutEnd > now))
+                u.PasswordHash is not null, u.LockoutEnd > now, u.MayExportCompanies))
             .ToList();
         return View(rows);
     }
@@ -62,6 +62,19 @@ public sealed class UsersController(LeadsDbContext db, TimeProvider clock) : Con
         var caller = await User.CallerAsync(db, cancellationToken);
         var outcome = await reissueInvitation.RunAsync(new ReissueInvitation.Input(id), caller, cancellationToken);
         return outcome is Done<InviteUser.Invitation> done ? View("InvitationLink", InvitationLink(done.Value)) : this.Refused(outcome);
+    }
+
+    /// <summary>Lets a member export companies, or takes it back (<see cref="GrantExportRight"/>).</summary>
+    [HttpPost("{id}/export-right")]
+    public async Task<IActionResult> ExportRight(string id, bool mayExport, [FromServices] GrantExportRight grantExportRight, CancellationToken cancellationToken)
+    {
+        var outcome = await grantExportRight.RunAsync(new GrantExportRight.Input(id, mayExport), await User.CallerAsync(db, cancellationToken), cancellationToken);
+        if (outcome is not Done<GrantExportRight.Granted> done)
+        {
+            return this.Refused(outcome);
+        }
+        TempData.Done(done.Value.Message);
+        return RedirectToAction(nameof(Index));
     }
 
     private InvitationLinkPage InvitationLink(InviteUser.Invitation invitation) => new(invitation.DisplayName, invitation.Email,

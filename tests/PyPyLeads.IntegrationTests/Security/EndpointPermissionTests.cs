@@ -1,0 +1,449 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Mvc.Controllers;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PyPyLeads.Companies;
+using PyPyLeads.Deals;
+using PyPyLeads.FollowUps;
+using PyPyLeads.IntegrationTests.Deals;
+using PyPyLeads.Schedule;
+using PyPyLeads.Tour;
+
+namespace PyPyLeads.IntegrationTests.Security;
+
+/// <summary>Who may call a mutating endpoint.</summary>
+public enum Rule
+{
+    /// <summary>Open to visitors (sign-in, set-up, the public invitation page).</summary>
+    Anyone,
+    /// <summary>Anyone signed in, acting on their own things (settings, notifications, calendar feed, uploads, sign-out).</summary>
+    SignedIn,
+    AdminOnly,
+    /// <summary>Admins; members on their consultancy's records and unassigned ones (Caller.MayChange).</summary>
+    ConsultancyOrUnassigned,
+    /// <summary>Admins; members on their consultancy's records only (a deal needs an assigned lead).</summary>
+    ConsultancyOnly,
+    /// <summary>Admins and whoever uploaded it; to anyone else it does not exist (404).</summary>
+    UploaderOrAdmin,
+    /// <summary>Changes nothing for anyone (error pages answer any verb).</summary>
+    ChangesNothing,
+}
+
+public enum Role
+{
+    Anonymous,
+    OpenEndMember,
+    MerlinuxMember,
+    Admin,
+}
+
+public enum Owner
+{
+    OpenEnd,
+    Merlinux,
+    Unassigned,
+}
+
+/// <summary>
+/// The permission table of every endpoint that can change something, checked against the app's own endpoint list:
+/// an endpoint missing from <see cref="EndpointPermissionTests.Table"/> (a new one) fails the suite until its rule is
+/// declared here. Each declared endpoint is then tried as every role (anonymous, an Open End member, a merlinux member,
+/// an admin) on records of every owner (Open End, merlinux, unassigned) where ownership applies: allowed calls change
+/// the database, refused ones answer 403 (sign-in for the anonymous, 404 where the record is hidden) and change nothing.
+/// </summary>
+public sealed class EndpointPermissionTests(EndpointPermissionTests.World world) : IClassFixture<EndpointPermissionTests.World>
+{
+    /// <summary>A request to make: where, and the form it sends (repeated names allowed).</summary>
+    public sealed record Attempt(string Url, IReadOnlyList<KeyValuePair<string, string>> Fields);
+
+    /// <summary>An endpoint's rule, and for the rules that depend on the record, how to make a fresh one of an owner for a role and the request that changes it.</summary>
+    public sealed record Declared(Rule Rule, Func<World, Owner, Role, Task<Attempt>>? Arrange = null, Owner[]? Owners = null);
+
+    private static readonly Owner[] AllOwners = [Owner.OpenEnd, Owner.Merlinux, Owner.Unassigned];
+
+    public static IReadOnlyDictionary<string, Declared> Table { get; } = new Dictionary<string, Declared>
+    {
+        // Visitors.
+        ["POST /account/signin"] = new(Rule.Anyone),
+        ["POST /account/invitation"] = new(Rule.Anyone),
+        ["POST /setup"] = new(Rule.Anyone),
+        ["POST /invite"] = new(Rule.Anyone),
+        ["ANY /error"] = new(Rule.ChangesNothing),
+        ["ANY /error/{code:int}"] = new(Rule.ChangesNothing),
+
+        // One's own things.
+        ["POST /account/signout"] = new(Rule.SignedIn),
+        ["POST /settings"] = new(Rule.SignedIn),
+        ["POST /notifications/{id:long}/open"] = new(Rule.SignedIn),
+        ["POST /notifications/{id:long}/read"] = new(Rule.SignedIn),
+        ["POST /notifications/read-all"] = new(Rule.SignedIn),
+        ["POST /calendar/feed"] = new(Rule.SignedIn),
+        ["POST /calendar/feed/revoke"] = new(Rule.SignedIn),
+        ["POST /companies/import"] = new(Rule.SignedIn),
+        ["POST /companies/import/{id:guid}/confirm"] = new(Rule.UploaderOrAdmin, Import, [Owner.OpenEnd]),
+
+        // Admins.
+        ["POST /users/invite"] = new(Rule.AdminOnly),
+        ["POST /users/{id}/invitation"] = new(Rule.AdminOnly),
+        ["POST /users/{id}/export-right"] = new(Rule.AdminOnly),
+        ["POST /backups/now"] = new(Rule.AdminOnly),
+        ["POST /team/stays"] = new(Rule.AdminOnly),
+        ["POST /team/stays/{id:int}"] = new(Rule.AdminOnly),
+        ["POST /team/stays/{id:int}/delete"] = new(Rule.AdminOnly),
+        ["POST /team/stops/{id:int}/attendees"] = new(Rule.AdminOnly),
+        ["POST /leads/{companyId:int}/assign"] = new(Rule.AdminOnly),
+        ["POST /companies/{id:int}/restore"] = new(Rule.AdminOnly),
+
+        // Each consultancy's data its own.
+        ["POST /companies/{id:int}/edit"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var id = await w.CompanyAsync(owner);
+            var version = await w.Deals.DbAsync(db => db.Companies.Where(c => c.Id == id).Select(c => c.Version).SingleAsync());
+            return new($"/companies/{id}/edit", F(("Name", await w.NameOfAsync(id)), ("Source", "Other"), ("Notes", "Edited"), ("Version", version)));
+        }),
+        ["POST /companies/{id:int}/delete"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+            new($"/companies/{await w.CompanyAsync(owner)}/delete", F())),
+        ["POST /companies/{id:int}/merge"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var id = await w.CompanyAsync(owner);
+            var other = await w.CompanyAsync(Owner.Unassigned);
+            return new($"/companies/{id}/merge", F(("with", other), ("keep", id)));
+        }),
+        ["POST /companies/{id:int}/people/new"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+            new($"/companies/{await w.CompanyAsync(owner)}/people/new", F(("Name", "Samuele Pedroni")))),
+        ["POST /people/{id:int}/edit"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var person = await w.PersonAsync(await w.CompanyAsync(owner), "Jane Doe");
+            var version = await w.Deals.DbAsync(db => db.People.Where(p => p.Id == person).Select(p => p.Version).SingleAsync());
+            return new($"/people/{person}/edit", F(("Name", "Jane Roe"), ("Version", version)));
+        }),
+        ["POST /people/{id:int}/merge"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var company = await w.CompanyAsync(owner);
+            var keep = await w.PersonAsync(company, "Jane Doe");
+            var other = await w.PersonAsync(company, "J. Doe");
+            return new($"/people/{keep}/merge", F(("with", other)));
+        }),
+        ["POST /log-contact"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
+        {
+            var id = await w.CompanyAsync(owner);
+            return new("/log-contact", F(("TourStopId", 0), ("CompanyId", id), ("CompanyName", await w.NameOfAsync(id)), ("MetBy", await w.UserIdAsync(role)),
+                ("Interests", "Consulting"), ("Note", "Met at the booth")));
+        }),
+        ["POST /followups/new"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
+            new("/followups/new", F(("CompanyId", await w.CompanyAsync(owner)), ("FollowUp.Wanted", "true"), ("FollowUp.OwnerUserId", await w.UserIdAsync(role)),
+                ("FollowUp.DueLocal", "2011-03-10T09:00"), ("FollowUp.TimeZoneId", "Europe/Stockholm")))),
+        ["POST /followups/{id:int}/done"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
+            new($"/followups/{await w.FollowUpAsync(owner, role, FollowUpState.Scheduled)}/done", F())),
+        ["POST /followups/{id:int}/cancel"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
+            new($"/followups/{await w.FollowUpAsync(owner, role, FollowUpState.Scheduled)}/cancel", F())),
+        ["POST /followups/{id:int}/retry"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
+            new($"/followups/{await w.FollowUpAsync(owner, role, FollowUpState.Failed)}/retry", F())),
+        ["POST /followups/{id:int}/snooze"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
+            new($"/followups/{await w.FollowUpAsync(owner, role, FollowUpState.Reminded)}/snooze", F(("For", SnoozeFollowUp.Choices.OneHour)))),
+        ["POST /followups/{id:int}/edit"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
+        {
+            var id = await w.FollowUpAsync(owner, role, FollowUpState.Scheduled);
+            var version = await w.Deals.DbAsync(db => db.FollowUps.Where(f => f.Id == id).Select(f => f.Version).SingleAsync());
+            return new($"/followups/{id}/edit", F(("Version", version), ("FollowUp.Wanted", "true"), ("FollowUp.OwnerUserId", await w.UserIdAsync(role)),
+                ("FollowUp.DueLocal", "2011-03-11T09:00"), ("FollowUp.TimeZoneId", "Europe/Stockholm"), ("FollowUp.Note", "Later")));
+        }),
+        ["POST /presentations/new"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+            new("/presentations/new", F(("CompanyName", await w.NameOfAsync(await w.CompanyAsync(owner))), ("ContactName", "Jane Doe"),
+                ("ContactEmail", "jane@example.com"), ("City", "San Francisco"), ("Topics", "JitSpeed"), ("AudienceSize", 40)))),
+        ["POST /presentations/{id:int}/edit"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var (id, version) = await w.PresentationAsync(owner, PresentationStatus.Requested);
+            return new($"/presentations/{id}/edit", F(("ContactName", "Jane Roe"), ("ContactEmail", "jane@example.com"), ("City", "San Francisco"), ("Topics", "JitSpeed"), ("Version", version)));
+        }),
+        ["POST /presentations/{id:int}/schedule"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var (id, version) = await w.PresentationAsync(owner, PresentationStatus.Requested);
+            return new($"/presentations/{id}/schedule", F(("Area", TourAreas.BayArea), ("Place", "Their office"), ("StartsLocal", "2011-03-04T12:00"),
+                ("EndsLocal", "2011-03-04T13:00"), ("TeamMemberIds", 1), ("ConfirmClashes", "true"), ("Version", version)));
+        }),
+        ["POST /presentations/{id:int}/deliver"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var (id, version) = await w.PresentationAsync(owner, PresentationStatus.Scheduled);
+            return new($"/presentations/{id}/deliver", F(("Attendance", 30), ("Notes", "Went well"), ("Version", version)));
+        }),
+        ["POST /presentations/{id:int}/decline"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var (id, version) = await w.PresentationAsync(owner, PresentationStatus.Requested);
+            return new($"/presentations/{id}/decline", F(("Reason", "No time"), ("Version", version)));
+        }),
+        ["POST /presentations/{id:int}/cancel"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var (id, version) = await w.PresentationAsync(owner, PresentationStatus.Scheduled);
+            return new($"/presentations/{id}/cancel", F(("Reason", "They cancelled"), ("Version", version)));
+        }),
+        ["POST /meetings/new"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+            new("/meetings/new", F(("CompanyId", await w.CompanyAsync(owner)), ("Kind", "Lunch"), ("Area", TourAreas.BayArea), ("Place", "Zuni Café"),
+                ("StartsLocal", "2011-03-05T12:00"), ("EndsLocal", "2011-03-05T13:00"), ("TeamMemberIds", 2), ("ConfirmClashes", "true")))),
+        ["POST /meetings/{id:int}/schedule"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var (id, version) = await w.MeetingAsync(owner);
+            return new($"/meetings/{id}/schedule", F(("Kind", "Dinner"), ("Area", TourAreas.BayArea), ("Place", "Zuni Café"), ("StartsLocal", "2011-03-05T19:00"),
+                ("EndsLocal", "2011-03-05T21:00"), ("TeamMemberIds", 2), ("ConfirmClashes", "true"), ("Version", version)));
+        }),
+        ["POST /meetings/{id:int}/held"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var (id, version) = await w.MeetingAsync(owner);
+            return new($"/meetings/{id}/held", F(("Outcome", "They want a quote"), ("Version", version)));
+        }),
+        ["POST /meetings/{id:int}/cancel"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var (id, version) = await w.MeetingAsync(owner);
+            return new($"/meetings/{id}/cancel", F(("Outcome", "They could not come"), ("Version", version)));
+        }),
+        // A deal is always some consultancy's: opening one needs an assigned lead, and there is no unassigned deal.
+        ["POST /deals/new"] = new(Rule.ConsultancyOnly, async (w, owner, _) =>
+            // The consultancy posted is an admin's choice (needed on an unassigned lead); a member's is ignored.
+            new("/deals/new", F([.. DealTests.Fields().Select(f => (f.Key, (object)f.Value)), ("CompanyId", await w.CompanyAsync(owner)), ("ConsultancyId", 1)]))),
+        ["POST /deals/{id:int}/edit"] = new(Rule.ConsultancyOnly, async (w, owner, _) =>
+        {
+            var (id, version) = await w.DealAsync(owner);
+            return new($"/deals/{id}/edit", F([.. DealTests.Fields(value: "777").Select(f => (f.Key, (object)f.Value)), ("Version", version)]));
+        }, [Owner.OpenEnd, Owner.Merlinux]),
+        ["POST /deals/{id:int}/move"] = new(Rule.ConsultancyOnly, async (w, owner, _) =>
+        {
+            var (id, version) = await w.DealAsync(owner);
+            return new($"/deals/{id}/move", F(("Stage", "Qualified"), ("Version", version)));
+        }, [Owner.OpenEnd, Owner.Merlinux]),
+    };
+
+    private static readonly Role[] Roles = [Role.Anonymous, Role.OpenEndMember, Role.MerlinuxMember, Role.Admin];
+
+    [Fact]
+    public void Every_endpoint_that_can_change_something_has_a_declared_rule()
+    {
+        var mutating = world.MutatingEndpoints();
+        Assert.True(mutating.Count >= 40, $"Only {mutating.Count} mutating endpoints found: {string.Join(", ", mutating)}");
+        Assert.Empty(mutating.Except(Table.Keys).Order());
+        // A rule for an endpoint that no longer exists is a stale table, not a check.
+        Assert.Empty(Table.Keys.Except(mutating).Order());
+    }
+
+    public static TheoryData<string> Endpoints() => new(Table.Keys.Order());
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Each_role_may_do_what_the_rule_says_on_each_owners_records(string endpoint)
+    {
+        var declared = Table[endpoint];
+        var tried = new List<string>();
+        foreach (var role in Roles)
+        {
+            foreach (var owner in declared.Arrange is null ? [Owner.Unassigned] : declared.Owners ?? AllOwners)
+            {
+                var attempt = declared.Arrange is null ? new Attempt(world.SamplePath(endpoint), []) : await declared.Arrange(world, owner, role);
+                var before = await world.FingerprintAsync();
+                var response = await world.PostAsync(role, attempt);
+                var after = await world.FingerprintAsync();
+                var what = $"{endpoint} as {role} on {owner}'s record: {(int)response.StatusCode} {response.Headers.Location}";
+                tried.Add(what);
+                if (endpoint == "POST /account/signout" && role != Role.Anonymous)
+                {
+                    await world.SignInAgainAsync(role);
+                }
+                // The error pages answer with the status they describe; nothing else may fail.
+                Assert.True((int)response.StatusCode < 500 || declared.Rule == Rule.ChangesNothing, what);
+                // The sign-in challenge: to the sign-in page, with the way back.
+                var signIn = response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location is { } to
+                    && new Uri(new Uri("http://localhost"), to) is { AbsolutePath: "/account/signin" } challenge && challenge.Query.Contains("ReturnUrl=", StringComparison.Ordinal);
+                switch (Expected(declared.Rule, role, owner))
+                {
+                    case Expect.Changes:
+                        Assert.False(signIn || response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, what);
+                        Assert.True(before != after, what + ": allowed, but nothing changed");
+                        break;
+                    case Expect.NotRefused:
+                        Assert.False(signIn || response.StatusCode == HttpStatusCode.Forbidden, what);
+                        break;
+                    case Expect.SignIn:
+                        Assert.True(signIn, what);
+                        Assert.Equal(before, after);
+                        break;
+                    case Expect.Forbidden:
+                        Assert.True(response.StatusCode == HttpStatusCode.Forbidden, what);
+                        Assert.Equal(before, after);
+                        break;
+                    case Expect.Hidden:
+                        Assert.True(response.StatusCode == HttpStatusCode.NotFound, what);
+                        Assert.Equal(before, after);
+                        break;
+                    case Expect.Unchanged:
+                        Assert.False(signIn, what);
+                        Assert.Equal(before, after);
+                        break;
+                }
+            }
+        }
+        Assert.NotEmpty(tried);
+    }
+
+    private enum Expect
+    {
+        Changes,
+        NotRefused,
+        SignIn,
+        Forbidden,
+        Hidden,
+        Unchanged,
+    }
+
+    private static Expect Expected(Rule rule, Role role, Owner owner)
+    {
+        var ownConsultancy = (role, owner) is (Role.OpenEndMember, Owner.OpenEnd) or (Role.MerlinuxMember, Owner.Merlinux);
+        return rule switch
+        {
+            Rule.Anyone => Expect.NotRefused,
+            Rule.ChangesNothing => Expect.Unchanged,
+            _ when role == Role.Anonymous => Expect.SignIn,
+            Rule.SignedIn => Expect.NotRefused,
+            Rule.AdminOnly => role == Role.Admin ? Expect.NotRefused : Expect.Forbidden,
+            Rule.ConsultancyOrUnassigned => role == Role.Admin || ownConsultancy || owner == Owner.Unassigned ? Expect.Changes : Expect.Forbidden,
+            Rule.ConsultancyOnly => role == Role.Admin || ownConsultancy ? Expect.Changes : Expect.Forbidden,
+            // The import in the table is the Open End member's.
+            Rule.UploaderOrAdmin => role is Role.Admin or Role.OpenEndMember ? Expect.Changes : Expect.Hidden,
+            _ => throw new InvalidOperationException(rule.ToString()),
+        };
+    }
+
+    private static Task<Attempt> Import(World w, Owner owner, Role role) => w.ImportAsync();
+
+    /// <summary>A form's fields; values are written as the invariant culture writes them.</summary>
+    private static IReadOnlyList<KeyValuePair<string, string>> F(params (string Name, object Value)[] fields) =>
+        fields.Select(f => new KeyValuePair<string, string>(f.Name, Convert.ToString(f.Value, CultureInfo.InvariantCulture) ?? "")).ToList();
+
+    /// <summary>The app with an admin, an Open End member, a merlinux member and a visitor; no job server, so nothing changes the database but the requests.</summary>
+    public sealed class World : IAsyncLifetime
+    {
+        public DealsWorld Deals { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Deals = await DealsWorld.StartAsync(app => app.With("Hangfire:RunServer", "false"));
+
+        public async Task DisposeAsync() => await Deals.DisposeAsync();
+
+        /// <summary>"POST /companies/{id:int}/edit" for each MVC action that answers a verb that can change something (or any verb).</summary>
+        public IReadOnlyList<string> MutatingEndpoints() =>
+            Deals.App.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+                .Where(e => e.Metadata.GetMetadata<ControllerActionDescriptor>() is not null)
+                .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["ANY"])
+                    .Where(m => m is "POST" or "PUT" or "DELETE" or "PATCH" or "ANY")
+                    .Select(m => $"{m} /{e.RoutePattern.RawText?.TrimStart('/')}"))
+                .Distinct().ToList();
+
+        /// <summary>The endpoint's path with a sample value for each parameter (a record that may not exist: the rule is checked first).</summary>
+        public string SamplePath(string endpoint) =>
+            System.Text.RegularExpressions.Regex.Replace(endpoint[(endpoint.IndexOf(' ', StringComparison.Ordinal) + 1)..], @"\{[^}]+\}", p => p.Value switch
+            {
+                var g when g.Contains(":guid", StringComparison.Ordinal) => Guid.Empty.ToString(),
+                "{code:int}" => "404",
+                _ => "1",
+            }).Replace("/1/export-right", "/nobody/export-right", StringComparison.Ordinal);
+
+        public HttpClient Client(Role role) => role switch
+        {
+            Role.Anonymous => Deals.Anonymous,
+            Role.OpenEndMember => Deals.OpenEnd,
+            Role.MerlinuxMember => Deals.Merlinux,
+            _ => Deals.Admin,
+        };
+
+        /// <summary>Signs the role's client in again (after the sign-out endpoint was tried with it).</summary>
+        public async Task SignInAgainAsync(Role role)
+        {
+            var (email, password) = role switch
+            {
+                Role.OpenEndMember => ("jacob@openend.se", "a long enough password"),
+                Role.MerlinuxMember => ("holger@merlinux.eu", "a long enough password"),
+                _ => (People.AdminEmail, People.AdminPassword),
+            };
+            People.Expect(await People.SignInAsync(Client(role), email, password), HttpStatusCode.Redirect, "/");
+        }
+
+        public Task<string> UserIdAsync(Role role) => Deals.UserIdAsync(role switch
+        {
+            Role.OpenEndMember => "jacob@openend.se",
+            Role.MerlinuxMember => "holger@merlinux.eu",
+            _ => People.AdminEmail,
+        });
+
+        /// <summary>Posts the form with the role's antiforgery token, as a forged or replayed request would.</summary>
+        public async Task<HttpResponseMessage> PostAsync(Role role, Attempt attempt)
+        {
+            var client = Client(role);
+            var fields = attempt.Fields.ToList();
+            var home = await client.GetAsync("/");
+            if (home.StatusCode == HttpStatusCode.OK)
+            {
+                var page = await home.ReadPageAsync();
+                fields.Add(new("__RequestVerificationToken", page.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!));
+            }
+            return await client.PostAsync(attempt.Url, new FormUrlEncodedContent(fields));
+        }
+
+        public Task<string> FingerprintAsync() => Deals.DbAsync(Seed.FingerprintAsync);
+
+        public Task<int> CompanyAsync(Owner owner) => Deals.DbAsync(db => Seed.CompanyAsync(db, ConsultancyOf(owner)));
+
+        public Task<string> NameOfAsync(int companyId) => Deals.DbAsync(db => Seed.NameAsync(db, companyId));
+
+        public Task<int> PersonAsync(int companyId, string name) => Deals.DbAsync(db => Seed.PersonAsync(db, companyId, name));
+
+        /// <summary>A follow-up with a company of the owner, owned and scheduled by the role's user (the admin's for a visitor).</summary>
+        public async Task<int> FollowUpAsync(Owner owner, Role role, FollowUpState state)
+        {
+            var company = await CompanyAsync(owner);
+            var user = await UserIdAsync(role);
+            return await Deals.DbAsync(db => Seed.FollowUpAsync(db, company, user, state));
+        }
+
+        public async Task<(int Id, long Version)> PresentationAsync(Owner owner, PresentationStatus status)
+        {
+            var company = await CompanyAsync(owner);
+            return await Deals.DbAsync(db => Seed.PresentationAsync(db, company, status));
+        }
+
+        public async Task<(int Id, long Version)> MeetingAsync(Owner owner)
+        {
+            var company = await CompanyAsync(owner);
+            return await Deals.DbAsync(db => Seed.MeetingAsync(db, company));
+        }
+
+        /// <summary>A deal of the owner's consultancy on a company of that consultancy.</summary>
+        public async Task<(int Id, long Version)> DealAsync(Owner owner)
+        {
+            var consultancy = ConsultancyOf(owner) ?? throw new InvalidOperationException("A deal is always some consultancy's.");
+            var id = await Deals.DealAsync(await CompanyAsync(owner), consultancy, consultancy == Consultancy.OpenEndId ? "jacob@openend.se" : "holger@merlinux.eu");
+            return (id, (await Deals.ReadDealAsync(id)).Version);
+        }
+
+        /// <summary>A CSV import the Open End member uploaded and has not confirmed yet.</summary>
+        public async Task<Attempt> ImportAsync()
+        {
+            var uploader = await UserIdAsync(Role.OpenEndMember);
+            var id = Guid.NewGuid();
+            await Deals.DbAsync(async db =>
+            {
+                db.CsvImports.Add(new CsvImport
+                {
+                    Id = id, FileName = "leads.csv", Content = "Company\nInitech\n", UploadedByUserId = uploader, UploadedByName = "Jacob Hallén",
+                    UploadedAtUtc = DealsWorld.Start.UtcDateTime, State = CsvImportState.Previewed, TotalRows = 1,
+                });
+                return await db.SaveChangesAsync();
+            });
+            return new($"/companies/import/{id}/confirm", []);
+        }
+
+        public static int? ConsultancyOf(Owner owner) => owner switch
+        {
+            Owner.OpenEnd => Consultancy.OpenEndId,
+            Owner.Merlinux => Consultancy.MerlinuxId,
+            _ => null,
+        };
+    }
+}
