@@ -1,6 +1,7 @@
 using FluentValidation;
 using Microsoft.Extensions.Logging;
 using PyPyLeads.Data;
+using PyPyLeads.Submissions;
 using PyPyLeads.Timeline;
 using PyPyLeads.UseCases;
 
@@ -14,10 +15,15 @@ namespace PyPyLeads.Companies;
 /// Returns <see cref="Done{T}"/> of <see cref="Created"/>, <see cref="Invalid"/>, or <see cref="DuplicatesFound{T}"/> of
 /// <see cref="CompanyMatch"/> (the field is Name or WebDomain).
 /// </summary>
-public sealed class CreateCompany(LeadsDbContext db, IValidator<CreateCompany.Input> validator, TimeProvider clock, ILogger<CreateCompany> logger)
+public sealed class CreateCompany(LeadsDbContext db, IValidator<CreateCompany.Input> validator, TimeProvider clock, ILogger<CreateCompany> logger,
+    SubmissionStore submissions)
 {
     public sealed record Input(string? Name, string? WebDomain, string? City, string? Country, string? Industry, string? Notes,
-        LeadSource? Source, int? SourceTourStopId) : ICompanyFields;
+        LeadSource? Source, int? SourceTourStopId) : ICompanyFields
+    {
+        /// <summary>The form's one-time key: sent again, it creates nothing more (see <see cref="SubmissionStore"/>).</summary>
+        public string? SubmissionKey { get; init; }
+    }
 
     public sealed record Created(int CompanyId, string Message);
 
@@ -29,7 +35,13 @@ public sealed class CreateCompany(LeadsDbContext db, IValidator<CreateCompany.In
         }
     }
 
-    public async Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
+    public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
+    {
+        var once = Submission.By(caller, nameof(CreateCompany), input.SubmissionKey);
+        return submissions.OnceAsync<Created>(once, () => CreateAsync(input, caller, once, cancellationToken), cancellationToken);
+    }
+
+    private async Task<Outcome> CreateAsync(Input input, Caller caller, Submission? once, CancellationToken cancellationToken)
     {
         if (await validator.CheckAsync(input, cancellationToken) is { } invalid)
         {
@@ -37,7 +49,7 @@ public sealed class CreateCompany(LeadsDbContext db, IValidator<CreateCompany.In
         }
         var name = input.Name!.Trim();
         var source = input.Source!.Value;
-        return await db.InTransactionAsync<Outcome>(async ct =>
+        return await submissions.InTransactionAsync<Created>(once, async ct =>
         {
             if (await CompanyMatching.FindAsync(db, input.Name, input.WebDomain, cancellationToken: ct) is { Count: > 0 } matches)
             {

@@ -34,7 +34,7 @@ public sealed class CreateFormsTwiceTests : IAsyncLifetime
     public static TheoryData<string> CreateForms => new()
     {
         "log a contact", "log a contact with its follow-up", "public invitation", "presentation request", "person", "deal", "follow-up",
-        "meeting", "import confirmation", "user invitation", "team stay", "calendar feed",
+        "meeting", "import confirmation", "user invitation", "team stay", "calendar feed", "new company",
     };
 
     [Theory]
@@ -243,6 +243,7 @@ public sealed class CreateFormsTwiceTests : IAsyncLifetime
                 F("DisplayName", "Invitee " + r), F("Email", $"invitee{r}@example.org"), F("Role", "Member"), F("TimeZoneId", "Europe/Stockholm")]),
             "team stay" => (_admin, "/team", "/team/stays", [F("TeamMemberId", "1"), F("Area", "Bay Area"), F("FromLocal", $"2011-03-1{round}T00:00"), F("ToLocal", $"2011-03-1{round}T23:00")]),
             "calendar feed" => (_admin, "/calendar", "/calendar/feed", []),
+            "new company" => (_admin, "/companies/new", "/companies/new", [F("Name", "Newco " + r), F("WebDomain", $"newco{r}.example"), F("Source", "Other")]),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
         };
         var (client, pageUrl, action, fields) = form;
@@ -286,6 +287,7 @@ public sealed class CreateFormsTwiceTests : IAsyncLifetime
         "user invitation" => _app.DbAsync(db => db.Users.CountAsync()),
         "team stay" => _app.DbAsync(db => db.TeamStays.CountAsync()),
         "calendar feed" => _app.DbAsync(db => db.CalendarFeeds.CountAsync()),
+        "new company" => _app.DbAsync(db => db.Companies.CountAsync()),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 

@@ -168,10 +168,10 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     public IActionResult New() => View(nameof(Edit), NewPage(new CompanyForm { Source = LeadSource.Other }));
 
     [HttpPost("new")]
-    public async Task<IActionResult> New(CompanyForm form, [FromServices] CreateCompany createCompany, CancellationToken cancellationToken)
+    public async Task<IActionResult> New(CompanyForm form, string? submissionKey, [FromServices] CreateCompany createCompany, CancellationToken cancellationToken)
     {
         var outcome = await ModelState.RunWhenReadAsync(async () => await createCompany.RunAsync(new CreateCompany.Input(form.Name, form.WebDomain, form.City,
-            form.Country, form.Industry, form.Notes, form.Source, form.SourceTourStopId), await User.CallerAsync(db, cancellationToken), cancellationToken));
+            form.Country, form.Industry, form.Notes, form.Source, form.SourceTourStopId) { SubmissionKey = submissionKey }, await User.CallerAsync(db, cancellationToken), cancellationToken));
         switch (outcome)
         {
             case Done<CreateCompany.Created> done:
