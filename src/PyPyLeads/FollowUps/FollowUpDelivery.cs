@@ -78,10 +78,12 @@ public sealed class FollowUpDelivery(
 
     // The claimed row as it stands, with what its message and notification need (the company's name, the owner).
     private static readonly Func<LeadsDbContext, int, Guid, CancellationToken, Task<ClaimedRow?>> ReadClaimed = EF.CompileAsyncQuery(
-        (LeadsDbContext db, int id, Guid token, CancellationToken _) => db.FollowUps.AsNoTracking()
-            .Where(f => f.Id == id && f.ClaimToken == token)
-            .Select(f => new ClaimedRow(f, f.Company!.Name, db.Users.Where(u => u.Id == f.OwnerUserId)
-                .Select(u => new MailRecipient(u.Id, u.DisplayName, u.Email, u.TimeZoneId)).FirstOrDefault()))
+        (LeadsDbContext db, int id, Guid token, CancellationToken _) => (
+            from f in db.FollowUps.AsNoTracking()
+            where f.Id == id && f.ClaimToken == token
+            join u in db.Users on f.OwnerUserId equals u.Id into owners
+            from u in owners.DefaultIfEmpty()
+            select new ClaimedRow(f, f.Company!.Name, u == null ? null : new MailRecipient(u.Id, u.DisplayName, u.Email, u.TimeZoneId)))
             .FirstOrDefault());
 
     private sealed record ClaimedRow(FollowUp FollowUp, string CompanyName, MailRecipient? Owner);
