@@ -125,7 +125,7 @@ public sealed class FollowUpDelivery(
         var now = Now;
         var token = Guid.NewGuid();
         var staleBefore = now - _options.StaleClaim;
-        var claimed = await db.InTransactionAsync(async ct =>
+        var claimed = await db.InTransactionAsync<ClaimedRow?>(async ct =>
         {
             // (A retry after a commit whose answer was lost finds the row holding this very token, and carries on.)
             var taken = await db.FollowUps
@@ -196,6 +196,7 @@ public sealed class FollowUpDelivery(
                         drainers.StartSending();
                         sending = true;
                     }
+                    var tried = 0;
                     foreach (var id in due)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
@@ -204,6 +205,7 @@ public sealed class FollowUpDelivery(
                         {
                             continue;
                         }
+                        tried++;
                         try
                         {
                             if (await ClaimAsync(id, cancellationToken) is { } claim
@@ -217,7 +219,11 @@ public sealed class FollowUpDelivery(
                             drainers.Release(id);
                         }
                     }
-                    db.ChangeTracker.Clear();
+                    if (tried == 0)
+                    {
+                        // All that is left is in the other drainer's hands, claimed in a moment: read again after it.
+                        await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, cancellationToken);
+                    }
                     continue;
                 }
                 if (sending)
