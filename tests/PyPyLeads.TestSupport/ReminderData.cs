@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Companies;
 using PyPyLeads.Data;
@@ -14,9 +13,12 @@ namespace PyPyLeads.TestSupport;
 /// </summary>
 public static class ReminderData
 {
-    /// <summary>The app's database in <paramref name="dataDirectory"/>, opened from outside the app (as a second process would).</summary>
+    /// <summary>
+    /// The app's database in <paramref name="dataDirectory"/>, opened from outside the app (as a second process would),
+    /// without pooling: nothing stays open once the context is disposed.
+    /// </summary>
     public static LeadsDbContext Open(string dataDirectory) => new(new DbContextOptionsBuilder<LeadsDbContext>()
-        .UseSqlite($"Data Source={Path.Combine(dataDirectory, "pypyleads.db")};Default Timeout=30", x => x.MigrationsAssembly(LeadsDbContext.SqliteMigrationsAssembly))
+        .UseSqlite($"Data Source={Path.Combine(dataDirectory, "pypyleads.db")};Default Timeout=30;Pooling=False", x => x.MigrationsAssembly(LeadsDbContext.SqliteMigrationsAssembly))
         .Options);
 
     /// <summary>
@@ -70,7 +72,6 @@ public static class ReminderData
                 due[f.Id] = f.DueAtUtc;
             }
         }
-        SqliteConnection.ClearAllPools();
         return due;
     }
 }
