@@ -208,7 +208,7 @@ public sealed class DrainTests(ITestOutputHelper output)
     {
         await using var rig = await ReminderRig.StartAsync();
         var company = await rig.CompanyAsync("Yelp");
-        var ids = await CreateAsync(rig, company, 4 * FollowUpDelivery.BatchSize, TimeSpan.FromMinutes(5));
+        var ids = await CreateAsync(rig, company, 2 * FollowUpDelivery.BatchSize, TimeSpan.FromMinutes(5));
         rig.Clock.Advance(TimeSpan.FromMinutes(5));
         // This app's meter only (other tests' apps run in this process too).
         var meters = rig.App.Services.GetRequiredService<IMeterFactory>();
