@@ -40,7 +40,8 @@ public sealed record DeliveryClaim(Guid Token, FollowUp FollowUp, string Company
 /// copy carries the same Message-ID.
 /// <para>
 /// <see cref="DeliverAsync"/> does this for one follow-up's job; <see cref="DrainAsync"/> for every due follow-up, read
-/// <see cref="BatchSize"/> at a time and sent over one mail connection.
+/// <see cref="BatchSize"/> at a time and sent over one mail connection, each message recorded in the transaction that
+/// claims the next (one commit per message).
 /// </para>
 /// </summary>
 public sealed class FollowUpDelivery(
@@ -120,13 +121,22 @@ public sealed class FollowUpDelivery(
     /// transaction starts with BEGIN IMMEDIATE: racing claimers queue for the write lock, and each then sees the row as
     /// the previous one left it. On SQL Server the update's row lock does the same.
     /// </summary>
-    public async Task<DeliveryClaim?> ClaimAsync(int followUpId, CancellationToken cancellationToken)
+    public Task<DeliveryClaim?> ClaimAsync(int followUpId, CancellationToken cancellationToken) => ClaimAsync(followUpId, null, cancellationToken);
+
+    /// <summary>
+    /// Step 1 for <paramref name="followUpId"/>, and step 3 for <paramref name="previous"/> (the message sent just before
+    /// it over the same connection) in the same transaction: one commit per message in a drain instead of two. Should
+    /// the transaction fail, <paramref name="previous"/> is not recorded and the caller records it on its own.
+    /// </summary>
+    private async Task<DeliveryClaim?> ClaimAsync(int followUpId, Accepted? previous, CancellationToken cancellationToken)
     {
         var now = Now;
         var token = Guid.NewGuid();
         var staleBefore = now - _options.StaleClaim;
+        var recorded = false;
         var claimed = await db.InTransactionAsync<ClaimedRow?>(async ct =>
         {
+            recorded = previous is not null && await StageSentAsync(previous, now, ct);
             // (A retry after a commit whose answer was lost finds the row holding this very token, and carries on.)
             var taken = await db.FollowUps
                 .Where(FollowUpClaims.Expand<Func<FollowUp, bool>>(f => f.Id == followUpId && (f.CanBeClaimed(now, staleBefore) || f.ClaimToken == token)))
@@ -135,19 +145,21 @@ public sealed class FollowUpDelivery(
                     .SetProperty(f => f.ClaimToken, token)
                     .SetProperty(f => f.ClaimedAtUtc, now)
                     .SetProperty(f => f.AttemptCount, f => f.AttemptCount + 1), ct);
-            if (taken == 0 || await ReadClaimed(db, followUpId, token, ct) is not { } row)
-            {
-                return null;
-            }
-            if (row.FollowUp.NotifiedRound != row.FollowUp.Round)
+            var row = taken == 0 ? null : await ReadClaimed(db, followUpId, token, ct);
+            if (row is not null && row.FollowUp.NotifiedRound != row.FollowUp.Round)
             {
                 db.Notifications.Add(DueNotification(row.FollowUp, row.CompanyName, row.Owner?.TimeZoneId ?? "UTC", now));
                 await db.FollowUps.Where(f => f.Id == followUpId && f.ClaimToken == token)
                     .ExecuteUpdateAsync(s => s.SetProperty(f => f.NotifiedRound, f => f.Round), ct);
-                await db.SaveChangesAsync(ct);
             }
+            // The notification of this claim and the timeline line of the previous message.
+            await db.SaveChangesAsync(ct);
             return row;
         }, cancellationToken);
+        if (previous is not null)
+        {
+            Recorded(previous, recorded);
+        }
         return claimed is null ? null : new DeliveryClaim(token, claimed.FollowUp, claimed.CompanyName, claimed.Owner);
     }
 
@@ -196,30 +208,9 @@ public sealed class FollowUpDelivery(
                         drainers.StartSending();
                         sending = true;
                     }
-                    var tried = 0;
-                    foreach (var id in due)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        // The instance's other drainer read the same follow-ups: it is sending this one; this takes the next.
-                        if (!drainers.TryHold(id))
-                        {
-                            continue;
-                        }
-                        tried++;
-                        try
-                        {
-                            if (await ClaimAsync(id, cancellationToken) is { } claim
-                                && await SendClaimedAsync(claim, session, cancellationToken) == DeliveryOutcome.Sent)
-                            {
-                                sent++;
-                            }
-                        }
-                        finally
-                        {
-                            drainers.Release(id);
-                        }
-                    }
-                    if (tried == 0)
+                    var outcomes = await DeliverEachAsync(due, session, cancellationToken);
+                    sent += outcomes.Count(o => o == DeliveryOutcome.Sent);
+                    if (outcomes.All(o => o is null))
                     {
                         // All that is left is in the other drainer's hands, claimed in a moment: read again after it.
                         await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, cancellationToken);
@@ -279,79 +270,148 @@ public sealed class FollowUpDelivery(
         return ids;
     }
 
+    /// <summary>
+    /// Steps 1 to 3 for each of <paramref name="followUpIds"/> in turn, over <paramref name="session"/>: each is claimed
+    /// just before its message, and recorded just after it in the transaction that claims the next (the last on its
+    /// own). One the instance's other drainer has in hand is passed over (its outcome is null); so is one another
+    /// deliverer took meanwhile (<see cref="DeliveryOutcome.NothingToDo"/>). A message the server accepted is recorded
+    /// whatever happens after it.
+    /// </summary>
+    private async Task<DeliveryOutcome?[]> DeliverEachAsync(IReadOnlyList<int> followUpIds, IMailSession session, CancellationToken cancellationToken)
+    {
+        var outcomes = new DeliveryOutcome?[followUpIds.Count];
+        Accepted? unrecorded = null;
+        try
+        {
+            for (var i = 0; i < followUpIds.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var id = followUpIds[i];
+                // The instance's other drainer read the same follow-ups: it is sending this one; this takes the next.
+                if (!drainers.TryHold(id))
+                {
+                    continue;
+                }
+                try
+                {
+                    var claim = await ClaimAsync(id, unrecorded, cancellationToken);
+                    unrecorded = null;
+                    outcomes[i] = DeliveryOutcome.NothingToDo;
+                    if (claim is not null)
+                    {
+                        (outcomes[i], unrecorded) = await SendAsync(claim, session, cancellationToken);
+                    }
+                }
+                finally
+                {
+                    drainers.Release(id);
+                }
+            }
+        }
+        finally
+        {
+            if (unrecorded is not null)
+            {
+                await RecordSentAsync(unrecorded);
+            }
+        }
+        return outcomes;
+    }
+
     /// <summary>Steps 2 and 3 for one claimed follow-up, over a connection of its own: sends its reminder and records the outcome.</summary>
     public async Task<DeliveryOutcome> SendClaimedAsync(DeliveryClaim claim, CancellationToken cancellationToken)
     {
         await using var session = mail.OpenSession();
-        return await SendClaimedAsync(claim, session, cancellationToken);
+        var (outcome, accepted) = await SendAsync(claim, session, cancellationToken);
+        if (accepted is not null)
+        {
+            await RecordSentAsync(accepted);
+        }
+        return outcome;
     }
 
     /// <summary>
-    /// Steps 2 and 3 for one claimed follow-up over <paramref name="session"/>. What the server accepted is recorded,
-    /// whatever happens; a failed message is recorded (retried with back-off, or failed); when the app stops while the
-    /// message is on its way, its claim stays, goes stale and is taken over.
+    /// A message the server accepted and whose sent mark is not yet committed, since <see cref="At"/> (a real-clock
+    /// timestamp): the one window in which a stop sends a reminder twice.
     /// </summary>
-    private async Task<DeliveryOutcome> SendClaimedAsync(DeliveryClaim claim, IMailSession session, CancellationToken cancellationToken)
+    private sealed record Accepted(DeliveryClaim Claim, MailRecipient Owner, long At);
+
+    /// <summary>
+    /// Step 2 for one claimed follow-up over <paramref name="session"/>. A failed message is recorded here (retried with
+    /// back-off, or failed); an accepted one is returned, for the caller to record (step 3). When the app stops while
+    /// the message is on its way, its claim stays, goes stale and is taken over.
+    /// </summary>
+    private async Task<(DeliveryOutcome Outcome, Accepted? Accepted)> SendAsync(DeliveryClaim claim, IMailSession session, CancellationToken cancellationToken)
     {
         var followUp = claim.FollowUp;
         if (claim.Owner is not { Email: not null } owner)
         {
-            return await RecordFailureAsync(claim, "The owner has no e-mail address.", permanent: true);
+            return (await RecordFailureAsync(claim, "The owner has no e-mail address.", permanent: true), null);
         }
         var message = composer.Reminder(followUp, claim.CompanyName, owner);
         // Network time, not app time: the tour clock and the test clock say nothing about how long a socket may hang.
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.SendTimeout);
+        try
         {
-            timeout.CancelAfter(_options.SendTimeout);
-            try
-            {
-                await session.SendAsync(message, timeout.Token);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // The app is stopping mid-message: the claim stays and goes stale, then is taken over and sent.
-                throw;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Reminder e-mail for follow-up {FollowUpId} to {Destination} failed (try {Attempt})",
-                    followUp.Id, mail.Destination, followUp.AttemptCount);
-                return await RecordFailureAsync(claim, Describe(ex), Mail.SmtpMailSender.IsPermanent(ex));
-            }
+            await session.SendAsync(message, timeout.Token);
         }
-        // From here until the record below commits, a stop sends this reminder again (after the take-over).
-        var accepted = TimeProvider.System.GetTimestamp();
-        await RecordSentAsync(claim, owner);
-        metrics.Unrecorded(TimeProvider.System.GetElapsedTime(accepted));
-        return DeliveryOutcome.Sent;
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The app is stopping mid-message: the claim stays and goes stale, then is taken over and sent.
+            throw;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Reminder e-mail for follow-up {FollowUpId} to {Destination} failed (try {Attempt})",
+                followUp.Id, mail.Destination, followUp.AttemptCount);
+            return (await RecordFailureAsync(claim, Describe(ex), Mail.SmtpMailSender.IsPermanent(ex)), null);
+        }
+        return (DeliveryOutcome.Sent, new Accepted(claim, owner, TimeProvider.System.GetTimestamp()));
     }
 
-    /// <summary>Step 3: records the accepted message, if the claim is still this deliverer's; never cancelled (the server has it).</summary>
-    private async Task RecordSentAsync(DeliveryClaim claim, MailRecipient owner)
+    /// <summary>Step 3 on its own: records the accepted message; never cancelled (the server has it).</summary>
+    private async Task RecordSentAsync(Accepted accepted)
     {
-        var now = Now;
-        var followUp = claim.FollowUp;
         var recorded = await db.InTransactionAsync(async _ =>
         {
-            var rows = await db.FollowUps.Where(f => f.Id == followUp.Id && f.ClaimToken == claim.Token)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(f => f.State, FollowUpState.Reminded)
-                    .SetProperty(f => f.ClaimToken, (Guid?)null)
-                    .SetProperty(f => f.RemindedAtUtc, now)
-                    .SetProperty(f => f.LastError, (string?)null)
-                    .SetProperty(f => f.HangfireJobId, (string?)null), CancellationToken.None);
-            if (rows == 0)
-            {
-                return false;
-            }
-            AddTimeline(followUp, "followup.reminded", $"Reminder e-mailed to {owner.Name}", null, now);
+            var staged = await StageSentAsync(accepted, Now, CancellationToken.None);
             await db.SaveChangesAsync(CancellationToken.None);
-            return true;
+            return staged;
         }, CancellationToken.None);
+        Recorded(accepted, recorded);
+    }
+
+    /// <summary>
+    /// Step 3 in the caller's transaction: marks the follow-up reminded if the claim is still this deliverer's, and
+    /// stages its timeline line (saved with the caller's changes). False when the claim is gone.
+    /// </summary>
+    private async Task<bool> StageSentAsync(Accepted accepted, DateTime now, CancellationToken cancellationToken)
+    {
+        var followUp = accepted.Claim.FollowUp;
+        var rows = await db.FollowUps.Where(f => f.Id == followUp.Id && f.ClaimToken == accepted.Claim.Token)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(f => f.State, FollowUpState.Reminded)
+                .SetProperty(f => f.ClaimToken, (Guid?)null)
+                .SetProperty(f => f.RemindedAtUtc, now)
+                .SetProperty(f => f.LastError, (string?)null)
+                .SetProperty(f => f.HangfireJobId, (string?)null), cancellationToken);
+        if (rows == 0)
+        {
+            return false;
+        }
+        AddTimeline(followUp, "followup.reminded", $"Reminder e-mailed to {accepted.Owner.Name}", null, now);
+        return true;
+    }
+
+    /// <summary>After step 3 committed: the duplicate window it closed, measured.</summary>
+    private void Recorded(Accepted accepted, bool recorded)
+    {
+        metrics.Unrecorded(TimeProvider.System.GetElapsedTime(accepted.At));
         if (!recorded)
         {
             // Done, cancelled or rescheduled while the e-mail was on its way; the change wins.
-            logger.LogInformation("Follow-up {FollowUpId} changed while its reminder was being sent", followUp.Id);
+            logger.LogInformation("Follow-up {FollowUpId} changed while its reminder was being sent", accepted.Claim.FollowUp.Id);
         }
     }
 
