@@ -30,7 +30,7 @@ public sealed class ReminderFaultTests(ITestOutputHelper output)
         };
 
         var first = await rig.StartAsync(settings);
-        await rig.Smtp.WaitForAsync(ReminderProcesses.IsReminder, count / 3, TimeSpan.FromSeconds(60));
+        await rig.Smtp.WaitForAsync(ReminderProcesses.IsReminder, count / 3, ReminderProcesses.Patience);
         await first.KillAsync();
         // A message whose data had reached the server before the kill is accepted all the same: let it land.
         await Task.Delay(500);
@@ -48,7 +48,7 @@ public sealed class ReminderFaultTests(ITestOutputHelper output)
 
         var restarted = System.Diagnostics.Stopwatch.StartNew();
         await rig.StartAsync(settings);
-        await rig.WaitForAllAsync(FollowUpState.Reminded, TimeSpan.FromSeconds(60));
+        await rig.WaitForAllAsync(FollowUpState.Reminded);
 
         // Every reminder reached the server; the second copies are exactly those accepted but not recorded at the
         // kill, each with its first copy's Message-ID.
@@ -86,7 +86,7 @@ public sealed class ReminderFaultTests(ITestOutputHelper output)
             // The watchdog reconciles every second: a stale claim would be taken over at once.
             ["FollowUps:WatchdogSeconds"] = "1",
         });
-        await rig.WaitForAllAsync(FollowUpState.Reminded, TimeSpan.FromSeconds(50));
+        await rig.WaitForAllAsync(FollowUpState.Reminded);
 
         var reminders = rig.Reminders;
         Assert.Equal(ids.Order(), reminders.Select(ReminderProcesses.FollowUpOf).Order());
@@ -107,7 +107,7 @@ public sealed class ReminderFaultTests(ITestOutputHelper output)
         var ids = await rig.DueAsync(count, TimeSpan.FromSeconds(2));
 
         var app = await rig.StartAsync(new Dictionary<string, string> { ["FollowUps:RetryAfterSeconds"] = "1,2" });
-        await rig.WaitForAllAsync(FollowUpState.Failed, TimeSpan.FromSeconds(45));
+        await rig.WaitForAllAsync(FollowUpState.Failed);
 
         // Three tries each (the first and one per delay), the same Message-ID on each, the back-off between them.
         Assert.Empty(rig.Reminders);
@@ -152,7 +152,7 @@ public sealed class ReminderFaultTests(ITestOutputHelper output)
         // every second besides: every deliverer of both races for the same reminders.
         var settings = new Dictionary<string, string> { ["FollowUps:WatchdogSeconds"] = "1" };
         await Task.WhenAll(rig.StartAsync(settings), rig.StartAsync(settings));
-        await rig.WaitForAllAsync(FollowUpState.Reminded, TimeSpan.FromSeconds(60));
+        await rig.WaitForAllAsync(FollowUpState.Reminded);
 
         var reminders = rig.Reminders;
         Assert.Equal(ids.Order(), reminders.Select(ReminderProcesses.FollowUpOf).Order());
