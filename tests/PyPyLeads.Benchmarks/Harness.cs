@@ -63,7 +63,7 @@ public static class Harness
             }
             Directory.CreateDirectory(data);
             log.WriteLine("Set-up through the app's pages, then statements per request on the nearly empty database...");
-            await using (var app = await AppProcess.StartAsync(data, AppSettings(sqlLog: true)))
+            await using (var app = await PublishedApp.StartAsync(data, AppSettings(sqlLog: true)))
             {
                 await SetUpAsync(app);
                 results.SqlSmall = await SqlCounts.MeasureAsync(app, data, log);
@@ -71,7 +71,7 @@ public static class Harness
             log.WriteLine($"Generating {size.Name} data...");
             results.Data = await Generator.FillAsync(Path.Combine(data, "pypyleads.db"), size, log);
             // One start places the Hangfire jobs of the waiting follow-ups (the reconciler), as a running app has.
-            await using (var app = await AppProcess.StartAsync(data, AppSettings()))
+            await using (var app = await PublishedApp.StartAsync(data, AppSettings()))
             {
                 await WaitForJobsAsync(data);
             }
@@ -90,7 +90,7 @@ public static class Harness
         if (only.Contains("serve"))
         {
             // For profiling by hand: the app on the generated data, and a signed-in cookie for wrk or curl.
-            await using var app = await AppProcess.StartAsync(data, AppSettings());
+            await using var app = await PublishedApp.StartAsync(data, AppSettings());
             var (client, cookies) = await SignInAsync(app.BaseAddress);
             client.Dispose();
             log.WriteLine($"Serving at {app.BaseAddress} (pid {app.ProcessId}) for 15 minutes. Cookie: {CookieHeader(cookies, app.BaseAddress)}");
@@ -104,7 +104,7 @@ public static class Harness
         }
         if (only.Contains("sql") || (only.Contains("pages") && results.SqlBase is null))
         {
-            await using var app = await AppProcess.StartAsync(data, AppSettings(sqlLog: true));
+            await using var app = await PublishedApp.StartAsync(data, AppSettings(sqlLog: true));
             results.SqlBase = await SqlCounts.MeasureAsync(app, data, log);
         }
         if (only.Contains("pages"))

@@ -36,7 +36,7 @@ public static class Pages
         var served = new Dictionary<string, byte[]>();
         log.WriteLine("Pages (app on core 0):");
         var settledAfter = TimeSpan.Zero;
-        await using (var app = await AppProcess.StartAsync(data, settings))
+        await using (var app = await PublishedApp.StartAsync(data, settings))
         {
             settledAfter = await app.WaitUntilSettledAsync(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(3));
             log.WriteLine($"  app idle {settledAfter.TotalSeconds:F0} s after /health answered (its start-up work done)");

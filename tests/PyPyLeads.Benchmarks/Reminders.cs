@@ -1,12 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using Microsoft.EntityFrameworkCore;
-using PyPyLeads.Companies;
-using PyPyLeads.Data;
-using PyPyLeads.FollowUps;
 using PyPyLeads.TestSupport;
-using PyPyLeads.Timeline;
 
 namespace PyPyLeads.Benchmarks;
 
@@ -110,16 +105,10 @@ public static class ReminderBenchmark
         var data = Path.Combine(workFolder, $"reminders-{name}-{DateTime.UtcNow:yyyyMMddHHmmss}");
         Directory.CreateDirectory(data);
         await using var smtp = new SmtpSink();
-        var settings = new Dictionary<string, string>
-        {
-            ["Mail:Host"] = "127.0.0.1",
-            ["Mail:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
-            ["Mail:Security"] = "None",
-            ["Eurostars:EndsOn"] = "2030-12-31",
-        };
+        var settings = new Dictionary<string, string>(smtp.AppSettings) { ["Eurostars:EndsOn"] = "2030-12-31" };
 
         // First run: migrate and set up the first admin through the set-up page, then stop.
-        await using (var first = await AppProcess.StartAsync(data, settings, core: 0))
+        await using (var first = await PublishedApp.StartAsync(data, settings, core: 0))
         {
             using var client = Harness.Client(first.BaseAddress);
             await People.SetUpAsync(client);
@@ -128,62 +117,15 @@ public static class ReminderBenchmark
         // The rows, through the app's model, while the app is stopped. The due instants are fixed now: margin after
         // the moment the app is about to start again.
         var dueBase = DateTime.UtcNow + margin;
-        var due = new Dictionary<string, DateTime>(count);
-        var options = new DbContextOptionsBuilder<LeadsDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(data, "pypyleads.db")};Default Timeout=30", x => x.MigrationsAssembly(LeadsDbContext.SqliteMigrationsAssembly))
-            .Options;
-        await using (var db = new LeadsDbContext(options))
-        {
-            var owner = await db.Users.Select(u => u.Id).SingleAsync(ct);
-            var now = DateTime.UtcNow;
-            var company = new Company { Name = "Yelp", NameKey = CompanyKeys.Name("Yelp"), Source = LeadSource.TourStop, CreatedAtUtc = now };
-            db.Companies.Add(company);
-            await db.SaveChangesAsync(ct);
-            var rows = new List<FollowUp>(count);
-            for (var i = 0; i < count; i++)
-            {
-                var at = dueBase + offset(i);
-                rows.Add(new FollowUp
-                {
-                    CompanyId = company.Id,
-                    OwnerUserId = owner,
-                    CreatedByUserId = owner,
-                    CreatedAtUtc = now,
-                    DueAtUtc = at,
-                    NextAttemptAtUtc = at,
-                    State = FollowUpState.Scheduled,
-                    Note = $"Benchmark follow-up {i + 1}",
-                });
-            }
-            db.FollowUps.AddRange(rows);
-            await db.SaveChangesAsync(ct);
-            // The timeline entries the scheduler writes with each follow-up, so the company's timeline is as in real use.
-            db.Timeline.AddRange(rows.Select(f => new TimelineEntry
-            {
-                CompanyId = company.Id,
-                AtUtc = now,
-                Kind = "followup.scheduled",
-                Summary = "Follow-up for Laura Creighton",
-                Details = f.Note,
-                ActorUserId = owner,
-                ActorName = "Laura Creighton",
-                SubjectType = "FollowUp",
-                SubjectId = f.Id,
-            }));
-            await db.SaveChangesAsync(ct);
-            foreach (var f in rows)
-            {
-                due[f.Id.ToString(CultureInfo.InvariantCulture)] = f.DueAtUtc;
-            }
-        }
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var due = (await ReminderData.WriteDueAsync(data, count, i => dueBase + offset(i), ct))
+            .ToDictionary(d => d.Key.ToString(CultureInfo.InvariantCulture), d => d.Value);
 
         // Second run: the start-up reconciler gives every follow-up its delayed Hangfire job.
         var creating = Stopwatch.StartNew();
         // Writing the rows took part of the margin already.
         var writing = DateTime.UtcNow - (dueBase - margin);
-        await using var app = await AppProcess.StartAsync(data, settings, core: 0);
-        await using (var db = new LeadsDbContext(options))
+        await using var app = await PublishedApp.StartAsync(data, settings, core: 0);
+        await using (var db = ReminderData.Open(data))
         {
             int placed;
             while ((placed = await db.FollowUps.CountAsync(f => f.HangfireJobId != null, ct)) < count)

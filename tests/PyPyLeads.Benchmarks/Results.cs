@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PyPyLeads.TestSupport;
 
 namespace PyPyLeads.Benchmarks;
 

@@ -23,7 +23,7 @@ public static class Startup
         for (var i = 0; i < 3; i++)
         {
             loads.Add(LoadAverage());
-            await using var app = await AppProcess.StartAsync(data, settings);
+            await using var app = await PublishedApp.StartAsync(data, settings);
             starts.Add(app.StartedIn.TotalSeconds);
             cpu.Add(app.CpuWhenStarted.TotalSeconds);
             await Task.Delay(Idle);

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace PyPyLeads.TestSupport;
@@ -20,22 +18,7 @@ public sealed class LeadsProcess : IAsyncDisposable
     private LeadsProcess(Process process) => _process = process;
 
     /// <summary>PyPyLeads.Web.dll in the web project's build output, of the same configuration as these tests.</summary>
-    public static string AppDll
-    {
-        get
-        {
-            var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var (framework, configuration) = (testOutput.Name, testOutput.Parent!.Name);
-            var root = testOutput;
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "PyPyLeads.sln")))
-            {
-                root = root.Parent;
-            }
-            var dll = Path.Combine(root?.FullName ?? throw new InvalidOperationException("No PyPyLeads.sln above " + AppContext.BaseDirectory),
-                "src", "PyPyLeads.Web", "bin", configuration, framework, "PyPyLeads.Web.dll");
-            return File.Exists(dll) ? dll : throw new InvalidOperationException($"No {dll}: build the solution first.");
-        }
-    }
+    public static string AppDll => Path.Combine(AppProcess.BuildOutput, "PyPyLeads.Web.dll");
 
     /// <summary>Standard output so far.</summary>
     public string Output
@@ -125,29 +108,6 @@ public sealed class LeadsProcess : IAsyncDisposable
             await Task.Delay(100);
         }
     }
-
-    /// <summary>
-    /// A loopback port nothing listens on now, and never handed out before in this process (the OS may hand the
-    /// same free port to two callers that each let go of it).
-    /// </summary>
-    public static int FreePort()
-    {
-        lock (GivenPorts)
-        {
-            while (true)
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                if (GivenPorts.Add(port))
-                {
-                    return port;
-                }
-            }
-        }
-    }
-
-    private static readonly HashSet<int> GivenPorts = [];
 
     public async ValueTask DisposeAsync()
     {

@@ -26,6 +26,7 @@ public sealed record ReceivedMail(MimeMessage Message, DateTimeOffset ReceivedAt
 public sealed class SmtpSink : IAsyncDisposable
 {
     private readonly ConcurrentQueue<ReceivedMail> _received = new();
+    private readonly ConcurrentQueue<ReceivedMail> _refused = new();
     private SmtpServer.SmtpServer? _server;
     private CancellationTokenSource? _stop;
     private Task? _running;
@@ -38,7 +39,24 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The app's settings that send its mail here, in plain SMTP on loopback.</summary>
+    public IReadOnlyDictionary<string, string> AppSettings => new Dictionary<string, string>
+    {
+        ["Mail:Host"] = "127.0.0.1",
+        ["Mail:Port"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Mail:Security"] = "None",
+    };
+
     public IReadOnlyList<ReceivedMail> Received => _received.ToArray();
+
+    /// <summary>Messages offered while <see cref="Refusing"/>, and refused.</summary>
+    public IReadOnlyList<ReceivedMail> Refused => _refused.ToArray();
+
+    /// <summary>
+    /// While true, every message is refused at the end of its data with "451 4.3.0 try again later", a temporary
+    /// refusal (a full queue, greylisting): the sender is to try again later.
+    /// </summary>
+    public bool Refusing { get; set; }
 
     public bool IsRunning => _server is not null;
 
@@ -131,6 +149,11 @@ public sealed class SmtpSink : IAsyncDisposable
             {
                 await hook(message);
             }
+            if (sink.Refusing)
+            {
+                sink._refused.Enqueue(new ReceivedMail(message, DateTimeOffset.UtcNow));
+                return new SmtpResponse((SmtpReplyCode)451, "4.3.0 Try again later");
+            }
             sink._received.Enqueue(new ReceivedMail(message, DateTimeOffset.UtcNow));
             return SmtpResponse.Ok;
         }
@@ -193,8 +216,12 @@ internal sealed class NoDelayListeners : SmtpServer.Net.IEndpointListenerFactory
 public static class SmtpSinkExtensions
 {
     /// <summary>Sends the app's mail to the sink, in plain SMTP on loopback.</summary>
-    public static LeadsApp SendingMailTo(this LeadsApp app, SmtpSink sink) => app
-        .With("Mail:Host", "127.0.0.1")
-        .With("Mail:Port", sink.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        .With("Mail:Security", "None");
+    public static LeadsApp SendingMailTo(this LeadsApp app, SmtpSink sink)
+    {
+        foreach (var (key, value) in sink.AppSettings)
+        {
+            app.With(key, value);
+        }
+        return app;
+    }
 }

@@ -6,8 +6,8 @@ namespace PyPyLeads.FollowUps;
 /// <summary>
 /// The claim condition, written once: a deliverer may claim a follow-up that waits for a try due by now
 /// (<see cref="IsDue"/>), or one whose claim went stale because its holder died (<see cref="HoldsStaleClaim"/>).
-/// Every query that asks uses these: the claim itself (a single reminder or a batch), the read a job makes before it,
-/// the reconciler's count and the health check. In a query, expand them with <see cref="Claimable"/>,
+/// Every query that asks uses these: the claim itself (one reminder's), the drain's read of what is due, the read a job
+/// makes before its claim, the reconciler's count and the health check. In a query, expand them with <see cref="Claimable"/>,
 /// <see cref="Due"/>, <see cref="StaleClaim"/> or, for a compiled query, <see cref="Expand{T}"/>.
 /// </summary>
 public static class FollowUpClaims

@@ -16,27 +16,32 @@ public enum DeliveryOutcome
     Failed,
 }
 
-/// <summary>A follow-up this deliverer holds: only the holder of <see cref="Token"/> may record the outcome.</summary>
-public sealed record DeliveryClaim(Guid Token, FollowUp FollowUp);
+/// <summary>
+/// A follow-up this deliverer holds, as it stood when claimed, with its company's name and its owner (null when the
+/// owner is gone): only the holder of <see cref="Token"/> may record the outcome.
+/// </summary>
+public sealed record DeliveryClaim(Guid Token, FollowUp FollowUp, string CompanyName, MailRecipient? Owner);
 
 /// <summary>
-/// Delivers follow-ups' reminders exactly once, as far as SMTP allows, one path for all (a single reminder is a batch
-/// of one):
+/// Delivers follow-ups' reminders exactly once, as far as SMTP allows, one path for all, each reminder on its own:
 /// <list type="number">
-/// <item>claim them in the database with a conditional update in a transaction (the condition is
-/// <see cref="FollowUpClaims"/>'; only one of any number of racing jobs, reconcilers and app instances gets a row),
-/// creating the in-app notifications in the same transaction;</item>
-/// <item>send the e-mails over one mail connection, checking each claim again just before its message (a follow-up
-/// done, cancelled or rescheduled after the claim is not sent);</item>
-/// <item>record in one transaction what the server accepted (only the claim's holder can).</item>
+/// <item>claim it in the database with a conditional update in a transaction (the condition is
+/// <see cref="FollowUpClaims"/>'; only one of any number of racing jobs, reconcilers and app instances gets it),
+/// creating its in-app notification in the same transaction;</item>
+/// <item>send its e-mail;</item>
+/// <item>record in a transaction that the server accepted it (only the claim's holder can).</item>
 /// </list>
-/// A claim whose holder died (the process stopped between 1 and 3) is taken over after
-/// <see cref="FollowUpOptions.StaleClaimSeconds"/>: that is the one window in which a reminder can go out twice (the
-/// server accepted it, the process died before step 3), for at most one batch. The re-sent copy carries the same
-/// Message-ID.
+/// A claim is made just before its message and recorded just after, so it goes stale only when its own message is
+/// stuck (a try takes at most <see cref="FollowUpOptions.SendTimeoutSeconds"/>, under
+/// <see cref="FollowUpOptions.StaleClaimSeconds"/>), never because the messages before it were slow. A claim whose
+/// holder died (the process stopped between 1 and 3) is taken over after <see cref="FollowUpOptions.StaleClaimSeconds"/>:
+/// the one window in which a reminder can go out twice is between the server's acceptance and the commit of step 3
+/// (<see cref="ReminderMetrics"/> measures it), for the messages in flight at the stop, one per deliverer. The re-sent
+/// copy carries the same Message-ID.
 /// <para>
-/// <see cref="DeliverAsync"/> does this for one follow-up's job; <see cref="DrainAsync"/> for every due follow-up in
-/// batches of <see cref="BatchSize"/>.
+/// <see cref="DeliverAsync"/> does this for one follow-up's job; <see cref="DrainAsync"/> for every due follow-up, read
+/// <see cref="BatchSize"/> at a time and sent over one mail connection, each message recorded in the transaction that
+/// claims the next (one commit per message).
 /// </para>
 /// </summary>
 public sealed class FollowUpDelivery(
@@ -45,6 +50,7 @@ public sealed class FollowUpDelivery(
     ReminderMail composer,
     ReminderJobs jobs,
     DeliveryDrainers drainers,
+    ReminderMetrics metrics,
     TimeProvider clock,
     IOptions<FollowUpOptions> options,
     ILogger<FollowUpDelivery> logger)
@@ -56,7 +62,7 @@ public sealed class FollowUpDelivery(
     /// </summary>
     public static readonly TimeSpan ShortWait = TimeSpan.FromSeconds(5);
 
-    /// <summary>Follow-ups claimed, sent over one connection and recorded together.</summary>
+    /// <summary>Due follow-ups a drain reads at once (each is then claimed, sent and recorded on its own).</summary>
     public const int BatchSize = 50;
 
     /// <summary>A deliverer stops looking ahead after this long (real time), freeing its Hangfire worker; the next job takes over.</summary>
@@ -71,8 +77,17 @@ public sealed class FollowUpDelivery(
         FollowUpClaims.Expand<Func<LeadsDbContext, int, DateTime, CancellationToken, bool>>((db, id, staleBefore, _) =>
             db.FollowUps.Any(f => f.Id == id && f.CanBeClaimed(DateTime.MaxValue, staleBefore))));
 
-    private static readonly Func<LeadsDbContext, int, Guid, CancellationToken, Task<bool>> StillClaimed = EF.CompileAsyncQuery(
-        (LeadsDbContext db, int id, Guid token, CancellationToken _) => db.FollowUps.Any(f => f.Id == id && f.ClaimToken == token));
+    // The claimed row as it stands, with what its message and notification need (the company's name, the owner).
+    private static readonly Func<LeadsDbContext, int, Guid, CancellationToken, Task<ClaimedRow?>> ReadClaimed = EF.CompileAsyncQuery(
+        (LeadsDbContext db, int id, Guid token, CancellationToken _) => (
+            from f in db.FollowUps.AsNoTracking()
+            where f.Id == id && f.ClaimToken == token
+            join u in db.Users on f.OwnerUserId equals u.Id into owners
+            from u in owners.DefaultIfEmpty()
+            select new ClaimedRow(f, f.Company!.Name, u == null ? null : new MailRecipient(u.Id, u.DisplayName, u.Email, u.TimeZoneId)))
+            .FirstOrDefault());
+
+    private sealed record ClaimedRow(FollowUp FollowUp, string CompanyName, MailRecipient? Owner);
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -101,29 +116,70 @@ public sealed class FollowUpDelivery(
     }
 
     /// <summary>
-    /// Step 1 for one follow-up (a batch of one): takes it if it is due and nobody holds it (or its holder's claim went
-    /// stale). Null when there is nothing to take. Creates the round's in-app notification, once.
+    /// Step 1: takes the follow-up if it is due and nobody holds it (or its holder's claim went stale), in one
+    /// transaction; null when there is nothing to take. Creates the round's in-app notification, once. On SQLite the
+    /// transaction starts with BEGIN IMMEDIATE: racing claimers queue for the write lock, and each then sees the row as
+    /// the previous one left it. On SQL Server the update's row lock does the same.
     /// </summary>
-    public async Task<DeliveryClaim?> ClaimAsync(int followUpId, CancellationToken cancellationToken) =>
-        (await ClaimAsync((_, _, _) => Task.FromResult(new List<int> { followUpId }), cancellationToken)).SingleOrDefault();
+    public Task<DeliveryClaim?> ClaimAsync(int followUpId, CancellationToken cancellationToken) => ClaimAsync(followUpId, null, cancellationToken);
 
-    private static Notification DueNotification(FollowUp row, string zone, DateTime now) => new()
+    /// <summary>
+    /// Step 1 for <paramref name="followUpId"/>, and step 3 for <paramref name="previous"/> (the message sent just before
+    /// it over the same connection) in the same transaction: one commit per message in a drain instead of two. Should
+    /// the transaction fail, <paramref name="previous"/> is not recorded and the caller records it on its own.
+    /// </summary>
+    private async Task<DeliveryClaim?> ClaimAsync(int followUpId, Accepted? previous, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var token = Guid.NewGuid();
+        var staleBefore = now - _options.StaleClaim;
+        var recorded = false;
+        var claimed = await db.InTransactionAsync<ClaimedRow?>(async ct =>
+        {
+            recorded = previous is not null && await StageSentAsync(previous, now, ct);
+            // (A retry after a commit whose answer was lost finds the row holding this very token, and carries on.)
+            var taken = await db.FollowUps
+                .Where(FollowUpClaims.Expand<Func<FollowUp, bool>>(f => f.Id == followUpId && (f.CanBeClaimed(now, staleBefore) || f.ClaimToken == token)))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(f => f.State, FollowUpState.Sending)
+                    .SetProperty(f => f.ClaimToken, token)
+                    .SetProperty(f => f.ClaimedAtUtc, now)
+                    .SetProperty(f => f.AttemptCount, f => f.AttemptCount + 1), ct);
+            var row = taken == 0 ? null : await ReadClaimed(db, followUpId, token, ct);
+            if (row is not null && row.FollowUp.NotifiedRound != row.FollowUp.Round)
+            {
+                db.Notifications.Add(DueNotification(row.FollowUp, row.CompanyName, row.Owner?.TimeZoneId ?? "UTC", now));
+                await db.FollowUps.Where(f => f.Id == followUpId && f.ClaimToken == token)
+                    .ExecuteUpdateAsync(s => s.SetProperty(f => f.NotifiedRound, f => f.Round), ct);
+            }
+            // The notification of this claim and the timeline line of the previous message.
+            await db.SaveChangesAsync(ct);
+            return row;
+        }, cancellationToken);
+        if (previous is not null)
+        {
+            Recorded(previous, recorded);
+        }
+        return claimed is null ? null : new DeliveryClaim(token, claimed.FollowUp, claimed.CompanyName, claimed.Owner);
+    }
+
+    private static Notification DueNotification(FollowUp row, string companyName, string zone, DateTime now) => new()
     {
         UserId = row.OwnerUserId,
         FollowUpId = row.Id,
         CreatedAtUtc = now,
-        Title = Shorten($"Follow up with {row.Company!.Name}", 300),
+        Title = Shorten($"Follow up with {companyName}", 300),
         Body = Shorten($"Due {ReminderMail.FormatTime(row.DueAtUtc, zone)}" + (row.Note is null ? "" : ": " + row.Note), 1000),
         Url = $"/followups/{row.Id}",
     };
 
     /// <summary>
-    /// Claims and sends every follow-up that is due (its own job's or not), in batches over one mail connection, so a
-    /// burst of due reminders does not wait for a Hangfire job each; their jobs then find nothing left to do. With a
-    /// positive <paramref name="lookAhead"/>, one drainer per instance then waits for reminders due within it and sends
-    /// them on the dot (for up to <see cref="LookAheadFor"/>). At most <see cref="DeliveryDrainers.Count"/> drain at
-    /// once per instance; when that many already do, this returns at once, unless <paramref name="waitForTurn"/>.
-    /// Returns how many e-mails the server accepted.
+    /// Claims and sends every follow-up that is due (its own job's or not), over one mail connection, so a burst of
+    /// due reminders does not wait for a Hangfire job each; their jobs then find nothing left to do. With a positive
+    /// <paramref name="lookAhead"/>, one drainer per instance then waits for reminders due within it and sends them on
+    /// the dot (for up to <see cref="LookAheadFor"/>). At most <see cref="DeliveryDrainers.Count"/> drain at once per
+    /// instance; when that many already do, this returns at once, unless <paramref name="waitForTurn"/>. Returns how
+    /// many e-mails the server accepted.
     /// </summary>
     public async Task<int> DrainAsync(TimeSpan lookAhead, bool waitForTurn, CancellationToken cancellationToken)
     {
@@ -144,16 +200,21 @@ public sealed class FollowUpDelivery(
             await using var session = mail.OpenSession();
             while (true)
             {
-                var batch = await ClaimDueAsync(cancellationToken);
-                if (batch.Count > 0)
+                var due = await DueAsync(cancellationToken);
+                if (due.Count > 0)
                 {
                     if (!sending)
                     {
                         drainers.StartSending();
                         sending = true;
                     }
-                    sent += (await SendAsync(batch, session, cancellationToken)).Count(o => o == DeliveryOutcome.Sent);
-                    db.ChangeTracker.Clear();
+                    var outcomes = await DeliverEachAsync(due, session, cancellationToken);
+                    sent += outcomes.Count(o => o == DeliveryOutcome.Sent);
+                    if (outcomes.All(o => o is null))
+                    {
+                        // All that is left is in the other drainer's hands, claimed in a moment: read again after it.
+                        await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, cancellationToken);
+                    }
                     continue;
                 }
                 if (sending)
@@ -193,214 +254,164 @@ public sealed class FollowUpDelivery(
         }
     }
 
-    /// <summary>Step 1 for the next <see cref="BatchSize"/> follow-ups due (or whose claim went stale), soonest first.</summary>
-    private Task<List<DeliveryClaim>> ClaimDueAsync(CancellationToken cancellationToken) => ClaimAsync(async (now, staleBefore, ct) =>
+    /// <summary>The next <see cref="BatchSize"/> follow-ups due (or whose claim went stale), soonest first: one read, no claim.</summary>
+    private async Task<List<int>> DueAsync(CancellationToken cancellationToken)
     {
+        var now = Now;
         // The two halves of the claim condition as two index range reads (State, NextAttemptAtUtc) rather than one OR
         // that would scan the table.
         var ids = await db.FollowUps.Where(FollowUpClaims.Due(now))
-            .OrderBy(f => f.NextAttemptAtUtc).ThenBy(f => f.Id).Select(f => f.Id).Take(BatchSize).ToListAsync(ct);
+            .OrderBy(f => f.NextAttemptAtUtc).ThenBy(f => f.Id).Select(f => f.Id).Take(BatchSize).ToListAsync(cancellationToken);
         if (ids.Count < BatchSize)
         {
-            ids.AddRange(await db.FollowUps.Where(FollowUpClaims.StaleClaim(staleBefore))
-                .OrderBy(f => f.Id).Select(f => f.Id).Take(BatchSize - ids.Count).ToListAsync(ct));
+            ids.AddRange(await db.FollowUps.Where(FollowUpClaims.StaleClaim(now - _options.StaleClaim))
+                .OrderBy(f => f.Id).Select(f => f.Id).Take(BatchSize - ids.Count).ToListAsync(cancellationToken));
         }
         return ids;
-    }, cancellationToken);
-
-    /// <summary>
-    /// Step 1 for the follow-ups <paramref name="pick"/> names (given the time now and the stale-claim limit): one
-    /// transaction, one token for all, and the round's notification for each (once). The update holds each to the
-    /// claim condition again, so one another deliverer took since it was picked is simply not among those read back
-    /// by the token. On SQLite the transaction starts with BEGIN IMMEDIATE: racing claimers queue for the write lock,
-    /// and each then sees the rows as the previous one left them. On SQL Server the update's row locks do the same.
-    /// </summary>
-    private async Task<List<DeliveryClaim>> ClaimAsync(Func<DateTime, DateTime, CancellationToken, Task<List<int>>> pick, CancellationToken cancellationToken)
-    {
-        var now = Now;
-        var token = Guid.NewGuid();
-        var staleBefore = now - _options.StaleClaim;
-        var rows = await db.InTransactionAsync(async ct =>
-        {
-            var ids = await pick(now, staleBefore, ct);
-            if (ids.Count == 0)
-            {
-                return [];
-            }
-            // (A retry after a commit whose answer was lost finds the rows holding this very token, and carries on.)
-            var taken = await db.FollowUps
-                .Where(FollowUpClaims.Expand<Func<FollowUp, bool>>(f => ids.Contains(f.Id) && (f.CanBeClaimed(now, staleBefore) || f.ClaimToken == token)))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(f => f.State, FollowUpState.Sending)
-                    .SetProperty(f => f.ClaimToken, token)
-                    .SetProperty(f => f.ClaimedAtUtc, now)
-                    .SetProperty(f => f.AttemptCount, f => f.AttemptCount + 1), ct);
-            if (taken == 0)
-            {
-                return [];
-            }
-            var claimed = await db.FollowUps.AsNoTracking().Include(f => f.Company)
-                .Where(f => ids.Contains(f.Id) && f.ClaimToken == token).OrderBy(f => f.NextAttemptAtUtc).ThenBy(f => f.Id).ToListAsync(ct);
-            var unnotified = claimed.Where(f => f.NotifiedRound != f.Round).ToList();
-            if (unnotified.Count > 0)
-            {
-                var owners = unnotified.Select(f => f.OwnerUserId).Distinct().ToList();
-                var zones = await db.Users.Where(u => owners.Contains(u.Id)).Select(u => new { u.Id, u.TimeZoneId }).ToDictionaryAsync(u => u.Id, u => u.TimeZoneId, ct);
-                foreach (var row in unnotified)
-                {
-                    db.Notifications.Add(DueNotification(row, zones.GetValueOrDefault(row.OwnerUserId) ?? "UTC", now));
-                }
-                var unnotifiedIds = unnotified.Select(f => f.Id).ToList();
-                await db.FollowUps.Where(f => unnotifiedIds.Contains(f.Id) && f.ClaimToken == token)
-                    .ExecuteUpdateAsync(s => s.SetProperty(f => f.NotifiedRound, f => f.Round), ct);
-                await db.SaveChangesAsync(ct);
-            }
-            return claimed;
-        }, cancellationToken);
-        return rows.Select(f => new DeliveryClaim(token, f)).ToList();
-    }
-
-    /// <summary>Steps 2 and 3 for one claimed follow-up (a batch of one): sends its reminder and records the outcome.</summary>
-    public async Task<DeliveryOutcome> SendClaimedAsync(DeliveryClaim claim, CancellationToken cancellationToken)
-    {
-        await using var session = mail.OpenSession();
-        return (await SendAsync([claim], session, cancellationToken))[0];
     }
 
     /// <summary>
-    /// Steps 2 and 3 for claimed follow-ups, over one connection, each one's outcome in order. Whatever the server
-    /// accepted is recorded, whatever happens; a failed message is recorded (retried with back-off) on its own; claims
-    /// not yet tried when the app stops go back to waiting, untried, and the message in flight keeps its claim, which
-    /// goes stale and is taken over.
+    /// Steps 1 to 3 for each of <paramref name="followUpIds"/> in turn, over <paramref name="session"/>: each is claimed
+    /// just before its message, and recorded just after it in the transaction that claims the next (the last on its
+    /// own). One the instance's other drainer has in hand is passed over (its outcome is null); so is one another
+    /// deliverer took meanwhile (<see cref="DeliveryOutcome.NothingToDo"/>). A message the server accepted is recorded
+    /// whatever happens after it.
     /// </summary>
-    private async Task<DeliveryOutcome[]> SendAsync(IReadOnlyList<DeliveryClaim> claims, IMailSession session, CancellationToken cancellationToken)
+    private async Task<DeliveryOutcome?[]> DeliverEachAsync(IReadOnlyList<int> followUpIds, IMailSession session, CancellationToken cancellationToken)
     {
-        var outcomes = new DeliveryOutcome[claims.Count]; // NothingToDo for those not sent
-        var ownerIds = claims.Select(c => c.FollowUp.OwnerUserId).Distinct().ToList();
-        var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id))
-            .Select(u => new MailRecipient(u.Id, u.DisplayName, u.Email, u.TimeZoneId)).ToDictionaryAsync(u => u.UserId, cancellationToken);
-        var accepted = new List<(DeliveryClaim Claim, MailRecipient Owner)>();
-        var next = 0;
-        var inFlight = false;
+        var outcomes = new DeliveryOutcome?[followUpIds.Count];
+        Accepted? unrecorded = null;
         try
         {
-            for (; next < claims.Count && !cancellationToken.IsCancellationRequested; next++)
+            for (var i = 0; i < followUpIds.Count; i++)
             {
-                var claim = claims[next];
-                var followUp = claim.FollowUp;
-                // Done, cancelled or rescheduled since it was claimed: the person's change wins, nothing is sent.
-                if (!await StillClaimed(db, followUp.Id, claim.Token, cancellationToken))
+                cancellationToken.ThrowIfCancellationRequested();
+                var id = followUpIds[i];
+                // The instance's other drainer read the same follow-ups: it is sending this one; this takes the next.
+                if (!drainers.TryHold(id))
                 {
                     continue;
                 }
-                if (owners.GetValueOrDefault(followUp.OwnerUserId) is not { Email: not null } owner)
-                {
-                    outcomes[next] = await RecordFailureAsync(claim, "The owner has no e-mail address.", permanent: true);
-                    continue;
-                }
-                var message = composer.Reminder(followUp, followUp.Company!.Name, owner);
-                // Network time, not app time: the tour clock and the test clock say nothing about how long a socket may hang.
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(_options.SendTimeout);
-                inFlight = true;
                 try
                 {
-                    await session.SendAsync(message, timeout.Token);
+                    var claim = await ClaimAsync(id, unrecorded, cancellationToken);
+                    unrecorded = null;
+                    outcomes[i] = DeliveryOutcome.NothingToDo;
+                    if (claim is not null)
+                    {
+                        (outcomes[i], unrecorded) = await SendAsync(claim, session, cancellationToken);
+                    }
                 }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                finally
                 {
-                    // The app is stopping mid-message: this claim stays and goes stale, then is taken over and sent.
-                    throw;
+                    drainers.Release(id);
                 }
-                catch (Exception ex)
-                {
-                    inFlight = false;
-                    logger.LogWarning(ex, "Reminder e-mail for follow-up {FollowUpId} to {Destination} failed (try {Attempt})",
-                        followUp.Id, mail.Destination, followUp.AttemptCount);
-                    outcomes[next] = await RecordFailureAsync(claim, Describe(ex), Mail.SmtpMailSender.IsPermanent(ex));
-                    continue;
-                }
-                inFlight = false;
-                accepted.Add((claim, owner));
-                outcomes[next] = DeliveryOutcome.Sent;
             }
         }
         finally
         {
-            // No cancellation from here on: the server has these messages, and the untried claims must not wait to go stale.
-            if (accepted.Count > 0)
+            if (unrecorded is not null)
             {
-                await RecordSentAsync(accepted);
+                await RecordSentAsync(unrecorded);
             }
-            var untried = claims.Skip(next + (inFlight ? 1 : 0)).ToList();
-            if (untried.Count > 0)
-            {
-                await ReleaseAsync(untried);
-            }
-        }
-        if (next < claims.Count)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
         }
         return outcomes;
     }
 
-
-    /// <summary>Step 3: one transaction for every accepted message still claimed by its token.</summary>
-    private async Task RecordSentAsync(IReadOnlyList<(DeliveryClaim Claim, MailRecipient Owner)> accepted)
+    /// <summary>Steps 2 and 3 for one claimed follow-up, over a connection of its own: sends its reminder and records the outcome.</summary>
+    public async Task<DeliveryOutcome> SendClaimedAsync(DeliveryClaim claim, CancellationToken cancellationToken)
     {
-        var now = Now;
-        var recorded = 0;
-        foreach (var group in accepted.GroupBy(a => a.Claim.Token))
+        await using var session = mail.OpenSession();
+        var (outcome, accepted) = await SendAsync(claim, session, cancellationToken);
+        if (accepted is not null)
         {
-            var token = group.Key;
-            var ids = group.Select(a => a.Claim.FollowUp.Id).ToList();
-            // A token of its own marks exactly the rows this update changed (on either provider), for their timeline entries.
-            var marker = Guid.NewGuid();
-            recorded += await db.InTransactionAsync(async _ =>
-            {
-                var rows = await db.FollowUps.Where(f => ids.Contains(f.Id) && f.ClaimToken == token)
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(f => f.State, FollowUpState.Reminded)
-                        .SetProperty(f => f.ClaimToken, marker)
-                        .SetProperty(f => f.RemindedAtUtc, now)
-                        .SetProperty(f => f.LastError, (string?)null)
-                        .SetProperty(f => f.HangfireJobId, (string?)null), CancellationToken.None);
-                if (rows == 0)
-                {
-                    return 0;
-                }
-                var mine = await db.FollowUps.Where(f => ids.Contains(f.Id) && f.ClaimToken == marker).Select(f => f.Id).ToListAsync(CancellationToken.None);
-                await db.FollowUps.Where(f => mine.Contains(f.Id) && f.ClaimToken == marker)
-                    .ExecuteUpdateAsync(s => s.SetProperty(f => f.ClaimToken, (Guid?)null), CancellationToken.None);
-                foreach (var (claim, owner) in group.Where(a => mine.Contains(a.Claim.FollowUp.Id)))
-                {
-                    AddTimeline(claim.FollowUp, "followup.reminded", $"Reminder e-mailed to {owner.Name}", null, now);
-                }
-                await db.SaveChangesAsync(CancellationToken.None);
-                return rows;
-            }, CancellationToken.None);
+            await RecordSentAsync(accepted);
         }
-        if (recorded < accepted.Count)
-        {
-            // Done, cancelled or rescheduled while the e-mail was on its way; the change wins.
-            logger.LogInformation("{Count} follow-ups changed while their reminders were being sent", accepted.Count - recorded);
-        }
+        return outcome;
     }
 
-    /// <summary>Claims never tried (the app is stopping) go back to waiting, as if never claimed, for the next deliverer.</summary>
-    private async Task ReleaseAsync(IReadOnlyList<DeliveryClaim> claims)
+    /// <summary>
+    /// A message the server accepted and whose sent mark is not yet committed, since <see cref="At"/> (a real-clock
+    /// timestamp): the one window in which a stop sends a reminder twice.
+    /// </summary>
+    private sealed record Accepted(DeliveryClaim Claim, MailRecipient Owner, long At);
+
+    /// <summary>
+    /// Step 2 for one claimed follow-up over <paramref name="session"/>. A failed message is recorded here (retried with
+    /// back-off, or failed); an accepted one is returned, for the caller to record (step 3). When the app stops while
+    /// the message is on its way, its claim stays, goes stale and is taken over.
+    /// </summary>
+    private async Task<(DeliveryOutcome Outcome, Accepted? Accepted)> SendAsync(DeliveryClaim claim, IMailSession session, CancellationToken cancellationToken)
     {
-        foreach (var group in claims.GroupBy(c => c.Token))
+        var followUp = claim.FollowUp;
+        if (claim.Owner is not { Email: not null } owner)
         {
-            var token = group.Key;
-            var ids = group.Select(c => c.FollowUp.Id).ToList();
-            await db.FollowUps.Where(f => ids.Contains(f.Id) && f.ClaimToken == token)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(f => f.State, FollowUpState.Scheduled)
-                    .SetProperty(f => f.ClaimToken, (Guid?)null)
-                    .SetProperty(f => f.ClaimedAtUtc, (DateTime?)null)
-                    .SetProperty(f => f.AttemptCount, f => f.AttemptCount - 1), CancellationToken.None);
+            return (await RecordFailureAsync(claim, "The owner has no e-mail address.", permanent: true), null);
+        }
+        var message = composer.Reminder(followUp, claim.CompanyName, owner);
+        // Network time, not app time: the tour clock and the test clock say nothing about how long a socket may hang.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.SendTimeout);
+        try
+        {
+            await session.SendAsync(message, timeout.Token);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The app is stopping mid-message: the claim stays and goes stale, then is taken over and sent.
+            throw;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Reminder e-mail for follow-up {FollowUpId} to {Destination} failed (try {Attempt})",
+                followUp.Id, mail.Destination, followUp.AttemptCount);
+            return (await RecordFailureAsync(claim, Describe(ex), Mail.SmtpMailSender.IsPermanent(ex)), null);
+        }
+        return (DeliveryOutcome.Sent, new Accepted(claim, owner, TimeProvider.System.GetTimestamp()));
+    }
+
+    /// <summary>Step 3 on its own: records the accepted message; never cancelled (the server has it).</summary>
+    private async Task RecordSentAsync(Accepted accepted)
+    {
+        var recorded = await db.InTransactionAsync(async _ =>
+        {
+            var staged = await StageSentAsync(accepted, Now, CancellationToken.None);
+            await db.SaveChangesAsync(CancellationToken.None);
+            return staged;
+        }, CancellationToken.None);
+        Recorded(accepted, recorded);
+    }
+
+    /// <summary>
+    /// Step 3 in the caller's transaction: marks the follow-up reminded if the claim is still this deliverer's, and
+    /// stages its timeline line (saved with the caller's changes). False when the claim is gone.
+    /// </summary>
+    private async Task<bool> StageSentAsync(Accepted accepted, DateTime now, CancellationToken cancellationToken)
+    {
+        var followUp = accepted.Claim.FollowUp;
+        var rows = await db.FollowUps.Where(f => f.Id == followUp.Id && f.ClaimToken == accepted.Claim.Token)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(f => f.State, FollowUpState.Reminded)
+                .SetProperty(f => f.ClaimToken, (Guid?)null)
+                .SetProperty(f => f.RemindedAtUtc, now)
+                .SetProperty(f => f.LastError, (string?)null)
+                .SetProperty(f => f.HangfireJobId, (string?)null), cancellationToken);
+        if (rows == 0)
+        {
+            return false;
+        }
+        AddTimeline(followUp, "followup.reminded", $"Reminder e-mailed to {accepted.Owner.Name}", null, now);
+        return true;
+    }
+
+    /// <summary>After step 3 committed: the duplicate window it closed, measured.</summary>
+    private void Recorded(Accepted accepted, bool recorded)
+    {
+        metrics.Unrecorded(TimeProvider.System.GetElapsedTime(accepted.At));
+        if (!recorded)
+        {
+            // Done, cancelled or rescheduled while the e-mail was on its way; the change wins.
+            logger.LogInformation("Follow-up {FollowUpId} changed while its reminder was being sent", accepted.Claim.FollowUp.Id);
         }
     }
 
@@ -433,7 +444,7 @@ public sealed class FollowUpDelivery(
                     UserId = followUp.OwnerUserId,
                     FollowUpId = followUp.Id,
                     CreatedAtUtc = now,
-                    Title = Shorten($"The e-mail reminder about {followUp.Company!.Name} could not be sent", 300),
+                    Title = Shorten($"The e-mail reminder about {claim.CompanyName} could not be sent", 300),
                     Body = error,
                     Url = $"/followups/{followUp.Id}",
                 });
@@ -500,9 +511,9 @@ public sealed class FollowUpDelivery(
 }
 
 /// <summary>
-/// Per app instance (a singleton): how many deliverers drain due follow-ups at once, which one of them looks ahead
-/// for the next reminders, and whether any is sending (the burst's other jobs wait for that to end). Two, so that one
-/// composes and records while the other waits for the mail server.
+/// Per app instance (a singleton): how many deliverers drain due follow-ups at once, which follow-up each has in hand,
+/// which one of them looks ahead for the next reminders, and whether any is sending (the burst's other jobs wait for
+/// that to end). Two, so that one claims, composes and records while the other waits for the mail server.
 /// </summary>
 public sealed class DeliveryDrainers
 {
@@ -520,6 +531,14 @@ public sealed class DeliveryDrainers
     internal bool TryLookAhead() => Interlocked.CompareExchange(ref _lookingAhead, 1, 0) == 0;
 
     internal void StopLookingAhead() => Volatile.Write(ref _lookingAhead, 0);
+
+    // The follow-ups this instance's drainers are claiming and sending now: both read the same due follow-ups, and each
+    // passes over the one the other has in hand instead of queueing for a claim that would find it taken.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> _inHand = new();
+
+    internal bool TryHold(int followUpId) => _inHand.TryAdd(followUpId, 0);
+
+    internal void Release(int followUpId) => _inHand.TryRemove(followUpId, out _);
 
     private readonly Lock _gate = new();
     private int _sending;

@@ -16,7 +16,7 @@ public sealed class FollowUpJobs(FollowUpDelivery delivery, FollowUpReconciler r
     public static readonly string[] RetiredJobIds = ["followups:reconcile", "followups:digest"];
 
     /// <summary>
-    /// The delayed job of one follow-up: its own reminder first, then whatever else is due, in batches, and the
+    /// The delayed job of one follow-up: its own reminder first, then whatever else is due, and the
     /// reminders of the next few seconds on the dot (see <see cref="FollowUpDelivery.DrainAsync"/>). Hangfire fills in
     /// <paramref name="context"/> and the token.
     /// </summary>

@@ -13,7 +13,10 @@ public sealed class FollowUpOptions
     /// <summary>Seconds to wait before each retry after a failed e-mail, comma-separated; one more try than delays.</summary>
     public string RetryAfterSeconds { get; set; } = "30,120,600,1800";
 
-    /// <summary>A claim older than this is taken to belong to a deliverer that died, and is taken over.</summary>
+    /// <summary>
+    /// A claim older than this is taken to belong to a deliverer that died, and is taken over. A claim covers one
+    /// reminder, from just before its e-mail to just after it was recorded, so this bounds one message, not a batch.
+    /// </summary>
     public int StaleClaimSeconds { get; set; } = 180;
 
     /// <summary>The longest one e-mail try may take (connect, authenticate, send); well under <see cref="StaleClaimSeconds"/>.</summary>

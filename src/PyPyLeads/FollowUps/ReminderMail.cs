@@ -27,7 +27,11 @@ public sealed class ReminderMail(IOptions<MailOptions> options, PublicLinks link
 
     public string Link(string path) => links.To(path);
 
-    /// <summary>The same follow-up and round always get the same Message-ID, so a re-sent copy can be recognised as one.</summary>
+    /// <summary>
+    /// The same reminder (follow-up, due instant and round) always gets the same Message-ID, on every try and after a
+    /// take-over by another instance, so a re-sent copy can be recognised downstream as one. The round keeps a new
+    /// reminder apart from an old one at the same instant (rescheduled away and back again).
+    /// </summary>
     public string ReminderMessageId(FollowUp f) => $"reminder-{f.DueAtUtc:yyyyMMdd'T'HHmmss}-f{f.Id}-r{f.Round}@{MessageIdHost}";
 
     public string DigestMessageId(string userId, DateOnly day) =>

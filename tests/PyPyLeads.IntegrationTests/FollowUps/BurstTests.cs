@@ -73,7 +73,8 @@ public sealed class BurstTests
         var drain = rig.InScopeAsync(sp => sp.GetRequiredService<FollowUpDelivery>().DrainAsync(TimeSpan.Zero, waitForTurn: true, CancellationToken.None));
         await holding.Task;
 
-        // Two jobs of the burst, as Hangfire runs them: their follow-ups are the drain's; each also tries to drain.
+        // Two jobs of the burst, as Hangfire runs them: each sends its own reminder unless a drainer got to it first,
+        // then tries to drain too.
         var jobs = ids.Skip(4).Select(id => Task.Run(() => rig.InScopeAsync(async sp =>
         {
             await sp.GetRequiredService<FollowUpJobs>().DeliverAsync(id, null, CancellationToken.None);
@@ -82,7 +83,8 @@ public sealed class BurstTests
         }))).ToList();
 
         Assert.All(await Task.WhenAll(jobs), received => Assert.Equal(ids.Count, received));
-        Assert.Equal(ids.Count, await drain);
+        Assert.InRange(await drain, 1, ids.Count);
+        Assert.Equal(ids.Count, rig.Smtp.Received.Count);
         Assert.Equal(ids.Count, rig.Smtp.Received.Select(m => m.Message.MessageId).Distinct().Count());
         var states = await rig.InScopeAsync(sp => sp.GetRequiredService<LeadsDbContext>().FollowUps.Select(f => f.State).ToListAsync());
         Assert.All(states, s => Assert.Equal(FollowUpState.Reminded, s));

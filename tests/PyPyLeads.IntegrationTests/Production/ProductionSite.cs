@@ -115,7 +115,7 @@ public abstract class ProductionSite : IAsyncLifetime
         }
     }
 
-    public static int FreePort() => LeadsProcess.FreePort();
+    public static int FreePort() => AppProcess.FreePort();
 
     /// <summary>Every Set-Cookie header as it arrived, before the cookie container interprets it.</summary>
     private sealed class RecordSetCookies(List<string> seen) : DelegatingHandler

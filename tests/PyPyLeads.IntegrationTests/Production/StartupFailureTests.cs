@@ -117,7 +117,7 @@ public sealed class StartupFailureTests : IDisposable
         }
     }
 
-    private static int FreePort() => LeadsProcess.FreePort();
+    private static int FreePort() => AppProcess.FreePort();
 
     private static Listening Listen(int port)
     {

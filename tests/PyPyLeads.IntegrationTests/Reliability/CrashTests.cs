@@ -27,7 +27,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     {
         Guid id;
         int processedAtKill;
-        await using (var first = await RunningApp.StartAsync(_data, Settings))
+        await using (var first = await AppProcess.StartAsync(AppProcess.BuildOutput, _data, Settings))
         {
             var admin = first.Client();
             await People.SetUpAsync(admin);
@@ -51,7 +51,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         Assert.Equal((processedAtKill / 2, processedAtKill), (Scalar("SELECT COUNT(*) FROM Companies"), Scalar("SELECT COUNT(*) FROM People")));
         Assert.Equal(0, Scalar("SELECT COUNT(*) FROM (SELECT CompanyId FROM People GROUP BY CompanyId HAVING COUNT(*) <> 2)"));
 
-        await using (var second = await RunningApp.StartAsync(_data, Settings))
+        await using (var second = await AppProcess.StartAsync(AppProcess.BuildOutput, _data, Settings))
         {
             var admin = second.Client();
             People.Expect(await People.SignInAsync(admin, People.AdminEmail, People.AdminPassword), HttpStatusCode.Redirect, "/");
@@ -79,7 +79,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     public async Task Kill_9_during_a_backup_lists_no_unusable_backup_and_the_next_backup_works()
     {
         var backups = Path.Combine(_data, "backups");
-        await using (var first = await RunningApp.StartAsync(_data))
+        await using (var first = await AppProcess.StartAsync(AppProcess.BuildOutput, _data))
         {
             var admin = first.Client();
             await People.SetUpAsync(admin);
@@ -106,7 +106,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         }
         Assert.Empty(Directory.GetFiles(backups, "*.db")); // the half-written copy never got a backup's name
 
-        await using (var second = await RunningApp.StartAsync(_data))
+        await using (var second = await AppProcess.StartAsync(AppProcess.BuildOutput, _data))
         {
             var admin = second.Client();
             People.Expect(await People.SignInAsync(admin, People.AdminEmail, People.AdminPassword), HttpStatusCode.Redirect, "/");

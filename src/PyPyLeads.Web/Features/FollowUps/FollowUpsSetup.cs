@@ -32,6 +32,7 @@ public static class FollowUpsSetup
         services.AddScoped<FollowUpScheduler>();
         services.AddScoped<FollowUpDelivery>();
         services.AddSingleton<DeliveryDrainers>();
+        services.AddSingleton<ReminderMetrics>();
         services.AddScoped<FollowUpReconciler>();
         services.AddScoped<DailyDigest>();
         services.AddScoped<FollowUpJobs>();

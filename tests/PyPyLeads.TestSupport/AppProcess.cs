@@ -4,11 +4,13 @@ using System.Net;
 using System.Net.Sockets;
 using PyPyLeads.TestSupport;
 
-namespace PyPyLeads.Benchmarks;
+namespace PyPyLeads.TestSupport;
 
 /// <summary>
-/// PyPyLeads.Web, published as for production, as its own process (Production environment, loopback port, pinned to one core
-/// with taskset), so the load generator in this process never shares its core. Disposing stops it.
+/// PyPyLeads.Web as its own process (<c>dotnet PyPyLeads.Web.dll</c>, Production environment, a loopback port, optionally
+/// pinned to one core with taskset): the benchmarks start the app published as for production (so the load generator
+/// never shares its core), the fault tests the build output, which they can kill as a crash would. Disposing stops it
+/// as a service manager would (SIGTERM).
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
@@ -16,6 +18,7 @@ public sealed class AppProcess : IAsyncDisposable
     // Each line with the wall-clock time (UTC) this process read it.
     private readonly List<(DateTime At, string Text)> _lines = [];
     private readonly object _gate = new();
+    private bool _disposed;
 
     private AppProcess(Process process, Uri baseAddress)
     {
@@ -34,13 +37,28 @@ public sealed class AppProcess : IAsyncDisposable
     public TimeSpan CpuWhenStarted { get; private set; }
 
     /// <summary>
-    /// The app as published for production (<c>dotnet publish -c Release</c>, ReadyToRun), which run.sh puts in the
-    /// folder named by PYPYLEADS_BENCHMARK_APP: the build output would start slower than what users run.
+    /// The app's build output (<c>src/PyPyLeads.Web/bin/&lt;configuration&gt;/&lt;framework&gt;</c>, built with the tests,
+    /// which reference it), in the configuration and framework of the tests running now.
     /// </summary>
-    public static string AppFolder => Environment.GetEnvironmentVariable("PYPYLEADS_BENCHMARK_APP") is { Length: > 0 } folder
-        && File.Exists(Path.Combine(folder, "PyPyLeads.Web.dll"))
-            ? folder
-            : throw new InvalidOperationException("No published app: run the benchmarks with tests/PyPyLeads.Benchmarks/run.sh, which publishes it.");
+    public static string BuildOutput
+    {
+        get
+        {
+            var tests = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var (framework, configuration) = (tests.Name, tests.Parent!.Name);
+            for (var folder = tests; folder is not null; folder = folder.Parent)
+            {
+                if (File.Exists(Path.Combine(folder.FullName, "PyPyLeads.sln")))
+                {
+                    var app = Path.Combine(folder.FullName, "src", "PyPyLeads.Web", "bin", configuration, framework);
+                    return File.Exists(Path.Combine(app, "PyPyLeads.Web.dll"))
+                        ? app
+                        : throw new InvalidOperationException($"No PyPyLeads.Web.dll in {app}: build the solution first.");
+                }
+            }
+            throw new InvalidOperationException($"{AppContext.BaseDirectory} is not inside a PyPyLeads checkout.");
+        }
+    }
 
     /// <summary>
     /// The runtime's environment for a process pinned to one core, as README "Running in production" gives it. On one
@@ -96,21 +114,27 @@ public sealed class AppProcess : IAsyncDisposable
         ThrowawayCertificate.KeptIn(Path.Combine(Path.GetTempPath(), "pypyleads-benchmark-keys"), "pypyleads-keys", "pypyleads-benchmarks");
 
     /// <summary>
-    /// Starts the app on <paramref name="dataDirectory"/> with <paramref name="settings"/> (configuration keys such as
-    /// "Clock:StartsAt") and waits for /health to answer 200.
+    /// Starts the app in <paramref name="appFolder"/> on <paramref name="dataDirectory"/> with <paramref name="settings"/>
+    /// (configuration keys such as "Clock:StartsAt"), pinned to <paramref name="core"/> if given, and waits for /health
+    /// to answer 200.
     /// </summary>
-    public static async Task<AppProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, int core = 0, TimeSpan? timeout = null)
+    public static async Task<AppProcess> StartAsync(string appFolder, string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, int? core = null, TimeSpan? timeout = null)
     {
         var port = FreePort();
-        var info = new ProcessStartInfo("taskset")
+        var command = new List<string> { "dotnet", Path.Combine(appFolder, "PyPyLeads.Web.dll"), "--urls", $"http://127.0.0.1:{port}" };
+        if (core is { } pinned)
         {
-            WorkingDirectory = AppFolder,
+            // exec form: taskset replaces itself with dotnet, so the pid is the app's.
+            command.InsertRange(0, ["taskset", "-c", pinned.ToString(CultureInfo.InvariantCulture)]);
+        }
+        var info = new ProcessStartInfo(command[0])
+        {
+            WorkingDirectory = appFolder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        // exec form: taskset replaces itself with dotnet, so the pid is the app's.
-        foreach (var arg in new[] { "-c", core.ToString(CultureInfo.InvariantCulture), "dotnet", Path.Combine(AppFolder, "PyPyLeads.Web.dll"), "--urls", $"http://127.0.0.1:{port}" })
+        foreach (var arg in command.Skip(1))
         {
             info.ArgumentList.Add(arg);
         }
@@ -174,6 +198,10 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>A client of the app that keeps its cookies and does not follow redirects (as <see cref="LeadsApp.Client"/>).</summary>
+    public HttpClient Client() =>
+        new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+
     /// <summary>Resident memory (VmRSS) of the app process, the working set as Linux counts it.</summary>
     public long WorkingSetBytes()
     {
@@ -232,8 +260,24 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the app as a crash would (<c>kill -9</c>: no shutdown, no flush, nothing in flight finished) and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // On Linux, Process.Kill sends SIGKILL.
+            _process.Kill();
+        }
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         if (!_process.HasExited)
         {
             // SIGTERM first: the app stops its Hangfire server and flushes SQLite cleanly.
@@ -266,10 +310,26 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A loopback port nothing listens on now, and never handed out before in this process (the OS may hand the
+    /// same free port to two callers that each let go of it).
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (GivenPorts)
+        {
+            while (true)
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (GivenPorts.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
+
+    private static readonly HashSet<int> GivenPorts = [];
 }
