@@ -93,8 +93,8 @@ public static class Harness
             await using var app = await PublishedApp.StartAsync(data, AppSettings());
             var (client, cookies) = await SignInAsync(app.BaseAddress);
             client.Dispose();
-            log.WriteLine($"Serving at {app.BaseAddress} (pid {app.ProcessId}) for 15 minutes. Cookie: {CookieHeader(cookies, app.BaseAddress)}");
-            await File.WriteAllTextAsync(Path.Combine(work, "serve.txt"), $"{app.BaseAddress}\n{app.ProcessId}\n{CookieHeader(cookies, app.BaseAddress)}\n");
+            log.WriteLine($"Serving at {app.BaseAddress} (pid {app.ProcessId}) for 15 minutes. Cookie: {AppProcess.CookieHeader(cookies, app.BaseAddress)}");
+            await File.WriteAllTextAsync(Path.Combine(work, "serve.txt"), $"{app.BaseAddress}\n{app.ProcessId}\n{AppProcess.CookieHeader(cookies, app.BaseAddress)}\n");
             await Task.Delay(TimeSpan.FromMinutes(15));
             return 0;
         }
@@ -142,14 +142,14 @@ public static class Harness
     /// <summary>First-run set-up (Laura as admin) and ten staff, half per consultancy, invited and accepted through the pages.</summary>
     private static async Task SetUpAsync(AppProcess app)
     {
-        using var admin = Client(app.BaseAddress);
+        using var admin = AppProcess.Client(app.BaseAddress);
         await People.SetUpAsync(admin);
         var faker = new Bogus.Faker("de");
         for (var i = 0; i < 10; i++)
         {
             var name = i switch { 0 => "Jacob Hallén", 1 => "Maciej Fijałkowski", _ => faker.Name.FullName() };
             var invitation = await People.InviteAsync(admin, name, i == 0 ? JacobEmail : $"staff{i}@example.org", "Member", consultancyId: i % 2 + 1);
-            using var member = Client(app.BaseAddress);
+            using var member = AppProcess.Client(app.BaseAddress);
             var accepted = await member.PostFormAsync(invitation, new Dictionary<string, string> { ["Password"] = StaffPassword, ["ConfirmPassword"] = StaffPassword }, "/account/invitation");
             People.Expect(accepted, HttpStatusCode.Redirect, "/account/signin");
         }
@@ -175,55 +175,12 @@ public static class Harness
         }
     }
 
-    /// <summary>
-    /// An HttpClient keeping cookies and seeing redirects, as the test suite's. The app runs as Production, where every
-    /// cookie is Secure (a browser sends it over HTTPS only); the harness talks plain HTTP on loopback, as nginx does,
-    /// so it keeps and sends cookies as for the https form of the address.
-    /// </summary>
-    public static HttpClient Client(Uri baseAddress, CookieContainer? cookies = null) =>
-        new(new SecureCookiesOverLoopback(cookies ?? new CookieContainer())
-        {
-            InnerHandler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false },
-        }) { BaseAddress = baseAddress };
-
-    /// <summary>The Cookie header a load generator sends to <paramref name="baseAddress"/> (see <see cref="Client"/>).</summary>
-    public static string CookieHeader(CookieContainer cookies, Uri baseAddress) => cookies.GetCookieHeader(AsHttps(baseAddress));
-
-    private static Uri AsHttps(Uri address) => new UriBuilder(address) { Scheme = Uri.UriSchemeHttps, Port = address.Port }.Uri;
-
-    private sealed class SecureCookiesOverLoopback(CookieContainer cookies) : DelegatingHandler
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var address = AsHttps(request.RequestUri!);
-            if (cookies.GetCookieHeader(address) is { Length: > 0 } header)
-            {
-                request.Headers.Add("Cookie", header);
-            }
-            var response = await base.SendAsync(request, cancellationToken);
-            if (response.Headers.TryGetValues("Set-Cookie", out var values))
-            {
-                foreach (var value in values)
-                {
-                    try
-                    {
-                        cookies.SetCookies(address, value);
-                    }
-                    catch (CookieException)
-                    {
-                        // As HttpClientHandler does: a cookie the container cannot take is left out.
-                    }
-                }
-            }
-            return response;
-        }
-    }
 
     /// <summary>Signs in (as the admin unless told otherwise); returns the Cookie header a load generator sends.</summary>
     public static async Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(Uri baseAddress, string email = AdminEmail, string password = AdminPassword)
     {
         var cookies = new CookieContainer();
-        var client = Client(baseAddress, cookies);
+        var client = AppProcess.Client(baseAddress, cookies);
         People.Expect(await People.SignInAsync(client, email, password), HttpStatusCode.Redirect, "/");
         return (client, cookies);
     }

@@ -110,7 +110,7 @@ public static class ReminderBenchmark
         // First run: migrate and set up the first admin through the set-up page, then stop.
         await using (var first = await PublishedApp.StartAsync(data, settings, core: 0))
         {
-            using var client = Harness.Client(first.BaseAddress);
+            using var client = AppProcess.Client(first.BaseAddress);
             await People.SetUpAsync(client);
         }
 

@@ -63,11 +63,11 @@ public static class Workloads
                 ("PersonRole", "CTO"), ("PersonEmail", "zoe.{n}@example.org"), ("PersonPhone", ""), ("MetBy", adminId),
                 ("Interests", "Consulting"), ("Note", "Wants a JIT for their trading engine; follow up after PyCon."),
             ]);
-            var cookie = Harness.CookieHeader(cookies, baseAddress);
+            var cookie = AppProcess.CookieHeader(cookies, baseAddress);
 
             // The public invitation form, anonymous, with its own antiforgery cookie.
             var anonymousCookies = new CookieContainer();
-            using var anonymous = Harness.Client(baseAddress, anonymousCookies);
+            using var anonymous = AppProcess.Client(baseAddress, anonymousCookies);
             var invitePage = await anonymous.GetPageAsync("/invite");
             var invitation = FormBody(Token(invitePage), [
                 ("CompanyName", "Benchmark Invitations {n}"), ("WebDomain", ""), ("ContactName", "Łukasz Nowak"), ("ContactEmail", "lukasz.{n}@example.org"),
@@ -86,7 +86,7 @@ public static class Workloads
                 // The first screen after signing in, for someone with work on it: Jacob's overdue follow-ups, stale deals.
                 new(Today, "/", await StaffCookieAsync(baseAddress)),
                 new(LogContact, "/log-contact", cookie, logContact),
-                new(Invitation, "/invite", Harness.CookieHeader(anonymousCookies, baseAddress), invitation),
+                new(Invitation, "/invite", AppProcess.CookieHeader(anonymousCookies, baseAddress), invitation),
             ];
         }
     }
@@ -95,7 +95,7 @@ public static class Workloads
     {
         var (client, cookies) = await Harness.SignInAsync(baseAddress, Harness.JacobEmail, Harness.StaffPassword);
         client.Dispose();
-        return cookies.GetCookieHeader(baseAddress);
+        return AppProcess.CookieHeader(cookies, baseAddress);
     }
 
     /// <summary>Follows "Next" from page 1 to 90 % of the way down the list (keyset cursors cannot be jumped to).</summary>

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using PyPyLeads.TestSupport;
 
 namespace PyPyLeads.TestSupport;
 
@@ -198,9 +197,52 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A client of the app that keeps its cookies and does not follow redirects (as <see cref="LeadsApp.Client"/>).</summary>
-    public HttpClient Client() =>
-        new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+    /// <summary>A client of the app that keeps its cookies and does not follow redirects (as <see cref="LeadsApp.Client"/>); see <see cref="Client(Uri, CookieContainer?)"/>.</summary>
+    public HttpClient Client() => Client(BaseAddress);
+
+    /// <summary>
+    /// An HttpClient keeping cookies and seeing redirects, as the test suite's. The app runs as Production, where every
+    /// cookie is Secure (a browser sends it over HTTPS only); the harness talks plain HTTP on loopback, as nginx does,
+    /// so it keeps and sends cookies as for the https form of the address.
+    /// </summary>
+    public static HttpClient Client(Uri baseAddress, CookieContainer? cookies = null) =>
+        new(new SecureCookiesOverLoopback(cookies ?? new CookieContainer())
+        {
+            InnerHandler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false },
+        }) { BaseAddress = baseAddress };
+
+    /// <summary>The Cookie header a load generator sends to <paramref name="baseAddress"/> (see <see cref="Client"/>).</summary>
+    public static string CookieHeader(CookieContainer cookies, Uri baseAddress) => cookies.GetCookieHeader(AsHttps(baseAddress));
+
+    private static Uri AsHttps(Uri address) => new UriBuilder(address) { Scheme = Uri.UriSchemeHttps, Port = address.Port }.Uri;
+
+    private sealed class SecureCookiesOverLoopback(CookieContainer cookies) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var address = AsHttps(request.RequestUri!);
+            if (cookies.GetCookieHeader(address) is { Length: > 0 } header)
+            {
+                request.Headers.Add("Cookie", header);
+            }
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.Headers.TryGetValues("Set-Cookie", out var values))
+            {
+                foreach (var value in values)
+                {
+                    try
+                    {
+                        cookies.SetCookies(address, value);
+                    }
+                    catch (CookieException)
+                    {
+                        // As HttpClientHandler does: a cookie the container cannot take is left out.
+                    }
+                }
+            }
+            return response;
+        }
+    }
 
     /// <summary>Resident memory (VmRSS) of the app process, the working set as Linux counts it.</summary>
     public long WorkingSetBytes()

@@ -141,7 +141,7 @@ public sealed class ConsultancyRuleTests : IAsyncLifetime
         [nameof(DeliverPresentation)] = async (t, c, caller) =>
         {
             var (id, version) = await t._rig.DbAsync(async db => await Seed.PresentationAsync(db, await Seed.CompanyAsync(db, c), PresentationStatus.Scheduled));
-            return () => t.Run<DeliverPresentation>(u => u.RunAsync(new(id, 30, "Went well", version), caller, default));
+            return () => t.Run<DeliverPresentation>(u => u.RunAsync(new(id, 30, "Went well", version, ConfirmBeforeStart: true), caller, default));
         },
         [nameof(ClosePresentation)] = async (t, c, caller) =>
         {

@@ -82,6 +82,8 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
         ["POST /calendar/feed"] = new(Rule.SignedIn),
         ["POST /calendar/feed/revoke"] = new(Rule.SignedIn),
         ["POST /companies/import"] = new(Rule.SignedIn),
+        // A new company starts unassigned, so any member may add one.
+        ["POST /companies/new"] = new(Rule.SignedIn),
         ["POST /companies/import/{id:guid}/confirm"] = new(Rule.UploaderOrAdmin, Import, [Owner.OpenEnd]),
 
         // Admins.
@@ -109,7 +111,7 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
         {
             var id = await w.CompanyAsync(owner);
             var other = await w.CompanyAsync(Owner.Unassigned);
-            return new($"/companies/{id}/merge", F(("with", other), ("keep", id)));
+            return new($"/companies/{id}/merge", F(("with", other), ("keep", id), ("version", await w.CompanyVersionAsync(id)), ("withVersion", await w.CompanyVersionAsync(other))));
         }),
         ["POST /companies/{id:int}/people/new"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
             new($"/companies/{await w.CompanyAsync(owner)}/people/new", F(("Name", "Samuele Pedroni")))),
@@ -124,7 +126,7 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
             var company = await w.CompanyAsync(owner);
             var keep = await w.PersonAsync(company, "Jane Doe");
             var other = await w.PersonAsync(company, "J. Doe");
-            return new($"/people/{keep}/merge", F(("with", other)));
+            return new($"/people/{keep}/merge", F(("with", other), ("version", await w.PersonVersionAsync(keep)), ($"versions[{other}]", await w.PersonVersionAsync(other))));
         }),
         ["POST /log-contact"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
         {
@@ -136,13 +138,22 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
             new("/followups/new", F(("CompanyId", await w.CompanyAsync(owner)), ("FollowUp.Wanted", "true"), ("FollowUp.OwnerUserId", await w.UserIdAsync(role)),
                 ("FollowUp.DueLocal", "2011-03-10T09:00"), ("FollowUp.TimeZoneId", "Europe/Stockholm")))),
         ["POST /followups/{id:int}/done"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
-            new($"/followups/{await w.FollowUpAsync(owner, role, FollowUpState.Scheduled)}/done", F())),
+        {
+            var id = await w.FollowUpAsync(owner, role, FollowUpState.Scheduled);
+            return new($"/followups/{id}/done", F(("version", await w.FollowUpVersionAsync(id))));
+        }),
         ["POST /followups/{id:int}/cancel"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
-            new($"/followups/{await w.FollowUpAsync(owner, role, FollowUpState.Scheduled)}/cancel", F())),
+        {
+            var id = await w.FollowUpAsync(owner, role, FollowUpState.Scheduled);
+            return new($"/followups/{id}/cancel", F(("version", await w.FollowUpVersionAsync(id))));
+        }),
         ["POST /followups/{id:int}/retry"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
             new($"/followups/{await w.FollowUpAsync(owner, role, FollowUpState.Failed)}/retry", F())),
         ["POST /followups/{id:int}/snooze"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
-            new($"/followups/{await w.FollowUpAsync(owner, role, FollowUpState.Reminded)}/snooze", F(("For", SnoozeFollowUp.Choices.OneHour)))),
+        {
+            var id = await w.FollowUpAsync(owner, role, FollowUpState.Reminded);
+            return new($"/followups/{id}/snooze", F(("For", SnoozeFollowUp.Choices.OneHour), ("version", await w.FollowUpVersionAsync(id))));
+        }),
         ["POST /followups/{id:int}/edit"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
         {
             var id = await w.FollowUpAsync(owner, role, FollowUpState.Scheduled);
@@ -167,7 +178,7 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
         ["POST /presentations/{id:int}/deliver"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
         {
             var (id, version) = await w.PresentationAsync(owner, PresentationStatus.Scheduled);
-            return new($"/presentations/{id}/deliver", F(("Attendance", 30), ("Notes", "Went well"), ("Version", version)));
+            return new($"/presentations/{id}/deliver", F(("Attendance", 30), ("Notes", "Went well"), ("Version", version), ("ConfirmBeforeStart", "true")));
         }),
         ["POST /presentations/{id:int}/decline"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
         {
@@ -393,6 +404,13 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
         public Task<string> NameOfAsync(int companyId) => Deals.DbAsync(db => Seed.NameAsync(db, companyId));
 
         public Task<int> PersonAsync(int companyId, string name) => Deals.DbAsync(db => Seed.PersonAsync(db, companyId, name));
+
+        // The versions a page shows and its forms post back.
+        public Task<long> CompanyVersionAsync(int id) => Deals.DbAsync(db => db.Companies.Where(c => c.Id == id).Select(c => c.Version).SingleAsync());
+
+        public Task<long> PersonVersionAsync(int id) => Deals.DbAsync(db => db.People.Where(p => p.Id == id).Select(p => p.Version).SingleAsync());
+
+        public Task<long> FollowUpVersionAsync(int id) => Deals.DbAsync(db => db.FollowUps.Where(f => f.Id == id).Select(f => f.Version).SingleAsync());
 
         /// <summary>A follow-up with a company of the owner, owned and scheduled by the role's user (the admin's for a visitor).</summary>
         public async Task<int> FollowUpAsync(Owner owner, Role role, FollowUpState state)

@@ -68,6 +68,7 @@ public sealed class ReadOnlyPagesTests : IAsyncLifetime
     {
         var mine = await _w.DbAsync(async db => await Seed.CompanyAsync(db, Consultancy.MerlinuxId, "Yelp"));
         var theirs = await _w.DbAsync(async db => await Seed.CompanyAsync(db, Consultancy.OpenEndId, "Yelp Europe"));
+        var versions = await _w.DbAsync(db => db.Companies.Where(c => c.Id == mine || c.Id == theirs).ToDictionaryAsync(c => c.Id, c => c.Version));
         var before = await _w.DbAsync(Seed.FingerprintAsync);
 
         foreach (var keep in new[] { mine, theirs })
@@ -75,6 +76,8 @@ public sealed class ReadOnlyPagesTests : IAsyncLifetime
             var response = await DealsWorld.PostAsync(_w.Merlinux, $"/companies/{mine}/merge", new Dictionary<string, string>
             {
                 ["with"] = theirs.ToString(System.Globalization.CultureInfo.InvariantCulture), ["keep"] = keep.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["version"] = versions[mine].ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["withVersion"] = versions[theirs].ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
             Assert.Equal("“Yelp Europe” is Open End's: only its members and admins change it. You can read it.",

@@ -224,7 +224,12 @@ public sealed class TodayTests : IAsyncLifetime
         var holgers = await FollowUpAsync(mozilla, "holger@merlinux.eu", Pacific(2, 8));
         Assert.Empty(Texts(await _w.OpenEnd.GetPageAsync("/"), "followup"));
 
-        var forged = await DealsWorld.PostAsync(_w.OpenEnd, $"/followups/{holgers}/done", new Dictionary<string, string> { ["returnUrl"] = "/" });
+        // With the version an attacker could read off Holger's own page: the version is not what refuses it.
+        var version = await _w.DbAsync(db => db.FollowUps.Where(f => f.Id == holgers).Select(f => f.Version).SingleAsync());
+        var forged = await DealsWorld.PostAsync(_w.OpenEnd, $"/followups/{holgers}/done", new Dictionary<string, string>
+        {
+            ["returnUrl"] = "/", ["version"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
 
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
         Assert.Equal(FollowUpState.Scheduled, await _w.DbAsync(db => db.FollowUps.Where(f => f.Id == holgers).Select(f => f.State).SingleAsync()));
