@@ -656,9 +656,11 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
 
                     b.HasIndex("CompanyId");
 
-                    b.HasIndex("OwnerUserId");
+                    b.HasIndex("OwnerUserId", "Stage", "ExpectedCloseOn");
 
                     b.HasIndex("Stage", "LastActivityAtUtc", "CompanyId");
+
+                    b.HasIndex("OwnerUserId", "Stage", "LastActivityAtUtc", "CompanyId");
 
                     b.HasIndex("ConsultancyId", "Stage", "Currency", "ValueMinor", "Probability");
 
@@ -1483,7 +1485,7 @@ namespace PyPyLeads.Migrations.SqlServer.Migrations
 
                     b.HasIndex("AtUtc", "SubjectType", "CompanyId");
 
-                    b.HasIndex("CompanyId", "AtUtc", "Id");
+                    b.HasIndex("CompanyId", "AtUtc", "Id", "SubjectType");
 
                     b.ToTable("Timeline");
                 });

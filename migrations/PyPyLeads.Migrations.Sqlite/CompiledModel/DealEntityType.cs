@@ -26,7 +26,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
                 propertyCount: 20,
                 navigationCount: 3,
                 foreignKeyCount: 3,
-                unnamedIndexCount: 5,
+                unnamedIndexCount: 6,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -192,15 +192,18 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
                 new[] { companyId });
 
             var index0 = runtimeEntityType.AddIndex(
-                new[] { ownerUserId });
+                new[] { ownerUserId, stage, expectedCloseOn });
 
             var index1 = runtimeEntityType.AddIndex(
                 new[] { stage, lastActivityAtUtc, companyId });
 
             var index2 = runtimeEntityType.AddIndex(
-                new[] { consultancyId, stage, currency, valueMinor, probability });
+                new[] { ownerUserId, stage, lastActivityAtUtc, companyId });
 
             var index3 = runtimeEntityType.AddIndex(
+                new[] { consultancyId, stage, currency, valueMinor, probability });
+
+            var index4 = runtimeEntityType.AddIndex(
                 new[] { stage, expectedCloseOn, id, consultancyId, currency, valueMinor, probability });
 
             return runtimeEntityType;

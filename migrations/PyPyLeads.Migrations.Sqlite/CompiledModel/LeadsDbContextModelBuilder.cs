@@ -11,7 +11,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
     public partial class LeadsDbContextModel
     {
         private LeadsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b02d2d0c-700a-48db-83b2-be6cd05b7489"), entityTypeCount: 35)
+            : base(skipDetectChanges: false, modelId: new Guid("9a7f10fd-a721-4641-954a-968ca5b28408"), entityTypeCount: 35)
         {
         }
 

@@ -111,7 +111,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
                 new[] { atUtc, subjectType, companyId });
 
             var index0 = runtimeEntityType.AddIndex(
-                new[] { companyId, atUtc, id });
+                new[] { companyId, atUtc, id, subjectType });
 
             return runtimeEntityType;
         }

@@ -634,9 +634,11 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
 
                     b.HasIndex("CompanyId");
 
-                    b.HasIndex("OwnerUserId");
+                    b.HasIndex("OwnerUserId", "Stage", "ExpectedCloseOn");
 
                     b.HasIndex("Stage", "LastActivityAtUtc", "CompanyId");
+
+                    b.HasIndex("OwnerUserId", "Stage", "LastActivityAtUtc", "CompanyId");
 
                     b.HasIndex("ConsultancyId", "Stage", "Currency", "ValueMinor", "Probability");
 
@@ -1441,7 +1443,7 @@ namespace PyPyLeads.Migrations.Sqlite.Migrations
 
                     b.HasIndex("AtUtc", "SubjectType", "CompanyId");
 
-                    b.HasIndex("CompanyId", "AtUtc", "Id");
+                    b.HasIndex("CompanyId", "AtUtc", "Id", "SubjectType");
 
                     b.ToTable("Timeline");
                 });

@@ -149,8 +149,9 @@ internal sealed class TimelineEntryConfiguration : IEntityTypeConfiguration<PyPy
         b.Property(x => x.ActorName).HasMaxLength(200);
         b.Property(x => x.SubjectType).HasMaxLength(50);
         b.HasOne<PyPyLeads.Companies.Company>().WithMany().HasForeignKey(x => x.CompanyId).OnDelete(DeleteBehavior.Restrict);
-        // The company page reads a company's newest entries first.
-        b.HasIndex(x => new { x.CompanyId, x.AtUtc, x.Id });
+        // The company page reads a company's newest entries first. SubjectType rides along so that "has this company
+        // had any activity since..." (a user's own stale deals on Today) is answered from the index alone.
+        b.HasIndex(x => new { x.CompanyId, x.AtUtc, x.Id, x.SubjectType });
         // "Stale deals" (dashboard, deal list) asks which companies had any activity since a cutoff: recent rows only,
         // answered from this index without reading the entries.
         b.HasIndex(x => new { x.AtUtc, x.SubjectType, x.CompanyId });

@@ -94,7 +94,7 @@ public sealed class TodayItems(LeadsDbContext db, TimeProvider clock, IOptions<D
 
         var staleAfterDays = dealOptions.Value.StaleAfterDays;
         var mine = db.Deals.AsNoTracking().Where(d => d.OwnerUserId == me.UserId);
-        var stale = await mine.StaleSince(db.Timeline, now.AddDays(-staleAfterDays)).OrderBy(d => d.LastActivityAtUtc).ThenBy(d => d.Id)
+        var stale = await mine.StaleSince(db.Timeline, now.AddDays(-staleAfterDays), StaleLookup.EachDealsCompany).OrderBy(d => d.LastActivityAtUtc).ThenBy(d => d.Id)
             .Take(Shown + 1).Select(AsTodayDeal).ToListAsync(cancellationToken);
         var closePassed = await mine.OpenOnly().Where(d => d.ExpectedCloseOn < today).OrderBy(d => d.ExpectedCloseOn).ThenBy(d => d.Id)
             .Take(Shown + 1).Select(AsTodayDeal).ToListAsync(cancellationToken);
