@@ -119,6 +119,7 @@ static async Task<WebApplication> StartAsync(string[] args)
     app.UseHttpsOnly();
     app.UseSecurityHeaders();
     app.UseRouting();
+    app.UseRequestSizeLimits();
     app.UseRateLimiter();
     app.UseAuthentication();
     app.UseAuthorization();

@@ -4,6 +4,7 @@ using PyPyLeads.Deals;
 using PyPyLeads.FollowUps;
 using PyPyLeads.Site;
 using PyPyLeads.Time;
+using PyPyLeads.Users;
 using PyPyLeads.Web.Features.Backups;
 using PyPyLeads.Web.Infrastructure;
 
@@ -14,8 +15,11 @@ public sealed class SettingsTests
 {
     [Theory]
     [InlineData("SignIn:PermitsPerMinute", "0", "SignIn:PermitsPerMinute must be at least 1 (it is 0).")]
-    [InlineData("SignIn:MaxFailedAttempts", "0", "SignIn:MaxFailedAttempts must be at least 1 (it is 0).")]
-    [InlineData("SignIn:LockoutMinutes", "-5", "SignIn:LockoutMinutes must be at least 1 (it is -5).")]
+    [InlineData("SignIn:FreeFailuresPerAddress", "0", "SignIn:FreeFailuresPerAddress must be at least 1 (it is 0).")]
+    [InlineData("SignIn:FreeFailuresPerAccount", "-5", "SignIn:FreeFailuresPerAccount must be at least 1 (it is -5).")]
+    [InlineData("SignIn:FirstDelaySeconds", "0", "SignIn:FirstDelaySeconds must be at least 1 (it is 0).")]
+    [InlineData("SignIn:MaxDelaySeconds", "0", "SignIn:MaxDelaySeconds must be at least SignIn:FirstDelaySeconds (1; it is 0).")]
+    [InlineData("SignIn:ForgetAfterHours", "0", "SignIn:ForgetAfterHours must be at least 1 (it is 0).")]
     [InlineData("PublicForm:PermitsPerHour", "0", "PublicForm:PermitsPerHour must be at least 1 (it is 0).")]
     [InlineData("Hangfire:WorkerCount", "0", "Hangfire:WorkerCount must be at least 1 (it is 0).")]
     [InlineData("Hangfire:RunServer", "perhaps", "'Hangfire:RunServer'")]
@@ -51,7 +55,8 @@ public sealed class SettingsTests
         T Get<T>() where T : class => app.Services.GetRequiredService<IOptions<T>>().Value;
 
         // (LeadsApp raises SignIn:PermitsPerMinute for the tests' many sign-ins from one address.)
-        Assert.Equal((5, 15), (Get<SignInLimitOptions>().MaxFailedAttempts, Get<SignInLimitOptions>().LockoutMinutes));
+        var signIn = Get<SignInLimitOptions>();
+        Assert.Equal((10, 5, 1, 900, 24), (signIn.FreeFailuresPerAddress, signIn.FreeFailuresPerAccount, signIn.FirstDelaySeconds, signIn.MaxDelaySeconds, signIn.ForgetAfterHours));
         Assert.Equal(5, Get<PublicFormOptions>().PermitsPerHour);
         Assert.True(Get<JobServerOptions>().RunServer);
         Assert.Null(Get<ClockOptions>().StartsAt);

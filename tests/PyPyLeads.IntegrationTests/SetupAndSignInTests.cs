@@ -92,23 +92,6 @@ public sealed class SetupAndSignInTests : IDisposable
     }
 
     [Fact]
-    public async Task Wrong_passwords_lock_the_account_out()
-    {
-        await People.SetUpAsync(_app.Client());
-        var client = _app.Client();
-        for (var attempt = 1; attempt <= 5; attempt++)
-        {
-            var failed = await People.SignInAsync(client, People.AdminEmail, "wrong password " + attempt);
-            Assert.Equal(HttpStatusCode.OK, failed.StatusCode);
-        }
-        // Even the right password is refused now.
-        var locked = await People.SignInAsync(client, People.AdminEmail, People.AdminPassword);
-        Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
-        Assert.Contains("locked", (await locked.ReadPageAsync()).FieldError("Password"), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
-    }
-
-    [Fact]
     public async Task Right_password_signs_in_and_wrong_one_says_so_beside_the_field()
     {
         await People.SetUpAsync(_app.Client());

@@ -11,7 +11,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
     public partial class LeadsDbContextModel
     {
         private LeadsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("9a7f10fd-a721-4641-954a-968ca5b28408"), entityTypeCount: 35)
+            : base(skipDetectChanges: false, modelId: new Guid("89dae456-e750-433d-adab-024d08c2b351"), entityTypeCount: 36)
         {
         }
 
@@ -52,6 +52,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             var tourStop = TourStopEntityType.Create(this);
             var appUser = AppUserEntityType.Create(this);
             var installation = InstallationEntityType.Create(this);
+            var signInFailure = SignInFailureEntityType.Create(this);
 
             IdentityRoleClaimEntityType.CreateForeignKey1(identityRoleClaim, identityRole);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, appUser);
@@ -131,6 +132,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             TourStopEntityType.CreateAnnotations(tourStop);
             AppUserEntityType.CreateAnnotations(appUser);
             InstallationEntityType.CreateAnnotations(installation);
+            SignInFailureEntityType.CreateAnnotations(signInFailure);
 
             AddAnnotation("ProductVersion", "10.0.15");
         }

@@ -27,12 +27,12 @@ public static class Authentication
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<DisplayNameClaims>();
 
+        // Guessing is slowed by SignInThrottle, never by Identity's lockout (sign-in passes lockoutOnFailure: false):
+        // a lockout let anyone lock the owner out by typing wrong passwords.
         services.AddSettings<SignInLimitOptions>(SignInLimitOptions.Section, o => o.Problems());
-        services.AddOptions<IdentityOptions>().Configure<IOptions<SignInLimitOptions>>((options, limits) =>
-        {
-            options.Lockout.MaxFailedAccessAttempts = limits.Value.MaxFailedAttempts;
-            options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(limits.Value.LockoutMinutes);
-        });
+        services.AddScoped<SignInThrottle>();
+        services.AddSingleton<DecoyPassword>();
+        services.AddScoped<IPasswordValidator<AppUser>, CommonPasswordValidator>();
 
         // OWASP ASVS 5.0 asks for at least 210,000 PBKDF2-HMAC-SHA512 iterations; Identity's default is 100,000.
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = 210_000);

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using PyPyLeads.Users;
 
 namespace PyPyLeads.Web.Infrastructure;
 
@@ -19,6 +20,8 @@ public static class RateLimits
             var perMinute = signIn.Value.PermitsPerMinute;
             var publicPerHour = publicForm.Value.PermitsPerHour;
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // A flood guard per instance, in memory: it keeps password hashing from being used to load the server. The
+            // growing waits after failed sign-ins are SignInThrottle's, in the database.
             options.AddPolicy(SignIn, context => RateLimitPartition.GetFixedWindowLimiter(
                 ClientAddress.Of(context),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));

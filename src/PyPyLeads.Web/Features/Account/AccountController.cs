@@ -19,6 +19,8 @@ public sealed class AccountController(
     UserManager<AppUser> users,
     LeadsDbContext db,
     AcceptInvitation acceptInvitation,
+    SignInThrottle throttle,
+    DecoyPassword decoy,
     IValidator<AcceptInvitation.Input> invitationRules,
     ILogger<AccountController> logger) : Controller
 {
@@ -36,33 +38,49 @@ public sealed class AccountController(
     [AllowAnonymous]
     [EnableRateLimiting(RateLimits.SignIn)]
     [HttpPost("signin")]
-    public async Task<IActionResult> SignIn(SignInForm form)
+    public async Task<IActionResult> SignIn(SignInForm form, CancellationToken cancellationToken)
     {
         if (!ModelState.IsValid)
         {
             return View(form);
         }
         var client = ClientAddress.Of(HttpContext);
+        // Guesses are slowed per address and per account (SignInThrottle); the answers are the same, after the same
+        // work, whether the account exists or not (DecoyPassword).
+        if (await throttle.WaitAsync(form.Email!, client, cancellationToken) is { } wait)
+        {
+            Response.Headers.RetryAfter = wait.Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ModelState.AddModelError(nameof(form.Password), wait.Message);
+            var refused = View(form);
+            refused.StatusCode = StatusCodes.Status429TooManyRequests;
+            return refused;
+        }
         var user = await users.FindByEmailAsync(form.Email!);
+        var result = Microsoft.AspNetCore.Identity.SignInResult.Failed;
+        if (user is { PasswordHash: not null })
+        {
+            result = await signIn.PasswordSignInAsync(user, form.Password!, form.RememberMe, lockoutOnFailure: false);
+        }
+        else
+        {
+            decoy.Check(users.PasswordHasher, form.Password!);
+        }
+        if (result.Succeeded)
+        {
+            await throttle.SucceededAsync(form.Email!, client, CancellationToken.None);
+            logger.LogInformation("Signed in {Email} from {ClientAddress}", user!.Email, client);
+            return Url.IsLocalUrl(form.ReturnUrl) ? LocalRedirect(form.ReturnUrl!) : RedirectToAction(nameof(HomeController.Index), "Home");
+        }
+        // Counted even if the client has gone: dropping the connection must not make a guess free.
+        await throttle.FailedAsync(form.Email!, client, CancellationToken.None);
         if (user is null)
         {
             logger.LogWarning("Sign-in failed for unknown {Email} from {ClientAddress}", form.Email, client);
-            ModelState.AddModelError(nameof(form.Password), "The e-mail address or the password is wrong.");
-            return View(form);
         }
-        var result = await signIn.PasswordSignInAsync(user, form.Password!, form.RememberMe, lockoutOnFailure: true);
-        if (result.Succeeded)
+        else
         {
-            logger.LogInformation("Signed in {Email} from {ClientAddress}", user.Email, client);
-            return Url.IsLocalUrl(form.ReturnUrl) ? LocalRedirect(form.ReturnUrl!) : RedirectToAction(nameof(HomeController.Index), "Home");
+            logger.LogWarning("Sign-in failed for {Email} from {ClientAddress}", user.Email, client);
         }
-        if (result.IsLockedOut)
-        {
-            logger.LogWarning("Locked out {Email} from {ClientAddress}", user.Email, client);
-            ModelState.AddModelError(nameof(form.Password), "Too many failed attempts: this account is locked for a while. Try again later or ask an admin.");
-            return View(form);
-        }
-        logger.LogWarning("Sign-in failed for {Email} from {ClientAddress}", user.Email, client);
         ModelState.AddModelError(nameof(form.Password), "The e-mail address or the password is wrong.");
         return View(form);
     }

@@ -27,6 +27,7 @@ public sealed class ErrorsController : Controller
             400 => ("Bad request", "The form could not be read. Go back, reload the page and try again."),
             403 => ("Not allowed", "Your account is not allowed to do this. Ask an admin if you think it should be."),
             404 => ("Not found", "There is nothing at this address."),
+            413 => ("Too large", "What you sent is larger than this page accepts. Shorten the text (or, for a CSV import, split the file) and send it again."),
             429 => ("Slow down", "Too many attempts from your address. Wait a while and try again."),
             _ => ("Something went wrong", "The error has been logged. Try again in a moment."),
         };
