@@ -11,7 +11,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
     public partial class LeadsDbContextModel
     {
         private LeadsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b02d2d0c-700a-48db-83b2-be6cd05b7489"), entityTypeCount: 35)
+            : base(skipDetectChanges: false, modelId: new Guid("e8db7ff4-7d4a-40ad-b531-1be479bf9e24"), entityTypeCount: 36)
         {
         }
 
@@ -52,6 +52,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             var tourStop = TourStopEntityType.Create(this);
             var appUser = AppUserEntityType.Create(this);
             var installation = InstallationEntityType.Create(this);
+            var setupCode = SetupCodeEntityType.Create(this);
 
             IdentityRoleClaimEntityType.CreateForeignKey1(identityRoleClaim, identityRole);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, appUser);
@@ -131,6 +132,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             TourStopEntityType.CreateAnnotations(tourStop);
             AppUserEntityType.CreateAnnotations(appUser);
             InstallationEntityType.CreateAnnotations(installation);
+            SetupCodeEntityType.CreateAnnotations(setupCode);
 
             AddAnnotation("ProductVersion", "10.0.15");
         }

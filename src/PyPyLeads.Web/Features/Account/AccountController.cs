@@ -56,6 +56,10 @@ public sealed class AccountController(
             logger.LogInformation("Signed in {Email} from {ClientAddress}", user.Email, client);
             return Url.IsLocalUrl(form.ReturnUrl) ? LocalRedirect(form.ReturnUrl!) : RedirectToAction(nameof(HomeController.Index), "Home");
         }
+        if (result.RequiresTwoFactor)
+        {
+            return RedirectToAction(nameof(TwoFactor.TwoFactorController.SignIn), "TwoFactor", new { form.ReturnUrl, form.RememberMe });
+        }
         if (result.IsLockedOut)
         {
             logger.LogWarning("Locked out {Email} from {ClientAddress}", user.Email, client);
