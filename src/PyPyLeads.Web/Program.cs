@@ -16,6 +16,8 @@ using PyPyLeads.Web.Features.Backups;
 using PyPyLeads.Web.Features.CompanyImport;
 using PyPyLeads.Web.Features.Deals;
 using PyPyLeads.Web.Features.FollowUps;
+using PyPyLeads.Web.Features.Setup;
+using PyPyLeads.Web.Features.TwoFactor;
 using PyPyLeads.Web.Infrastructure;
 
 // `restore <file>` restores a backup while the app is stopped, and starts no web host.
@@ -70,6 +72,7 @@ static async Task<WebApplication> StartAsync(string[] args)
     builder.Services.AddKeysAtRest(builder.Configuration, builder.Environment);
     builder.Services.AddPublicSite(builder.Environment);
     builder.Services.AddSignIn();
+    builder.Services.AddTwoFactor(builder.Environment);
     builder.Services.AddRateLimits();
     builder.Services.AddBackgroundJobs(builder.Configuration, data, database);
     builder.Services.AddBackups(data, database);
@@ -122,6 +125,7 @@ static async Task<WebApplication> StartAsync(string[] args)
     app.UseRequestSizeLimits();
     app.UseRateLimiter();
     app.UseAuthentication();
+    app.UseTwoFactorEnrolment();
     app.UseAuthorization();
 
     app.MapStaticAssets().AllowAnonymous();
@@ -131,6 +135,7 @@ static async Task<WebApplication> StartAsync(string[] args)
         .RequireAuthorization(Authentication.AdminPolicy);
 
     await Database.MigrateAsync(app.Services);
+    await SetupCodeAtStart.IssueAsync(app.Services);
     app.Lifetime.ApplicationStarted.Register(() => started = true);
     app.Lifetime.ApplicationStarted.Register(() =>
         app.Logger.LogInformation("PyPyLeads is running at {Urls} (data in {DataFolder})", string.Join(", ", app.Urls), data.Path));

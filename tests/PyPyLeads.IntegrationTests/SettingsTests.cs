@@ -39,6 +39,8 @@ public sealed class SettingsTests
     [InlineData("Data:MinFreeMegabytes", "-1", "Data:MinFreeMegabytes must be 0 or more (it is -1).")]
     [InlineData("Imports:KeepFilesDays", "0", "Imports:KeepFilesDays must be at least 1 (it is 0).")]
     [InlineData("Imports:StaleClaimSeconds", "0", "Imports:StaleClaimSeconds must be at least 1 (it is 0).")]
+    [InlineData("TwoFactor:AllowedDriftSteps", "9", "TwoFactor:AllowedDriftSteps must be between 0 and 3 (it is 9)")]
+    [InlineData("TwoFactor:RequiredForMembers", "sometimes", "'TwoFactor:RequiredForMembers'")]
     public void A_setting_the_app_cannot_use_stops_the_start_with_a_message_naming_it(string key, string value, string message)
     {
         using var app = new LeadsApp().With(key, value);
@@ -74,5 +76,7 @@ public sealed class SettingsTests
         Assert.Equal(DatabaseProvider.Sqlite, app.Services.GetRequiredService<DatabaseConnection>().Provider);
         Assert.Equal(500, Get<DataOptions>().MinFreeMegabytes);
         Assert.Equal((14, 120), (Get<PyPyLeads.Companies.ImportOptions>().KeepFilesDays, Get<PyPyLeads.Companies.ImportOptions>().StaleClaimSeconds));
+        Assert.Equal((null, false, 1), (Get<PyPyLeads.Users.TwoFactorOptions>().RequiredForAdmins, Get<PyPyLeads.Users.TwoFactorOptions>().RequiredForMembers,
+            Get<PyPyLeads.Users.TwoFactorOptions>().AllowedDriftSteps));
     }
 }

@@ -57,6 +57,7 @@ public sealed class SetupAndSignInTests : IDisposable
         {
             ["DisplayName"] = $"Admin {i}", ["Email"] = $"admin{i}@openend.se", ["TimeZoneId"] = "UTC",
             ["Password"] = "a long enough password", ["ConfirmPassword"] = "a long enough password",
+            ["SetupCode"] = SetupCodes.Read(_app.DataFolderInUse),
             ["__RequestVerificationToken"] = tokens[i],
         })));
         var responses = await Task.WhenAll(posts);

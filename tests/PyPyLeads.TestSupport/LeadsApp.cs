@@ -91,7 +91,9 @@ public class LeadsApp : WebApplicationFactory<Program>
             }
             StartServer();
             var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+            var uri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+            SetupCodes.Remember(uri, DataFolderInUse);
+            return uri;
         }
     }
 
@@ -120,6 +122,17 @@ public class LeadsApp : WebApplicationFactory<Program>
                 configure(services);
             }
         });
+    }
+
+    /// <summary>The data folder the app uses (a test may point Data:Directory elsewhere), where it writes its set-up code.</summary>
+    /// <remarks>From the settings, not the running host: a factory made by WithWebHostBuilder shares them but not the host.</remarks>
+    public string DataFolderInUse => Path.GetFullPath(_settings["Data:Directory"] ?? DataDirectory);
+
+    /// <summary>Every client of the app, however made, knows where the app's set-up code is (<see cref="SetupCodes"/>).</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        SetupCodes.Remember(client, DataFolderInUse);
     }
 
     /// <summary>A client that does not follow redirects, so tests see them.</summary>

@@ -8,11 +8,18 @@ public static class People
     public const string AdminEmail = "lac@openend.se";
     public const string AdminPassword = "correct horse battery staple";
 
-    /// <summary>Runs first-run set-up (Laura Creighton as admin) and leaves the client signed in.</summary>
-    public static async Task SetUpAsync(HttpClient client)
+    /// <summary>
+    /// Runs first-run set-up (Laura Creighton as admin) with the set-up code the app wrote to its data folder, as its
+    /// operator would (<see cref="SetupCodes"/>), and leaves the client signed in.
+    /// </summary>
+    public static Task SetUpAsync(HttpClient client) => SetUpAsync(client, SetupCodes.For(client));
+
+    /// <summary>As <see cref="SetUpAsync(HttpClient)"/>, with <paramref name="setupCode"/> read by the caller.</summary>
+    public static async Task SetUpAsync(HttpClient client, string setupCode)
     {
         var response = await client.PostFormAsync("/setup", new Dictionary<string, string>
         {
+            ["SetupCode"] = setupCode,
             ["DisplayName"] = "Laura Creighton",
             ["Email"] = AdminEmail,
             ["TimeZoneId"] = "Europe/Stockholm",

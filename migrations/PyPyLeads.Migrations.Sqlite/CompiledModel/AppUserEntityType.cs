@@ -22,7 +22,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
                 "PyPyLeads.Users.AppUser",
                 typeof(AppUser),
                 baseEntityType,
-                propertyCount: 21,
+                propertyCount: 22,
                 foreignKeyCount: 2,
                 unnamedIndexCount: 4,
                 keyCount: 1);
@@ -85,6 +85,13 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
                 propertyInfo: typeof(IdentityUser<string>).GetProperty("EmailConfirmed", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(IdentityUser<string>).GetField("<EmailConfirmed>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
+
+            var lastAuthenticatorTimeStep = runtimeEntityType.AddProperty(
+                "LastAuthenticatorTimeStep",
+                typeof(long?),
+                propertyInfo: typeof(AppUser).GetProperty("LastAuthenticatorTimeStep", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(AppUser).GetField("<LastAuthenticatorTimeStep>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var lockoutEnabled = runtimeEntityType.AddProperty(
                 "LockoutEnabled",

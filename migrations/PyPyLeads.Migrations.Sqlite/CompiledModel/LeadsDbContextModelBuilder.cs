@@ -11,7 +11,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
     public partial class LeadsDbContextModel
     {
         private LeadsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("89dae456-e750-433d-adab-024d08c2b351"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("c141b44e-2ca7-41b9-836e-e141b802ade0"), entityTypeCount: 37)
         {
         }
 
@@ -52,6 +52,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             var tourStop = TourStopEntityType.Create(this);
             var appUser = AppUserEntityType.Create(this);
             var installation = InstallationEntityType.Create(this);
+            var setupCode = SetupCodeEntityType.Create(this);
             var signInFailure = SignInFailureEntityType.Create(this);
 
             IdentityRoleClaimEntityType.CreateForeignKey1(identityRoleClaim, identityRole);
@@ -132,6 +133,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             TourStopEntityType.CreateAnnotations(tourStop);
             AppUserEntityType.CreateAnnotations(appUser);
             InstallationEntityType.CreateAnnotations(installation);
+            SetupCodeEntityType.CreateAnnotations(setupCode);
             SignInFailureEntityType.CreateAnnotations(signInFailure);
 
             AddAnnotation("ProductVersion", "10.0.15");

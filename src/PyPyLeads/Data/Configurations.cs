@@ -68,6 +68,15 @@ internal sealed class InstallationConfiguration : IEntityTypeConfiguration<Insta
     }
 }
 
+internal sealed class SetupCodeConfiguration : IEntityTypeConfiguration<SetupCode>
+{
+    public void Configure(EntityTypeBuilder<SetupCode> b)
+    {
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Hash).HasMaxLength(64);
+    }
+}
+
 internal sealed class RoleConfiguration : IEntityTypeConfiguration<Microsoft.AspNetCore.Identity.IdentityRole>
 {
     // Fixed ids and stamps keep the seeded roles identical in every migration and on every instance.

@@ -14,6 +14,12 @@ public sealed class AppUser : IdentityUser
     public DateTime CreatedAtUtc { get; set; }
     /// <summary>An admin let this member export the companies and their contacts (admins always may): <see cref="GrantExportRight"/>.</summary>
     public bool MayExportCompanies { get; set; }
+    /// <summary>
+    /// The last authenticator time step (Unix seconds / 30) a code was accepted for: a code of that step or an earlier
+    /// one is refused, so a code seen over a shoulder or in a log cannot be used again (<see cref="ReplayProofAuthenticator"/>).
+    /// In the database, so every instance sees it.
+    /// </summary>
+    public long? LastAuthenticatorTimeStep { get; set; }
 }
 
 public static class Roles

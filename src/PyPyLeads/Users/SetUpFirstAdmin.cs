@@ -8,13 +8,20 @@ using PyPyLeads.UseCases;
 namespace PyPyLeads.Users;
 
 /// <summary>
-/// First run: with nobody set up yet, creates the first admin (there is no default password anywhere). Anyone may
-/// call it, once: after that it refuses, even when two set-ups race (the database refuses the second).
-/// Returns <see cref="Done{T}"/> of <see cref="Admin"/>, <see cref="Invalid"/>, or <see cref="NotAllowed"/> once set up.
+/// First run: with nobody set up yet, creates the first admin (there is no default password anywhere). Only someone
+/// holding the set-up code (<see cref="SetupCode"/>, written to the log and the data folder at start) may, and only
+/// once: the code is used up by the set-up, and a second one is refused even when two set-ups race (the database
+/// refuses the second). Without the right code nothing is created.
+/// Returns <see cref="Done{T}"/> of <see cref="Admin"/>, <see cref="Invalid"/> (a wrong code beside
+/// <see cref="Input.SetupCode"/>), or <see cref="NotAllowed"/> once set up.
 /// </summary>
 public sealed class SetUpFirstAdmin(LeadsDbContext db, UserManager<AppUser> users, IValidator<SetUpFirstAdmin.Input> validator, TimeProvider clock)
 {
-    public sealed record Input(string? DisplayName, string? Email, string? TimeZoneId, string? Password);
+    public sealed record Input(string? DisplayName, string? Email, string? TimeZoneId, string? Password)
+    {
+        /// <summary>The code from the app's log or the data folder's <c>setup-code.txt</c>.</summary>
+        public string? SetupCode { get; init; }
+    }
 
     public sealed record Admin(string UserId, string Email);
 
@@ -27,8 +34,13 @@ public sealed class SetUpFirstAdmin(LeadsDbContext db, UserManager<AppUser> user
                 .EmailAddress().WithMessage("This is not an e-mail address.");
             RuleFor(x => x.TimeZoneId).Must(Zones.Exists).WithMessage("Choose a time zone from the list.");
             RuleFor(x => x.Password).Password();
+            RuleFor(x => x.SetupCode).NotEmpty().WithMessage(EnterTheCode).MaximumLength(100).WithMessage(WrongCode);
         }
     }
+
+    public const string EnterTheCode = "Enter the set-up code: the app wrote it to its log when it started, and to setup-code.txt in its data folder.";
+
+    public const string WrongCode = "This is not the set-up code. Copy it from the app's log or from setup-code.txt in its data folder.";
 
     public const string AlreadySetUp = "PyPyLeads is already set up. Sign in, or ask an admin for an invitation.";
 
@@ -48,6 +60,16 @@ public sealed class SetUpFirstAdmin(LeadsDbContext db, UserManager<AppUser> user
         {
             return await db.InTransactionAsync<Outcome>(async ct =>
             {
+                var code = await db.SetupCodes.SingleOrDefaultAsync(c => c.Id == SetupCode.SingletonId, ct);
+                if (code is null && await db.Installations.AnyAsync(ct))
+                {
+                    // A racing set-up has just used it.
+                    return new NotAllowed(AlreadySetUp);
+                }
+                if (code is null || !code.Accepts(input.SetupCode!))
+                {
+                    return new Invalid(nameof(Input.SetupCode), WrongCode);
+                }
                 var admin = new AppUser
                 {
                     UserName = input.Email, Email = input.Email, EmailConfirmed = true, DisplayName = input.DisplayName!.Trim(),
@@ -57,6 +79,8 @@ public sealed class SetUpFirstAdmin(LeadsDbContext db, UserManager<AppUser> user
                 {
                     // The fixed-key row goes in first: a racing second set-up fails here, in the database.
                     db.Installations.Add(new Installation { SetUpAtUtc = admin.CreatedAtUtc, SetUpByUserId = admin.Id });
+                    // Used up with the set-up, in the same transaction.
+                    db.SetupCodes.Remove(code);
                     await db.SaveChangesAsync(ct);
                 }
                 catch (DbUpdateException)

@@ -4,7 +4,7 @@ namespace PyPyLeads.Users;
 
 public static class UsersUseCases
 {
-    /// <summary>The use cases of the people who sign in: set-up, invitations, their settings and notifications.</summary>
+    /// <summary>The use cases of the people who sign in: set-up, invitations, their settings, two-factor sign-in and notifications.</summary>
     public static IServiceCollection AddUsersUseCases(this IServiceCollection services) => services
         .AddScoped<SetUpFirstAdmin>()
         .AddScoped<InviteUser>()
@@ -14,5 +14,11 @@ public static class UsersUseCases
         .AddScoped<OpenNotification>()
         .AddScoped<MarkNotificationRead>()
         .AddScoped<MarkAllNotificationsRead>()
-        .AddScoped<GrantExportRight>();
+        .AddScoped<GrantExportRight>()
+        .AddScoped<IssueSetupCode>()
+        .AddScoped<StartAuthenticatorEnrolment>()
+        .AddScoped<EnableTwoFactor>()
+        .AddScoped<DisableTwoFactor>()
+        .AddScoped<NewRecoveryCodes>()
+        .AddScoped<PassSecondFactor>();
 }

@@ -69,6 +69,8 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
         ["POST /account/signin"] = new(Rule.Anyone),
         ["POST /account/invitation"] = new(Rule.Anyone),
         ["POST /setup"] = new(Rule.Anyone),
+        // The second step of signing in: who it is comes from the password step's own short-lived cookie.
+        ["POST /account/two-factor/sign-in"] = new(Rule.Anyone),
         ["POST /invite"] = new(Rule.Anyone),
         ["ANY /error"] = new(Rule.ChangesNothing),
         ["ANY /error/{code:int}"] = new(Rule.ChangesNothing),
@@ -76,6 +78,9 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
         // One's own things.
         ["POST /account/signout"] = new(Rule.SignedIn),
         ["POST /settings"] = new(Rule.SignedIn),
+        ["POST /account/two-factor/enrol"] = new(Rule.SignedIn),
+        ["POST /account/two-factor/recovery-codes"] = new(Rule.SignedIn),
+        ["POST /account/two-factor/disable"] = new(Rule.SignedIn),
         ["POST /notifications/{id:long}/open"] = new(Rule.SignedIn),
         ["POST /notifications/{id:long}/read"] = new(Rule.SignedIn),
         ["POST /notifications/read-all"] = new(Rule.SignedIn),

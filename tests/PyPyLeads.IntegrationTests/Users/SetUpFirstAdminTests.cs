@@ -19,8 +19,37 @@ public sealed class SetUpFirstAdminTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _rig.DisposeAsync();
 
-    private Task<Outcome> SetUp(string? name = "Laura Creighton", string? email = "lac@openend.se", string? zone = "Europe/Stockholm", string? password = "a long enough password") =>
-        _rig.RunAsync<SetUpFirstAdmin, Outcome>(u => u.RunAsync(new SetUpFirstAdmin.Input(name, email, zone, password), CancellationToken.None));
+    private Task<Outcome> SetUp(string? name = "Laura Creighton", string? email = "lac@openend.se", string? zone = "Europe/Stockholm", string? password = "a long enough password",
+        string? code = null) =>
+        _rig.RunAsync<SetUpFirstAdmin, Outcome>(u => u.RunAsync(
+            new SetUpFirstAdmin.Input(name, email, zone, password) { SetupCode = code ?? SetupCodes.Read(_rig.App.DataFolderInUse) }, CancellationToken.None));
+
+    private Task<(int Users, bool Installed, bool CodeKept)> WhatExistsAsync() => _rig.DbAsync(async db =>
+        (await db.Users.CountAsync(), await db.Installations.AnyAsync(), await db.SetupCodes.AnyAsync()));
+
+    [Theory]
+    [InlineData("", SetUpFirstAdmin.EnterTheCode)]
+    [InlineData("ACDEF-GHJKM-NPQRS-TUVWX-YZ234", SetUpFirstAdmin.WrongCode)]
+    public async Task Without_the_set_up_code_nothing_is_created(string code, string message)
+    {
+        var invalid = Assert.IsType<Invalid>(await SetUp(code: code));
+
+        Assert.Contains(new FieldError("SetupCode", message), invalid.Errors);
+        Assert.Equal((0, false, true), await WhatExistsAsync());
+    }
+
+    [Fact]
+    public async Task The_set_up_code_is_spent_by_the_set_up_that_uses_it()
+    {
+        var code = SetupCodes.Read(_rig.App.DataFolderInUse);
+
+        // As people copy it: lower case, spaces for dashes.
+        Assert.IsType<Done<SetUpFirstAdmin.Admin>>(await SetUp(code: code.ToLowerInvariant().Replace('-', ' ')));
+        Assert.Equal((1, true, false), await WhatExistsAsync());
+
+        Assert.IsType<NotAllowed>(await SetUp("Mallory", "mallory@example.com", code: code));
+        Assert.Equal(1, (await WhatExistsAsync()).Users);
+    }
 
     [Fact]
     public async Task The_first_set_up_creates_an_admin_with_that_password_and_records_the_installation()
@@ -67,6 +96,6 @@ public sealed class SetUpFirstAdminTests : IAsyncLifetime
         var invalid = Assert.IsType<Invalid>(await SetUp(name, email, zone, password));
 
         Assert.Contains(new FieldError(field, message), invalid.Errors);
-        Assert.Equal((0, false), (await _rig.DbAsync(db => db.Users.CountAsync()), await _rig.DbAsync(db => db.Installations.AnyAsync())));
+        Assert.Equal((0, false, true), await WhatExistsAsync());
     }
 }

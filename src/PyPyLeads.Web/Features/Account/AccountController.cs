@@ -71,6 +71,11 @@ public sealed class AccountController(
             logger.LogInformation("Signed in {Email} from {ClientAddress}", user!.Email, client);
             return Url.IsLocalUrl(form.ReturnUrl) ? LocalRedirect(form.ReturnUrl!) : RedirectToAction(nameof(HomeController.Index), "Home");
         }
+        if (result.RequiresTwoFactor)
+        {
+            // The password was right: not a failure to count; the second step has its own limits.
+            return RedirectToAction(nameof(TwoFactor.TwoFactorController.SignIn), "TwoFactor", new { form.ReturnUrl, form.RememberMe });
+        }
         // Counted even if the client has gone: dropping the connection must not make a guess free.
         await throttle.FailedAsync(form.Email!, client, CancellationToken.None);
         if (user is null)

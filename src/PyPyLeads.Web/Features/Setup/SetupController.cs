@@ -11,7 +11,7 @@ using PyPyLeads.Web.Infrastructure;
 
 namespace PyPyLeads.Web.Features.Setup;
 
-/// <summary>First run: with no users yet, creates the first admin and signs them in.</summary>
+/// <summary>First run: with no users yet, whoever has the set-up code (<see cref="SetupCodeAtStart"/>) creates the first admin and is signed in.</summary>
 [AllowAnonymous]
 [Route("setup")]
 public sealed class SetupController(
@@ -19,6 +19,7 @@ public sealed class SetupController(
     IValidator<SetUpFirstAdmin.Input> rules,
     UserManager<AppUser> users,
     SignInManager<AppUser> signIn,
+    DataFolder data,
     ILogger<SetupController> logger) : Controller
 {
     [HttpGet("")]
@@ -29,7 +30,7 @@ public sealed class SetupController(
     [HttpPost("")]
     public async Task<IActionResult> Index(SetupForm form, CancellationToken cancellationToken)
     {
-        var input = new SetUpFirstAdmin.Input(form.DisplayName, form.Email, form.TimeZoneId, form.Password);
+        var input = new SetUpFirstAdmin.Input(form.DisplayName, form.Email, form.TimeZoneId, form.Password) { SetupCode = form.SetupCode };
         if (!ModelState.IsValid)
         {
             // The form itself is wrong (the passwords differ): show the set-up's own rules beside it, and act on nothing.
@@ -47,9 +48,14 @@ public sealed class SetupController(
         {
             case Done<SetUpFirstAdmin.Admin> done:
                 logger.LogInformation("First-run set-up created admin {Email} from {ClientAddress}", done.Value.Email, ClientAddress.Of(HttpContext));
+                SetupCodeAtStart.Forget(data);
                 await signIn.SignInAsync((await users.FindByIdAsync(done.Value.UserId))!, isPersistent: false);
                 return RedirectToAction(nameof(HomeController.Index), "Home");
             case Invalid invalid:
+                if (invalid.Errors.Any(e => e.Field == nameof(SetUpFirstAdmin.Input.SetupCode) && e.Message == SetUpFirstAdmin.WrongCode))
+                {
+                    logger.LogWarning("Set-up refused from {ClientAddress}: wrong set-up code", ClientAddress.Of(HttpContext));
+                }
                 ModelState.AddErrors(invalid);
                 return View(form);
             default:

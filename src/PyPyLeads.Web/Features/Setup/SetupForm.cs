@@ -5,6 +5,7 @@ namespace PyPyLeads.Web.Features.Setup;
 /// <summary>The set-up page's fields; the rules are <see cref="PyPyLeads.Users.SetUpFirstAdmin.Validator"/>'s.</summary>
 public sealed class SetupForm
 {
+    public string? SetupCode { get; set; }
     public string? DisplayName { get; set; }
     public string? Email { get; set; }
     public string? TimeZoneId { get; set; } = "Europe/Stockholm";
