@@ -17,6 +17,8 @@ public sealed class SettingsTests
     [InlineData("SignIn:MaxFailedAttempts", "0", "SignIn:MaxFailedAttempts must be at least 1 (it is 0).")]
     [InlineData("SignIn:LockoutMinutes", "-5", "SignIn:LockoutMinutes must be at least 1 (it is -5).")]
     [InlineData("PublicForm:PermitsPerHour", "0", "PublicForm:PermitsPerHour must be at least 1 (it is 0).")]
+    [InlineData("Sessions:IdleMinutes", "0", "Sessions:IdleMinutes must be between 5 and 20160 (14 days) (it is 0).")]
+    [InlineData("Sessions:AbsoluteHours", "0", "Sessions:AbsoluteHours must be between 1 and 2160 (90 days) (it is 0).")]
     [InlineData("Hangfire:WorkerCount", "0", "Hangfire:WorkerCount must be at least 1 (it is 0).")]
     [InlineData("Hangfire:RunServer", "perhaps", "'Hangfire:RunServer'")]
     [InlineData("Mail:Port", "70000", "Mail:Port must be 1 to 65535 (it is 70000).")]
@@ -53,6 +55,7 @@ public sealed class SettingsTests
         // (LeadsApp raises SignIn:PermitsPerMinute for the tests' many sign-ins from one address.)
         Assert.Equal((5, 15), (Get<SignInLimitOptions>().MaxFailedAttempts, Get<SignInLimitOptions>().LockoutMinutes));
         Assert.Equal(5, Get<PublicFormOptions>().PermitsPerHour);
+        Assert.Equal((480, 168), (Get<PyPyLeads.Users.SessionLimitOptions>().IdleMinutes, Get<PyPyLeads.Users.SessionLimitOptions>().AbsoluteHours));
         Assert.True(Get<JobServerOptions>().RunServer);
         Assert.Null(Get<ClockOptions>().StartsAt);
         Assert.Equal((new DateOnly(2011, 9, 30), "Europe/Stockholm"), (Get<EurostarsOptions>().EndsOn, Get<EurostarsOptions>().TimeZone));

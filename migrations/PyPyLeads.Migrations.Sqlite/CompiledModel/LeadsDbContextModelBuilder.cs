@@ -11,7 +11,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
     public partial class LeadsDbContextModel
     {
         private LeadsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b02d2d0c-700a-48db-83b2-be6cd05b7489"), entityTypeCount: 35)
+            : base(skipDetectChanges: false, modelId: new Guid("07f52bd1-9a98-42f5-90e6-6eb3b8e1c03d"), entityTypeCount: 36)
         {
         }
 
@@ -52,6 +52,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             var tourStop = TourStopEntityType.Create(this);
             var appUser = AppUserEntityType.Create(this);
             var installation = InstallationEntityType.Create(this);
+            var userSession = UserSessionEntityType.Create(this);
 
             IdentityRoleClaimEntityType.CreateForeignKey1(identityRoleClaim, identityRole);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, appUser);
@@ -95,6 +96,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             TeamMemberEntityType.CreateForeignKey1(teamMember, consultancy);
             AppUserEntityType.CreateForeignKey1(appUser, consultancy);
             AppUserEntityType.CreateForeignKey2(appUser, teamMember);
+            UserSessionEntityType.CreateForeignKey1(userSession, appUser);
 
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             IdentityRoleEntityType.CreateAnnotations(identityRole);
@@ -131,6 +133,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             TourStopEntityType.CreateAnnotations(tourStop);
             AppUserEntityType.CreateAnnotations(appUser);
             InstallationEntityType.CreateAnnotations(installation);
+            UserSessionEntityType.CreateAnnotations(userSession);
 
             AddAnnotation("ProductVersion", "10.0.15");
         }

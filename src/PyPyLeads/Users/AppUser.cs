@@ -14,6 +14,13 @@ public sealed class AppUser : IdentityUser
     public DateTime CreatedAtUtc { get; set; }
     /// <summary>An admin let this member export the companies and their contacts (admins always may): <see cref="GrantExportRight"/>.</summary>
     public bool MayExportCompanies { get; set; }
+    /// <summary>
+    /// Set by <see cref="DisableUser"/>: a disabled user cannot sign in or accept an invitation, and has no sessions;
+    /// everything they made stays. <see cref="EnableUser"/> clears it.
+    /// </summary>
+    public DateTime? DisabledAtUtc { get; set; }
+
+    public bool IsDisabled => DisabledAtUtc is not null;
 }
 
 public static class Roles

@@ -76,6 +76,10 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
         // One's own things.
         ["POST /account/signout"] = new(Rule.SignedIn),
         ["POST /settings"] = new(Rule.SignedIn),
+        ["POST /settings/password"] = new(Rule.SignedIn),
+        // Another user's session is refused inside the use case (SessionTests, EndSessionTests); the sample id is no one's.
+        ["POST /settings/sessions/{id}/end"] = new(Rule.SignedIn),
+        ["POST /settings/sessions/end-others"] = new(Rule.SignedIn),
         ["POST /notifications/{id:long}/open"] = new(Rule.SignedIn),
         ["POST /notifications/{id:long}/read"] = new(Rule.SignedIn),
         ["POST /notifications/read-all"] = new(Rule.SignedIn),
@@ -90,6 +94,9 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
         ["POST /users/invite"] = new(Rule.AdminOnly),
         ["POST /users/{id}/invitation"] = new(Rule.AdminOnly),
         ["POST /users/{id}/export-right"] = new(Rule.AdminOnly),
+        ["POST /users/{id}/disable"] = new(Rule.AdminOnly),
+        ["POST /users/{id}/enable"] = new(Rule.AdminOnly),
+        ["POST /users/{id}/followups/{followUpId:int}"] = new(Rule.AdminOnly),
         ["POST /backups/now"] = new(Rule.AdminOnly),
         ["POST /team/stays"] = new(Rule.AdminOnly),
         ["POST /team/stays/{id:int}"] = new(Rule.AdminOnly),
