@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using PyPyLeads.Data;
 using PyPyLeads.UseCases;
 using PyPyLeads.Users;
 
@@ -54,6 +56,9 @@ public static class SignInSessions
         var userId = context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
         if (sessionId is not null && userId is not null)
         {
+            // Opened for the whole request, as OneConnectionPerRequest would open it for the action: one open per page, not two
+            // (on SQLite an open is dearer than this read). The request's pooled context closes it when it goes back.
+            await http.RequestServices.GetRequiredService<LeadsDbContext>().Database.OpenConnectionAsync(http.RequestAborted);
             var check = await http.RequestServices.GetRequiredService<Sessions>().CheckAsync(sessionId, userId, http.RequestAborted);
             if (check.Active)
             {

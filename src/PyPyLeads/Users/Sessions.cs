@@ -65,8 +65,15 @@ public sealed class Sessions(LeadsDbContext db, SessionClock clock, IOptions<Ses
         }
         if (now - row.LastSeenAtUtc >= LastSeenGranularity)
         {
-            await db.UserSessions.Where(s => s.Id == sessionId && s.EndedAtUtc == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAtUtc, now), cancellationToken);
+            try
+            {
+                await db.UserSessions.Where(s => s.Id == sessionId && s.EndedAtUtc == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAtUtc, now), cancellationToken);
+            }
+            catch (Exception ex) when (DbErrors.IsStorageFull(ex))
+            {
+                // A full disk leaves the app readable (StorageFullFilter); "last seen" is only a note, tried again next minute.
+            }
         }
         return new(true, null, false);
     }

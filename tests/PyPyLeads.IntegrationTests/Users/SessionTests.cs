@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using PyPyLeads.Data;
@@ -19,9 +22,39 @@ public sealed class SessionTests : IDisposable
     private readonly FakeTimeProvider _sessionClock = new(DateTimeOffset.UtcNow);
     private readonly LeadsApp _app;
     private readonly List<LeadsApp> _others = [];
+    private readonly SessionCommands _sessionCommands = new();
 
     public SessionTests() => _app = new LeadsApp().With("Hangfire:RunServer", "false").With("Sessions:IdleMinutes", "30").With("Sessions:AbsoluteHours", "2")
-        .WithServices(s => s.AddSingleton(new SessionClock(_sessionClock)));
+        .WithServices(s => s.AddSingleton(new SessionClock(_sessionClock)))
+        .WithServices(s => s.ConfigureDbContext<LeadsDbContext>(o => o.AddInterceptors(_sessionCommands)));
+
+    /// <summary>The SQL commands run on the sessions table, first word (SELECT, UPDATE...) only.</summary>
+    private sealed class SessionCommands : DbCommandInterceptor
+    {
+        public ConcurrentQueue<string> Seen { get; } = new();
+
+        public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result,
+            CancellationToken cancellationToken = default)
+        {
+            Note(command);
+            return ValueTask.FromResult(result);
+        }
+
+        public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result,
+            CancellationToken cancellationToken = default)
+        {
+            Note(command);
+            return ValueTask.FromResult(result);
+        }
+
+        private void Note(DbCommand command)
+        {
+            if (command.CommandText.Contains("\"UserSessions\"", StringComparison.Ordinal))
+            {
+                Seen.Enqueue(command.CommandText.TrimStart().Split(' ', '\n')[0]);
+            }
+        }
+    }
 
     /// <summary>A browser: a client with its own cookie jar.</summary>
     private sealed record Browser(HttpClient Client, CookieContainer Jar)
@@ -207,6 +240,26 @@ public sealed class SessionTests : IDisposable
 
         Assert.Contains("cannot disable yourself", (await laura.Client.GetPageAsync("/users")).QuerySelector("[data-testid=flash-error]")!.TextContent, StringComparison.Ordinal);
         await AssertOpensAsync(laura.Client);
+    }
+
+    [Fact]
+    public async Task Each_signed_in_request_reads_its_session_once_and_writes_last_seen_at_most_once_a_minute()
+    {
+        var laura = await AdminAsync();
+        await AssertOpensAsync(laura.Client);
+        _sessionCommands.Seen.Clear();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await AssertOpensAsync(laura.Client);
+        }
+        Assert.Equal(new[] { "SELECT", "SELECT", "SELECT" }, _sessionCommands.Seen);
+
+        _sessionCommands.Seen.Clear();
+        _sessionClock.Advance(TimeSpan.FromSeconds(61));
+        await AssertOpensAsync(laura.Client);
+        await AssertOpensAsync(laura.Client);
+        Assert.Equal(new[] { "SELECT", "UPDATE", "SELECT" }, _sessionCommands.Seen);
     }
 
     [Fact]
