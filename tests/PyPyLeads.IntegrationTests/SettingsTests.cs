@@ -21,6 +21,8 @@ public sealed class SettingsTests
     [InlineData("SignIn:MaxDelaySeconds", "0", "SignIn:MaxDelaySeconds must be at least SignIn:FirstDelaySeconds (1; it is 0).")]
     [InlineData("SignIn:ForgetAfterHours", "0", "SignIn:ForgetAfterHours must be at least 1 (it is 0).")]
     [InlineData("PublicForm:PermitsPerHour", "0", "PublicForm:PermitsPerHour must be at least 1 (it is 0).")]
+    [InlineData("Sessions:IdleMinutes", "0", "Sessions:IdleMinutes must be between 5 and 20160 (14 days) (it is 0).")]
+    [InlineData("Sessions:AbsoluteHours", "0", "Sessions:AbsoluteHours must be between 1 and 2160 (90 days) (it is 0).")]
     [InlineData("Hangfire:WorkerCount", "0", "Hangfire:WorkerCount must be at least 1 (it is 0).")]
     [InlineData("Hangfire:RunServer", "perhaps", "'Hangfire:RunServer'")]
     [InlineData("Mail:Port", "70000", "Mail:Port must be 1 to 65535 (it is 70000).")]
@@ -60,6 +62,7 @@ public sealed class SettingsTests
         var signIn = Get<SignInLimitOptions>();
         Assert.Equal((10, 5, 1, 900, 24), (signIn.FreeFailuresPerAddress, signIn.FreeFailuresPerAccount, signIn.FirstDelaySeconds, signIn.MaxDelaySeconds, signIn.ForgetAfterHours));
         Assert.Equal(5, Get<PublicFormOptions>().PermitsPerHour);
+        Assert.Equal((480, 168), (Get<PyPyLeads.Users.SessionLimitOptions>().IdleMinutes, Get<PyPyLeads.Users.SessionLimitOptions>().AbsoluteHours));
         Assert.True(Get<JobServerOptions>().RunServer);
         Assert.Null(Get<ClockOptions>().StartsAt);
         Assert.Equal((new DateOnly(2011, 9, 30), "Europe/Stockholm"), (Get<EurostarsOptions>().EndsOn, Get<EurostarsOptions>().TimeZone));

@@ -22,7 +22,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
                 "PyPyLeads.Users.AppUser",
                 typeof(AppUser),
                 baseEntityType,
-                propertyCount: 22,
+                propertyCount: 23,
                 foreignKeyCount: 2,
                 unnamedIndexCount: 4,
                 keyCount: 1);
@@ -63,6 +63,14 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
                 fieldInfo: typeof(AppUser).GetField("<CreatedAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueConverter: new UtcDateTimeConverter());
             createdAtUtc.SetSentinelFromProviderValue(new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc));
+
+            var disabledAtUtc = runtimeEntityType.AddProperty(
+                "DisabledAtUtc",
+                typeof(DateTime?),
+                propertyInfo: typeof(AppUser).GetProperty("DisabledAtUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(AppUser).GetField("<DisabledAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new UtcDateTimeConverter());
 
             var displayName = runtimeEntityType.AddProperty(
                 "DisplayName",

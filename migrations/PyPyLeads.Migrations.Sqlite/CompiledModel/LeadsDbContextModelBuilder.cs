@@ -11,7 +11,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
     public partial class LeadsDbContextModel
     {
         private LeadsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c141b44e-2ca7-41b9-836e-e141b802ade0"), entityTypeCount: 37)
+            : base(skipDetectChanges: false, modelId: new Guid("10d5b96c-69d8-4fa2-8f7a-be75360c262d"), entityTypeCount: 38)
         {
         }
 
@@ -54,6 +54,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             var installation = InstallationEntityType.Create(this);
             var setupCode = SetupCodeEntityType.Create(this);
             var signInFailure = SignInFailureEntityType.Create(this);
+            var userSession = UserSessionEntityType.Create(this);
 
             IdentityRoleClaimEntityType.CreateForeignKey1(identityRoleClaim, identityRole);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, appUser);
@@ -97,6 +98,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             TeamMemberEntityType.CreateForeignKey1(teamMember, consultancy);
             AppUserEntityType.CreateForeignKey1(appUser, consultancy);
             AppUserEntityType.CreateForeignKey2(appUser, teamMember);
+            UserSessionEntityType.CreateForeignKey1(userSession, appUser);
 
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             IdentityRoleEntityType.CreateAnnotations(identityRole);
@@ -135,6 +137,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             InstallationEntityType.CreateAnnotations(installation);
             SetupCodeEntityType.CreateAnnotations(setupCode);
             SignInFailureEntityType.CreateAnnotations(signInFailure);
+            UserSessionEntityType.CreateAnnotations(userSession);
 
             AddAnnotation("ProductVersion", "10.0.15");
         }

@@ -25,7 +25,9 @@ public static class Authentication
             })
             .AddEntityFrameworkStores<LeadsDbContext>()
             .AddDefaultTokenProviders()
+            .AddSignInManager<AppSignInManager>()
             .AddClaimsPrincipalFactory<DisplayNameClaims>();
+        services.AddSettings<SessionLimitOptions>(SessionLimitOptions.Section, o => o.Problems());
 
         // Guessing is slowed by SignInThrottle, never by Identity's lockout (sign-in passes lockoutOnFailure: false):
         // a lockout let anyone lock the owner out by typing wrong passwords.
@@ -39,7 +41,11 @@ public static class Authentication
 
         // Cookies and security stamps run on real time, whatever the app clock says: browsers drop a cookie
         // whose expiry lies in the past, and the tour clock lives in 2011.
-        services.Configure<SecurityStampValidatorOptions>(o => o.TimeProvider = TimeProvider.System);
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.TimeProvider = TimeProvider.System;
+            o.OnRefreshingPrincipal = SignInSessions.KeepSession;
+        });
         services.ConfigureApplicationCookie(options =>
         {
             options.TimeProvider = TimeProvider.System;
@@ -52,14 +58,22 @@ public static class Authentication
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.SlidingExpiration = true;
             options.ExpireTimeSpan = TimeSpan.FromDays(14);
-            options.Events.OnValidatePrincipal = context =>
+            // Server-side sessions (SignInSessions): started at sign-in, read on every request, ended at sign-out.
+            options.Events.OnSigningIn = SignInSessions.SigningIn;
+            options.Events.OnSigningOut = SignInSessions.SigningOut;
+            options.Events.OnValidatePrincipal = async context =>
             {
+                if (!await SignInSessions.ValidateAsync(context))
+                {
+                    return;
+                }
                 // Identity's validator is built (SignInManager, UserManager, their store) on every request just to find
                 // that the stamp is not due; the same test, made first, leaves it to the requests where it is.
                 var stamps = context.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityStampValidatorOptions>>().Value;
-                return context.Properties.IssuedUtc is { } issued && (stamps.TimeProvider ?? TimeProvider.System).GetUtcNow() - issued <= stamps.ValidationInterval
-                    ? Task.CompletedTask
-                    : SecurityStampValidator.ValidatePrincipalAsync(context);
+                if (context.Properties.IssuedUtc is not { } issued || (stamps.TimeProvider ?? TimeProvider.System).GetUtcNow() - issued > stamps.ValidationInterval)
+                {
+                    await SecurityStampValidator.ValidatePrincipalAsync(context);
+                }
             };
             options.Events.OnRedirectToAccessDenied = context =>
             {

@@ -18,6 +18,10 @@ public static class UseCaseResults
                ?? throw new InvalidOperationException("The signed-in user no longer exists.");
     }
 
+    /// <summary>As <see cref="CallerAsync(ClaimsPrincipal, LeadsDbContext, CancellationToken)"/>, with the client address for the security log.</summary>
+    public static async Task<Caller> CallerAsync(this Microsoft.AspNetCore.Http.HttpContext http, LeadsDbContext db, CancellationToken cancellationToken) =>
+        (await http.User.CallerAsync(db, cancellationToken)) with { ClientAddress = ClientAddress.Of(http) };
+
     /// <summary>
     /// The answer to an outcome a page does not handle itself: 404 for <see cref="NotFound"/>, 403 for
     /// <see cref="NotAllowed"/>. Any other outcome reaching here is a bug in the action's mapping.

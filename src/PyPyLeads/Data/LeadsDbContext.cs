@@ -17,6 +17,7 @@ public class LeadsDbContext(DbContextOptions<LeadsDbContext> options)
     public DbSet<TourStop> TourStops => Set<TourStop>();
     public DbSet<Installation> Installations => Set<Installation>();
     public DbSet<SetupCode> SetupCodes => Set<SetupCode>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<PyPyLeads.Companies.Company> Companies => Set<PyPyLeads.Companies.Company>();
     public DbSet<PyPyLeads.Companies.Person> People => Set<PyPyLeads.Companies.Person>();
     public DbSet<PyPyLeads.Timeline.TimelineEntry> Timeline => Set<PyPyLeads.Timeline.TimelineEntry>();

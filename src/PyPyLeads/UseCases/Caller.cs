@@ -14,6 +14,9 @@ public sealed record Caller(string UserId, string Name, bool IsAdmin, int? Consu
 {
     public Actor Actor => new(UserId, Name);
 
+    /// <summary>Where the request came from, for the security log (<see cref="SecurityEvents"/>); null away from a request.</summary>
+    public string? ClientAddress { get; init; }
+
     /// <summary>
     /// Each consultancy's data its own: admins change every record, members those of their own consultancy and
     /// unassigned leads (<paramref name="consultancyId"/> null), and everyone signed in reads them all. The one rule

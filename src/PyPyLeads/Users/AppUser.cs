@@ -20,6 +20,14 @@ public sealed class AppUser : IdentityUser
     /// In the database, so every instance sees it.
     /// </summary>
     public long? LastAuthenticatorTimeStep { get; set; }
+
+    /// <summary>
+    /// Set by <see cref="DisableUser"/>: a disabled user cannot sign in or accept an invitation, and has no sessions;
+    /// everything they made stays. <see cref="EnableUser"/> clears it.
+    /// </summary>
+    public DateTime? DisabledAtUtc { get; set; }
+
+    public bool IsDisabled => DisabledAtUtc is not null;
 }
 
 public static class Roles

@@ -24,6 +24,10 @@ public sealed class ReissueInvitation(UserManager<AppUser> users)
         {
             return new NotFound("There is no such user.");
         }
+        if (user.IsDisabled)
+        {
+            return new NotAllowed($"{user.DisplayName} is disabled: enable them first.");
+        }
         return new Done<InviteUser.Invitation>(new(user.Id, user.DisplayName, user.Email!, await users.GeneratePasswordResetTokenAsync(user)));
     }
 }

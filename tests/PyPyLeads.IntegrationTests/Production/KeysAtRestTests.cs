@@ -56,7 +56,7 @@ public sealed class KeysAtRestTests : IDisposable
         // The copy holds the keys but cannot decrypt them: the stolen cookie opens nothing there...
         AssertRefused(await WithCookie(copyWithout, cookie).GetAsync("/"));
         // ...and a cookie it mints for the admin opens nothing in the app.
-        var minted = await MintAsync(copyWithout);
+        var minted = await MintAsync(copyWithout, app);
         if (minted is not null)
         {
             AssertRefused(await WithCookie(app, minted).GetAsync("/"));
@@ -65,7 +65,7 @@ public sealed class KeysAtRestTests : IDisposable
         // What the two refusals hinge on: with the certificate the same copy reads the cookie, and the app accepts
         // the cookie it mints itself.
         Assert.Equal(HttpStatusCode.OK, (await WithCookie(copyWith, cookie).GetAsync("/")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await WithCookie(app, (await MintAsync(app))!).GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await WithCookie(app, (await MintAsync(app, app))!).GetAsync("/")).StatusCode);
     }
 
     private LeadsApp App(bool withCertificate, LeadsApp? databaseFrom = null)
@@ -100,13 +100,21 @@ public sealed class KeysAtRestTests : IDisposable
         return cookies.GetCookies(Site)["pypyleads"]!.Value;
     }
 
-    /// <summary>A sign-in cookie for the admin made with <paramref name="app"/>'s keys; null when it has none it can use.</summary>
-    private static async Task<string?> MintAsync(LeadsApp app)
+    /// <summary>
+    /// A sign-in cookie for the admin made with <paramref name="app"/>'s keys, naming a live session of <paramref name="sessionIn"/>
+    /// (so only the keys decide whether <paramref name="sessionIn"/> accepts it); null when <paramref name="app"/> has no keys it can use.
+    /// </summary>
+    private static async Task<string?> MintAsync(LeadsApp app, LeadsApp sessionIn)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<AppUser>>();
-        var principal = await signIn.CreateUserPrincipalAsync((await users.FindByEmailAsync(People.AdminEmail))!);
+        var admin = (await users.FindByEmailAsync(People.AdminEmail))!;
+        var principal = await signIn.CreateUserPrincipalAsync(admin);
+        // A cookie names its server-side session (SignInSessions): mint one for a session that exists in this app's database.
+        await using var target = sessionIn.Services.CreateAsyncScope();
+        var session = await target.ServiceProvider.GetRequiredService<Sessions>().StartAsync(admin.Id, "127.0.0.1", null, CancellationToken.None);
+        ((System.Security.Claims.ClaimsIdentity)principal.Identity!).AddClaim(new System.Security.Claims.Claim(PyPyLeads.Web.Infrastructure.SignInSessions.ClaimType, session));
         var format = scope.ServiceProvider.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme).TicketDataFormat;
         var now = DateTimeOffset.UtcNow;
         try

@@ -14,7 +14,9 @@ public sealed class FollowUpFieldsViewComponent(LeadsDbContext db, FollowUpDeadl
 {
     public async Task<IViewComponentResult> InvokeAsync(FollowUpFields values, string prefix = "FollowUp", bool optional = false)
     {
-        var owners = await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName }).ToListAsync();
+        // Disabled users cannot be given a follow-up (FollowUpRules.FollowUpOwner), but one already theirs still shows them.
+        var owners = await db.Users.AsNoTracking().Where(u => u.DisabledAtUtc == null || u.Id == values.OwnerUserId).OrderBy(u => u.DisplayName)
+            .Select(u => new { u.Id, u.DisplayName }).ToListAsync();
         return View("~/Features/FollowUps/_FollowUpFields.cshtml",
             new FollowUpFieldsView(values, prefix, optional, owners.Select(o => (o.Id, o.DisplayName)).ToList(), DeadlineDates.From(deadlines)));
     }

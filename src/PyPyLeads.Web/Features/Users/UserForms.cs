@@ -26,7 +26,13 @@ public sealed class InviteUserForm
     public string? TimeZoneId { get; set; } = "Europe/Stockholm";
 }
 
-public sealed record UserRow(string Id, string DisplayName, string? Email, string Role, string? Consultancy, bool HasPassword, bool LockedOut, bool MayExportCompanies);
+public sealed record UserRow(string Id, string DisplayName, string? Email, string Role, string? Consultancy, bool HasPassword, bool LockedOut, bool MayExportCompanies,
+    bool Disabled, bool IsMe);
+
+/// <summary>A user's open follow-ups, to hand to active users one by one.</summary>
+public sealed record HandOverPage(string UserId, string DisplayName, bool Disabled, IReadOnlyList<HandOverRow> FollowUps, IReadOnlyList<SelectListItem> Owners);
+
+public sealed record HandOverRow(int Id, long Version, string Company, string Due, string? Note);
 
 public sealed record InviteUserPage(InviteUserForm Form, IReadOnlyList<SelectListItem> Consultancies, IReadOnlyList<SelectListItem> TeamMembers);
 
