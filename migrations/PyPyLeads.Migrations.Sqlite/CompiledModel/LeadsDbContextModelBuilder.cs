@@ -11,7 +11,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
     public partial class LeadsDbContextModel
     {
         private LeadsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b02d2d0c-700a-48db-83b2-be6cd05b7489"), entityTypeCount: 35)
+            : base(skipDetectChanges: false, modelId: new Guid("869646a9-d4d9-4ae7-b895-de935d1ceb15"), entityTypeCount: 36)
         {
         }
 
@@ -24,6 +24,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             var identityUserLogin = IdentityUserLoginEntityType.Create(this);
             var identityUserRole = IdentityUserRoleEntityType.Create(this);
             var identityUserToken = IdentityUserTokenEntityType.Create(this);
+            var accessToken = AccessTokenEntityType.Create(this);
             var company = CompanyEntityType.Create(this);
             var companySearchTerm = CompanySearchTermEntityType.Create(this);
             var csvImport = CsvImportEntityType.Create(this);
@@ -59,6 +60,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             IdentityUserRoleEntityType.CreateForeignKey1(identityUserRole, identityRole);
             IdentityUserRoleEntityType.CreateForeignKey2(identityUserRole, appUser);
             IdentityUserTokenEntityType.CreateForeignKey1(identityUserToken, appUser);
+            AccessTokenEntityType.CreateForeignKey1(accessToken, appUser);
             CompanyEntityType.CreateForeignKey1(company, consultancy);
             CompanyEntityType.CreateForeignKey2(company, company);
             CompanyEntityType.CreateForeignKey3(company, tourStop);
@@ -103,6 +105,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             IdentityUserLoginEntityType.CreateAnnotations(identityUserLogin);
             IdentityUserRoleEntityType.CreateAnnotations(identityUserRole);
             IdentityUserTokenEntityType.CreateAnnotations(identityUserToken);
+            AccessTokenEntityType.CreateAnnotations(accessToken);
             CompanyEntityType.CreateAnnotations(company);
             CompanySearchTermEntityType.CreateAnnotations(companySearchTerm);
             CsvImportEntityType.CreateAnnotations(csvImport);
