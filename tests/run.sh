@@ -15,6 +15,17 @@ if [ ! -x /usr/sbin/nginx ]; then
   fi
 fi
 
+# curl and jq for the README's API walk-through, which a test runs as written.
+if ! command -v curl >/dev/null || ! command -v jq >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's curl and jq for the API walk-through test..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl jq >/dev/null
+  else
+    echo "No curl or jq found: the README's API walk-through test will fail. Install them with: sudo apt-get install -y curl jq"
+  fi
+fi
+
 if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installing Debian's Chromium for the browser tests..."

@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
 using Microsoft.Extensions.Options;
+using PyPyLeads.AccessTokens;
 using PyPyLeads.Companies;
 using PyPyLeads.Data;
 using PyPyLeads.Deals;
@@ -12,6 +13,7 @@ using PyPyLeads.Schedule;
 using PyPyLeads.Time;
 using PyPyLeads.Tour;
 using PyPyLeads.Users;
+using PyPyLeads.Web.Features.Api;
 using PyPyLeads.Web.Features.Backups;
 using PyPyLeads.Web.Features.CompanyImport;
 using PyPyLeads.Web.Features.Deals;
@@ -91,6 +93,8 @@ static async Task<WebApplication> StartAsync(string[] args)
     builder.Services.AddFollowUpsUseCases();
     builder.Services.AddUsersUseCases();
     builder.Services.AddTourUseCases();
+    builder.Services.AddAccessTokensUseCases();
+    builder.Services.AddApi();
 
     builder.Services.AddControllersWithViews(options =>
     {
@@ -119,6 +123,7 @@ static async Task<WebApplication> StartAsync(string[] args)
         app.UseExceptionHandler("/error");
     }
     app.UseStatusCodePagesWithReExecute("/error/{0}");
+    app.UseApiConventions();
     app.UseHttpsOnly();
     app.UseSecurityHeaders();
     app.UseRouting();
@@ -130,6 +135,7 @@ static async Task<WebApplication> StartAsync(string[] args)
 
     app.MapStaticAssets().AllowAnonymous();
     app.MapControllers();
+    app.MapApi();
     app.MapHealthChecks("/health", Health.Options).AllowAnonymous();
     app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/", DashboardTitle = "PyPyLeads jobs" })
         .RequireAuthorization(Authentication.AdminPolicy);

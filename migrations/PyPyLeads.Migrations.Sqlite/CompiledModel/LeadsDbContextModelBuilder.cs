@@ -11,7 +11,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
     public partial class LeadsDbContextModel
     {
         private LeadsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("10d5b96c-69d8-4fa2-8f7a-be75360c262d"), entityTypeCount: 38)
+            : base(skipDetectChanges: false, modelId: new Guid("0fd1a6b1-a71b-4ffc-93f6-27768f9c44e7"), entityTypeCount: 39)
         {
         }
 
@@ -24,6 +24,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             var identityUserLogin = IdentityUserLoginEntityType.Create(this);
             var identityUserRole = IdentityUserRoleEntityType.Create(this);
             var identityUserToken = IdentityUserTokenEntityType.Create(this);
+            var accessToken = AccessTokenEntityType.Create(this);
             var company = CompanyEntityType.Create(this);
             var companySearchTerm = CompanySearchTermEntityType.Create(this);
             var csvImport = CsvImportEntityType.Create(this);
@@ -62,6 +63,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             IdentityUserRoleEntityType.CreateForeignKey1(identityUserRole, identityRole);
             IdentityUserRoleEntityType.CreateForeignKey2(identityUserRole, appUser);
             IdentityUserTokenEntityType.CreateForeignKey1(identityUserToken, appUser);
+            AccessTokenEntityType.CreateForeignKey1(accessToken, appUser);
             CompanyEntityType.CreateForeignKey1(company, consultancy);
             CompanyEntityType.CreateForeignKey2(company, company);
             CompanyEntityType.CreateForeignKey3(company, tourStop);
@@ -107,6 +109,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             IdentityUserLoginEntityType.CreateAnnotations(identityUserLogin);
             IdentityUserRoleEntityType.CreateAnnotations(identityUserRole);
             IdentityUserTokenEntityType.CreateAnnotations(identityUserToken);
+            AccessTokenEntityType.CreateAnnotations(accessToken);
             CompanyEntityType.CreateAnnotations(company);
             CompanySearchTermEntityType.CreateAnnotations(companySearchTerm);
             CsvImportEntityType.CreateAnnotations(csvImport);

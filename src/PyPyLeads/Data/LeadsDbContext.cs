@@ -39,6 +39,7 @@ public class LeadsDbContext(DbContextOptions<LeadsDbContext> options)
     public DbSet<ChangeStamp> ChangeStamps => Set<ChangeStamp>();
     public DbSet<PyPyLeads.Submissions.SubmissionRecord> Submissions => Set<PyPyLeads.Submissions.SubmissionRecord>();
     public DbSet<SignInFailure> SignInFailures => Set<SignInFailure>();
+    public DbSet<PyPyLeads.AccessTokens.AccessToken> AccessTokens => Set<PyPyLeads.AccessTokens.AccessToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

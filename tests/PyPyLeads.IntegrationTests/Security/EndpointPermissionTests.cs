@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PyPyLeads.Companies;
 using PyPyLeads.Deals;
 using PyPyLeads.FollowUps;
+using PyPyLeads.IntegrationTests.Api;
 using PyPyLeads.IntegrationTests.Deals;
 using PyPyLeads.Schedule;
 using PyPyLeads.Tour;
@@ -55,8 +56,21 @@ public enum Owner
 /// </summary>
 public sealed class EndpointPermissionTests(EndpointPermissionTests.World world) : IClassFixture<EndpointPermissionTests.World>
 {
-    /// <summary>A request to make: where, and the form it sends (repeated names allowed).</summary>
-    public sealed record Attempt(string Url, IReadOnlyList<KeyValuePair<string, string>> Fields);
+    /// <summary>
+    /// A request to make: where, and the form it sends (repeated names allowed); or, for the JSON API, the method, the
+    /// JSON body and the If-Match it sends with the role's read-write token.
+    /// </summary>
+    public sealed record Attempt(string Url, IReadOnlyList<KeyValuePair<string, string>> Fields)
+    {
+        public string Method { get; init; } = "POST";
+        public object? Json { get; init; }
+        public long? IfMatch { get; init; }
+
+        public bool IsApi => Url.StartsWith("/api/", StringComparison.Ordinal);
+    }
+
+    /// <summary>A JSON API request.</summary>
+    private static Attempt Api(string url, object? json, long? ifMatch = null, string method = "POST") => new(url, []) { Method = method, Json = json, IfMatch = ifMatch };
 
     /// <summary>An endpoint's rule, and for the rules that depend on the record, how to make a fresh one of an owner for a role and the request that changes it.</summary>
     public sealed record Declared(Rule Rule, Func<World, Owner, Role, Task<Attempt>>? Arrange = null, Owner[]? Owners = null);
@@ -235,6 +249,90 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
             var (id, version) = await w.DealAsync(owner);
             return new($"/deals/{id}/move", F(("Stage", "Qualified"), ("Version", version)));
         }, [Owner.OpenEnd, Owner.Merlinux]),
+
+        // Personal access tokens: one's own; admins revoke anyone's (the one tried is the Open End member's).
+        ["POST /settings/tokens"] = new(Rule.SignedIn),
+        ["POST /settings/tokens/{id:int}/revoke"] = new(Rule.UploaderOrAdmin, async (w, _, _) =>
+            new($"/settings/tokens/{await w.TokenAsync(Role.OpenEndMember, PyPyLeads.AccessTokens.AccessTokenScope.ReadOnly)}/revoke", F()), [Owner.OpenEnd]),
+
+        // The JSON API, with each role's read-write token: the same rules as the pages. Any other address under it is a 404 problem.
+        ["ANY /api/v1/{*path:nonfile}"] = new(Rule.SignedIn),
+        ["POST /api/v1/companies"] = new(Rule.SignedIn),
+        ["PUT /api/v1/companies/{id:int}"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var id = await w.CompanyAsync(owner);
+            return Api($"/api/v1/companies/{id}", new { name = await w.NameOfAsync(id), notes = "Edited through the API" }, await w.CompanyVersionAsync(id), "PUT");
+        }),
+        ["DELETE /api/v1/companies/{id:int}"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+            Api($"/api/v1/companies/{await w.CompanyAsync(owner)}", null, method: "DELETE")),
+        ["POST /api/v1/companies/{id:int}/restore"] = new(Rule.AdminOnly, async (w, owner, _) =>
+        {
+            var id = await w.CompanyAsync(owner);
+            await w.Deals.DbAsync(db => db.Companies.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.DeletedAtUtc, Seed.Now)));
+            return Api($"/api/v1/companies/{id}/restore", null, await w.CompanyVersionAsync(id));
+        }),
+        ["POST /api/v1/companies/{id:int}/merge"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var id = await w.CompanyAsync(owner);
+            var other = await w.CompanyAsync(Owner.Unassigned);
+            return Api($"/api/v1/companies/{id}/merge", new { otherId = other, otherVersion = await w.CompanyVersionAsync(other) }, await w.CompanyVersionAsync(id));
+        }),
+        ["POST /api/v1/contacts"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
+            Api("/api/v1/contacts", new { companyId = await w.CompanyAsync(owner), metBy = new[] { await w.UserIdAsync(role) }, interests = new[] { "Consulting" }, note = "Met at the booth" })),
+        ["POST /api/v1/presentations"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+            Api("/api/v1/presentations", new { companyName = await w.NameOfAsync(await w.CompanyAsync(owner)), contactName = "Jane Doe", contactEmail = "jane@example.com",
+                city = "San Francisco", topics = new[] { "JitSpeed" }, audienceSize = 40 })),
+        ["POST /api/v1/presentations/{id:int}/schedule"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var (id, version) = await w.PresentationAsync(owner, PresentationStatus.Requested);
+            return Api($"/api/v1/presentations/{id}/schedule", new { area = TourAreas.BayArea, place = "Their office", startsLocal = "2011-03-04T12:00:00",
+                endsLocal = "2011-03-04T13:00:00", teamMemberIds = new[] { 1 }, confirmClashes = true }, version);
+        }),
+        ["POST /api/v1/presentations/{id:int}/deliver"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var (id, version) = await w.PresentationAsync(owner, PresentationStatus.Scheduled);
+            return Api($"/api/v1/presentations/{id}/deliver", new { attendance = 30, notes = "Went well", confirmBeforeStart = true }, version);
+        }),
+        ["POST /api/v1/presentations/{id:int}/decline"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var (id, version) = await w.PresentationAsync(owner, PresentationStatus.Requested);
+            return Api($"/api/v1/presentations/{id}/decline", new { reason = "No time" }, version);
+        }),
+        ["POST /api/v1/presentations/{id:int}/cancel"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var (id, version) = await w.PresentationAsync(owner, PresentationStatus.Scheduled);
+            return Api($"/api/v1/presentations/{id}/cancel", new { reason = "They cancelled" }, version);
+        }),
+        ["POST /api/v1/deals"] = new(Rule.ConsultancyOnly, async (w, owner, _) =>
+            Api("/api/v1/deals", new { companyId = await w.CompanyAsync(owner), kind = "Consulting", title = "JIT work", value = "12000", currency = "EUR",
+                expectedCloseOn = "2011-06-30", consultancyId = 1 })),
+        ["PUT /api/v1/deals/{id:int}"] = new(Rule.ConsultancyOnly, async (w, owner, _) =>
+        {
+            var (id, version) = await w.DealAsync(owner);
+            return Api($"/api/v1/deals/{id}", new { kind = "Consulting", title = "JIT work", value = "777", currency = "EUR", expectedCloseOn = "2011-06-30" }, version, "PUT");
+        }, [Owner.OpenEnd, Owner.Merlinux]),
+        ["POST /api/v1/deals/{id:int}/move"] = new(Rule.ConsultancyOnly, async (w, owner, _) =>
+        {
+            var (id, version) = await w.DealAsync(owner);
+            return Api($"/api/v1/deals/{id}/move", new { stage = "Qualified" }, version);
+        }, [Owner.OpenEnd, Owner.Merlinux]),
+        ["POST /api/v1/followups"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
+            Api("/api/v1/followups", new { companyId = await w.CompanyAsync(owner), ownerUserId = await w.UserIdAsync(role), dueAt = "2011-03-10T09:00:00+01:00" })),
+        ["POST /api/v1/followups/{id:int}/complete"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
+        {
+            var id = await w.FollowUpAsync(owner, role, FollowUpState.Scheduled);
+            return Api($"/api/v1/followups/{id}/complete", null, await w.FollowUpVersionAsync(id));
+        }),
+        ["POST /api/v1/followups/{id:int}/snooze"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
+        {
+            var id = await w.FollowUpAsync(owner, role, FollowUpState.Reminded);
+            return Api($"/api/v1/followups/{id}/snooze", new { @for = SnoozeFollowUp.Choices.OneHour }, await w.FollowUpVersionAsync(id));
+        }),
+        ["POST /api/v1/followups/{id:int}/cancel"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, role) =>
+        {
+            var id = await w.FollowUpAsync(owner, role, FollowUpState.Scheduled);
+            return Api($"/api/v1/followups/{id}/cancel", null, await w.FollowUpVersionAsync(id));
+        }),
     };
 
     private static readonly Role[] Roles = [Role.Anonymous, Role.OpenEndMember, Role.MerlinuxMember, Role.Admin];
@@ -273,9 +371,11 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
                 }
                 // The error pages answer with the status they describe; nothing else may fail.
                 Assert.True((int)response.StatusCode < 500 || declared.Rule == Rule.ChangesNothing, what);
-                // The sign-in challenge: to the sign-in page, with the way back.
-                var signIn = response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location is { } to
-                    && new Uri(new Uri("http://localhost"), to) is { AbsolutePath: "/account/signin" } challenge && challenge.Query.Contains("ReturnUrl=", StringComparison.Ordinal);
+                // The sign-in challenge: to the sign-in page, with the way back; the API's is a 401 asking for a bearer token.
+                var signIn = attempt.IsApi
+                    ? response.StatusCode == HttpStatusCode.Unauthorized && response.Headers.WwwAuthenticate.ToString().StartsWith("Bearer", StringComparison.Ordinal)
+                    : response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location is { } to
+                      && new Uri(new Uri("http://localhost"), to) is { AbsolutePath: "/account/signin" } challenge && challenge.Query.Contains("ReturnUrl=", StringComparison.Ordinal);
                 switch (Expected(declared.Rule, role, owner))
                 {
                     case Expect.Changes:
@@ -305,6 +405,24 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
             }
         }
         Assert.NotEmpty(tried);
+    }
+
+    /// <summary>The API's changes (its fallback, a 404 for any other address, changes nothing for anyone).</summary>
+    public static TheoryData<string> ApiChanges() => new(Table.Keys.Where(k => k.Contains(" /api/", StringComparison.Ordinal) && !k.StartsWith("ANY", StringComparison.Ordinal)).Order());
+
+    [Theory]
+    [MemberData(nameof(ApiChanges))]
+    public async Task A_read_only_token_is_refused_each_api_change_with_403_even_an_admins_and_changes_nothing(string endpoint)
+    {
+        var declared = Table[endpoint];
+        var attempt = declared.Arrange is null ? new Attempt(world.SamplePath(endpoint), []) : await declared.Arrange(world, Owner.OpenEnd, Role.Admin);
+        using var readOnly = ApiTokens.Client(world.Deals, await ApiTokens.MakeAsync(world.Deals, await world.UserIdAsync(Role.Admin), PyPyLeads.AccessTokens.AccessTokenScope.ReadOnly));
+        var before = await world.FingerprintAsync();
+
+        var response = await ApiTokens.SendAsync(readOnly, new HttpMethod(attempt.Method), attempt.Url, attempt.Json ?? new { }, attempt.IfMatch);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(before, await world.FingerprintAsync());
     }
 
     private enum Expect
@@ -346,17 +464,30 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
     {
         public DealsWorld Deals { get; private set; } = null!;
 
-        public async Task InitializeAsync() => Deals = await DealsWorld.StartAsync(app => app.With("Hangfire:RunServer", "false"));
+        public async Task InitializeAsync()
+        {
+            Deals = await DealsWorld.StartAsync(app => app.With("Hangfire:RunServer", "false"));
+            // Each role's token is made now, not inside a tried request, where it would count as a change.
+            foreach (var role in Roles.Where(r => r != Role.Anonymous))
+            {
+                (await ApiClientAsync(role)).Dispose();
+            }
+        }
 
         public async Task DisposeAsync() => await Deals.DisposeAsync();
 
-        /// <summary>"POST /companies/{id:int}/edit" for each MVC action that answers a verb that can change something (or any verb).</summary>
+        /// <summary>
+        /// "POST /companies/{id:int}/edit" for each MVC action and each JSON API endpoint that answers a verb that can
+        /// change something (or any verb).
+        /// </summary>
         public IReadOnlyList<string> MutatingEndpoints() =>
             Deals.App.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
-                .Where(e => e.Metadata.GetMetadata<ControllerActionDescriptor>() is not null)
+                .Where(e => e.Metadata.GetMetadata<ControllerActionDescriptor>() is not null
+                            || e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
                 .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["ANY"])
                     .Where(m => m is "POST" or "PUT" or "DELETE" or "PATCH" or "ANY")
-                    .Select(m => $"{m} /{e.RoutePattern.RawText?.TrimStart('/')}"))
+                    // The API's group maps its lists and creates at "companies/", which answers "companies" too.
+                    .Select(m => $"{m} /{e.RoutePattern.RawText?.TrimStart('/')}" is var key && key.Contains(" /api/", StringComparison.Ordinal) ? key.TrimEnd('/') : key))
                 .Distinct().ToList();
 
         /// <summary>The endpoint's path with a sample value for each parameter (a record that may not exist: the rule is checked first).</summary>
@@ -395,9 +526,41 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
             _ => People.AdminEmail,
         });
 
-        /// <summary>Posts the form with the role's antiforgery token, as a forged or replayed request would.</summary>
+        /// <summary>Each role's read-write token (none for the visitor), made once.</summary>
+        private readonly Dictionary<Role, string> _tokens = [];
+
+        /// <summary>A client of the JSON API with the role's read-write token (the visitor's has none).</summary>
+        public async Task<HttpClient> ApiClientAsync(Role role)
+        {
+            var client = Deals.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+            if (role != Role.Anonymous)
+            {
+                if (!_tokens.TryGetValue(role, out var secret))
+                {
+                    secret = _tokens[role] = await ApiTokens.MakeAsync(Deals, await UserIdAsync(role), PyPyLeads.AccessTokens.AccessTokenScope.ReadWrite);
+                }
+                client.DefaultRequestHeaders.Authorization = new("Bearer", secret);
+            }
+            return client;
+        }
+
+        /// <summary>A token of the role's user, as its id.</summary>
+        public async Task<int> TokenAsync(Role role, PyPyLeads.AccessTokens.AccessTokenScope scope)
+        {
+            var user = await UserIdAsync(role);
+            await ApiTokens.MakeAsync(Deals, user, scope);
+            return await Deals.DbAsync(db => db.AccessTokens.Where(t => t.UserId == user).MaxAsync(t => t.Id));
+        }
+
+        /// <summary>Posts the form with the role's antiforgery token, as a forged or replayed request would; an API request with the role's token.</summary>
         public async Task<HttpResponseMessage> PostAsync(Role role, Attempt attempt)
         {
+            if (attempt.IsApi)
+            {
+                using var api = await ApiClientAsync(role);
+                // A JSON body always (empty when the attempt has none): without one the API's create endpoints do not match.
+                return await ApiTokens.SendAsync(api, new HttpMethod(attempt.Method), attempt.Url, attempt.Json ?? new { }, attempt.IfMatch);
+            }
             var client = Client(role);
             var fields = attempt.Fields.ToList();
             var home = await client.GetAsync("/");

@@ -26,7 +26,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
     public async Task<IActionResult> Index([FromQuery] CompanyListQuery query, CancellationToken cancellationToken)
     {
         var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
-        var filtered = await FilterAsync(query, cancellationToken);
+        var filtered = await FilterAsync(db, query, cancellationToken);
         var sort = query.SortOrDefault;
         var after = Cursor.Decode(query.After);
         var before = after is null ? Cursor.Decode(query.Before) : null;
@@ -67,14 +67,14 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
         });
     }
 
-    private sealed record RowData(int Id, string Name, string? WebDomain, string? City, string? Country, int? ConsultancyId, int People,
+    internal sealed record RowData(int Id, string Name, string? WebDomain, string? City, string? Country, int? ConsultancyId, int People,
         DateTime? LastMetUtc, int? LastStopId);
 
     /// <summary>
     /// What the list's rows show, for the page's ids only: one query for the page, not one per row. Compiled once: EF
     /// otherwise walks and hashes this tree of subqueries on every page view, which cost more than running it.
     /// </summary>
-    private static readonly Func<LeadsDbContext, List<int>, IAsyncEnumerable<RowData>> RowsQuery = EF.CompileAsyncQuery(
+    internal static readonly Func<LeadsDbContext, List<int>, IAsyncEnumerable<RowData>> RowsQuery = EF.CompileAsyncQuery(
         (LeadsDbContext db, List<int> ids) => db.Companies.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new RowData(
             c.Id, c.Name, c.WebDomain, c.City, c.Country, c.ConsultancyId,
             db.People.Count(p => p.CompanyId == c.Id && p.DeletedAtUtc == null),
@@ -410,7 +410,7 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
             return this.Refused(started);
         }
         var consultancies = await db.Consultancies.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
-        var rows = from c in await FilterAsync(query, cancellationToken)
+        var rows = from c in await FilterAsync(db, query, cancellationToken)
                    from p in db.People.Where(p => p.CompanyId == c.Id && p.DeletedAtUtc == null).DefaultIfEmpty()
                    orderby c.NameKey, c.Id, p == null ? 0 : p.Id
                    select new { c.Name, c.WebDomain, c.City, c.Country, c.Industry, c.Source, c.ConsultancyId, c.Notes,
@@ -442,7 +442,8 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
         return new EmptyResult();
     }
 
-    private async Task<IQueryable<Company>> FilterAsync(CompanyListQuery query, CancellationToken cancellationToken)
+    /// <summary>The list's search and filters (the API's company list applies the same).</summary>
+    internal static async Task<IQueryable<Company>> FilterAsync(LeadsDbContext db, CompanyListQuery query, CancellationToken cancellationToken)
     {
         var companies = await db.Companies.AsNoTracking().Where(c => c.DeletedAtUtc == null).MatchingAsync(db, query.Q, cancellationToken);
         if (query.Stop is { } stop)
@@ -464,13 +465,13 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
         return companies;
     }
 
-    private sealed record PageKey(string NameKey, DateTime CreatedAtUtc, int Id)
+    internal sealed record PageKey(string NameKey, DateTime CreatedAtUtc, int Id)
     {
         public Cursor Cursor(string sort) => new(sort == CompanySorts.Name ? NameKey : CreatedAtUtc.Ticks.ToString(Invariant), Id);
     }
 
     /// <summary>The rows after (or before) a cursor in the chosen order, as their sort keys and id.</summary>
-    private static IQueryable<PageKey> Page(IQueryable<Company> companies, string sort, Cursor? after, Cursor? before)
+    internal static IQueryable<PageKey> Page(IQueryable<Company> companies, string sort, Cursor? after, Cursor? before)
     {
         if (sort == CompanySorts.Name)
         {
