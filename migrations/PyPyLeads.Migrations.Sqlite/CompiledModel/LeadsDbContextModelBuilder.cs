@@ -11,7 +11,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
     public partial class LeadsDbContextModel
     {
         private LeadsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b02d2d0c-700a-48db-83b2-be6cd05b7489"), entityTypeCount: 35)
+            : base(skipDetectChanges: false, modelId: new Guid("48c70bcf-f21d-4720-a30d-31b01904e224"), entityTypeCount: 38)
         {
         }
 
@@ -37,6 +37,9 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             var digestRecord = DigestRecordEntityType.Create(this);
             var followUp = FollowUpEntityType.Create(this);
             var notification = NotificationEntityType.Create(this);
+            var intakeAttachment = IntakeAttachmentEntityType.Create(this);
+            var intakeMailbox = IntakeMailboxEntityType.Create(this);
+            var intakeMessage = IntakeMessageEntityType.Create(this);
             var calendarFeed = CalendarFeedEntityType.Create(this);
             var meeting = MeetingEntityType.Create(this);
             var meetingPerson = MeetingPersonEntityType.Create(this);
@@ -79,6 +82,8 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             FollowUpEntityType.CreateForeignKey2(followUp, appUser);
             NotificationEntityType.CreateForeignKey1(notification, followUp);
             NotificationEntityType.CreateForeignKey2(notification, appUser);
+            IntakeAttachmentEntityType.CreateForeignKey1(intakeAttachment, intakeMessage);
+            IntakeMessageEntityType.CreateForeignKey1(intakeMessage, company);
             CalendarFeedEntityType.CreateForeignKey1(calendarFeed, appUser);
             MeetingEntityType.CreateForeignKey1(meeting, company);
             MeetingPersonEntityType.CreateForeignKey1(meetingPerson, meeting);
@@ -116,6 +121,9 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             DigestRecordEntityType.CreateAnnotations(digestRecord);
             FollowUpEntityType.CreateAnnotations(followUp);
             NotificationEntityType.CreateAnnotations(notification);
+            IntakeAttachmentEntityType.CreateAnnotations(intakeAttachment);
+            IntakeMailboxEntityType.CreateAnnotations(intakeMailbox);
+            IntakeMessageEntityType.CreateAnnotations(intakeMessage);
             CalendarFeedEntityType.CreateAnnotations(calendarFeed);
             MeetingEntityType.CreateAnnotations(meeting);
             MeetingPersonEntityType.CreateAnnotations(meetingPerson);

@@ -36,6 +36,9 @@ public class LeadsDbContext(DbContextOptions<LeadsDbContext> options)
     public DbSet<PyPyLeads.FollowUps.DigestRecord> Digests => Set<PyPyLeads.FollowUps.DigestRecord>();
     public DbSet<ChangeStamp> ChangeStamps => Set<ChangeStamp>();
     public DbSet<PyPyLeads.Submissions.SubmissionRecord> Submissions => Set<PyPyLeads.Submissions.SubmissionRecord>();
+    public DbSet<PyPyLeads.Intake.IntakeMessage> IntakeMessages => Set<PyPyLeads.Intake.IntakeMessage>();
+    public DbSet<PyPyLeads.Intake.IntakeAttachment> IntakeAttachments => Set<PyPyLeads.Intake.IntakeAttachment>();
+    public DbSet<PyPyLeads.Intake.IntakeMailbox> IntakeMailboxes => Set<PyPyLeads.Intake.IntakeMailbox>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -87,5 +87,6 @@ internal static class Seed
         await db.TeamStays.CountAsync(), await db.TourStopAttendees.CountAsync(), await db.CalendarFeeds.CountAsync(),
         await db.Notifications.CountAsync(n => n.ReadAtUtc != null),
         await db.CsvImports.CountAsync(), await db.CsvImports.CountAsync(i => i.State != CsvImportState.Previewed),
-        await db.Users.CountAsync(), await db.Users.CountAsync(u => u.MayExportCompanies), await db.ExportRecords.CountAsync());
+        await db.Users.CountAsync(), await db.Users.CountAsync(u => u.MayExportCompanies), await db.ExportRecords.CountAsync(),
+        await db.IntakeMessages.CountAsync(), await db.IntakeMessages.SumAsync(m => m.Version));
 }
