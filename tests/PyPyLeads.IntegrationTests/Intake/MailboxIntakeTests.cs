@@ -327,11 +327,17 @@ public sealed class MailboxIntakeTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [DovecotFact]
-    public async Task A_backlog_of_5000_messages_is_imported_once_and_its_rate_measured()
+    public Task A_backlog_of_1000_messages_is_imported_once() => BacklogAsync(1000);
+
+    /// <summary>The 5,000 messages, with the rate: about a minute on a loaded machine, so kept out of the default run.</summary>
+    [DovecotMeasurementFact]
+    public Task A_backlog_of_5000_messages_is_imported_once_and_its_rate_measured() => BacklogAsync(5000);
+
+    private async Task BacklogAsync(int count)
     {
         await _rig.CompanyAsync("Yelp", c => (c.WebDomain, c.DomainKey) = ("yelp.com", "yelp.com"));
         var placed = Stopwatch.StartNew();
-        await _dovecot.AppendAsync(Enumerable.Range(1, 5000)
+        await _dovecot.AppendAsync(Enumerable.Range(1, count)
             .Select(i => Mail(i % 2 == 0 ? "x@yelp.com" : $"someone{i}@unknown.example", $"Backlog {i}", $"Message number {i}.", id: $"b{i}@backlog.example")).ToArray());
         placed.Stop();
 
@@ -340,9 +346,10 @@ public sealed class MailboxIntakeTests(ITestOutputHelper output) : IAsyncLifetim
         clock.Stop();
 
         Assert.True(result.Succeeded, result.Error);
-        Assert.Equal(new ImportCounts(2500, 2500, 0), result.Counts);
-        Assert.Equal(5000, await _rig.DbAsync(db => db.IntakeMessages.CountAsync()));
+        Assert.Equal(new ImportCounts(count / 2, count / 2, 0), result.Counts);
+        Assert.Equal(count, await _rig.DbAsync(db => db.IntakeMessages.CountAsync()));
         Assert.Empty(await _dovecot.MessageIdsAsync("INBOX"));
-        output.WriteLine($"Backlog: 5000 messages placed in {placed.Elapsed.TotalSeconds:0.0} s; imported in {clock.Elapsed.TotalSeconds:0.0} s = {5000 / clock.Elapsed.TotalSeconds:0} messages/s");
+        Assert.Equal(count, (await _dovecot.MessageIdsAsync("Processed")).Distinct().Count());
+        output.WriteLine($"Backlog: {count} messages placed in {placed.Elapsed.TotalSeconds:0.0} s; imported in {clock.Elapsed.TotalSeconds:0.0} s = {count / clock.Elapsed.TotalSeconds:0} messages/s");
     }
 }
