@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
+using PyPyLeads.Companies;
+using PyPyLeads.Data;
 
 namespace PyPyLeads.IntegrationTests.Intake;
 
@@ -72,6 +76,37 @@ public sealed class IntakePagesTests : IDisposable
         var mailbox = health.RootElement.GetProperty("checks").GetProperty("mailbox");
         Assert.Equal("Healthy", mailbox.GetProperty("status").GetString());
         Assert.StartsWith("drop:", mailbox.GetProperty("data").GetProperty("mailbox").GetString());
+    }
+
+    [Fact]
+    public async Task A_filed_message_from_someone_new_offers_to_add_them_as_a_person_and_the_offer_goes_once_they_are()
+    {
+        int initech;
+        using (var scope = _app.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LeadsDbContext>();
+            var company = new Company { Name = "Initech", NameKey = "initech", WebDomain = "initech.example", DomainKey = "initech.example", CreatedAtUtc = DateTime.UtcNow };
+            db.Companies.Add(company);
+            await db.SaveChangesAsync();
+            initech = company.Id;
+        }
+        var admin = await AdminWithOneMessageAsync();
+        var show = "/intake/" + await Db(db => db.IntakeMessages.Select(m => m.Id).SingleAsync());
+        var page = await admin.GetPageAsync(show);
+        Assert.Contains("Initech", page.QuerySelector("[data-testid=mail-state]")!.TextContent);
+
+        var added = await admin.PostFormAsync(show, new Dictionary<string, string>(), action: $"/companies/{initech}/people/new");
+
+        People.Expect(added, HttpStatusCode.Redirect, $"/companies/{initech}");
+        var person = await Db(db => db.People.SingleAsync(p => p.CompanyId == initech));
+        Assert.Equal(("Peter", "peter@initech.example"), (person.Name, person.Email));
+        Assert.Null((await admin.GetPageAsync(show)).QuerySelector("[data-testid=add-sender]"));
+    }
+
+    private async Task<T> Db<T>(Func<LeadsDbContext, Task<T>> work)
+    {
+        using var scope = _app.Services.CreateScope();
+        return await work(scope.ServiceProvider.GetRequiredService<LeadsDbContext>());
     }
 
     public void Dispose() => _app.Dispose();
