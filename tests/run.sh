@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of PyPyLeads: unit, integration (HTTP against a real SQLite file) and browser (Debian's Chromium).
-# On a fresh Debian machine it installs nginx and Chromium first when it can (as root); benchmarks are not part of this run.
+# On a fresh Debian machine it installs nginx, Dovecot and Chromium first when it can (as root); benchmarks are not part of this run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +23,17 @@ if ! command -v curl >/dev/null || ! command -v jq >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl jq >/dev/null
   else
     echo "No curl or jq found: the README's API walk-through test will fail. Install them with: sudo apt-get install -y curl jq"
+  fi
+fi
+
+# Debian's Dovecot for the e-mail intake tests (each test starts its own on loopback, never the system service).
+if [ ! -x /usr/sbin/dovecot ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's Dovecot for the e-mail intake tests..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null
+  else
+    echo "No Dovecot found: the e-mail intake tests will be skipped. Install it with: sudo apt-get install -y dovecot-imapd"
   fi
 fi
 

@@ -20,6 +20,7 @@ using PyPyLeads.Web.Features.Deals;
 using PyPyLeads.Web.Features.FollowUps;
 using PyPyLeads.Web.Features.Setup;
 using PyPyLeads.Web.Features.TwoFactor;
+using PyPyLeads.Web.Features.Intake;
 using PyPyLeads.Web.Infrastructure;
 
 // `restore <file>` restores a backup while the app is stopped, and starts no web host.
@@ -79,6 +80,7 @@ static async Task<WebApplication> StartAsync(string[] args)
     builder.Services.AddBackgroundJobs(builder.Configuration, data, database);
     builder.Services.AddBackups(data, database);
     builder.Services.AddFollowUps(data);
+    builder.Services.AddIntake(data);
     builder.Services.AddSubmissionKeys();
     builder.Services.AddCompanyImport();
     builder.Services.AddHealthChecks().AddDbContextCheck<LeadsDbContext>("database");

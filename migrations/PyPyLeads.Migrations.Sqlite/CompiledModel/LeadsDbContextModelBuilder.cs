@@ -11,7 +11,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
     public partial class LeadsDbContextModel
     {
         private LeadsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0fd1a6b1-a71b-4ffc-93f6-27768f9c44e7"), entityTypeCount: 39)
+            : base(skipDetectChanges: false, modelId: new Guid("e01316c6-9f9a-4a60-8e7e-c62501ae97a6"), entityTypeCount: 42)
         {
         }
 
@@ -38,6 +38,9 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             var digestRecord = DigestRecordEntityType.Create(this);
             var followUp = FollowUpEntityType.Create(this);
             var notification = NotificationEntityType.Create(this);
+            var intakeAttachment = IntakeAttachmentEntityType.Create(this);
+            var intakeMailbox = IntakeMailboxEntityType.Create(this);
+            var intakeMessage = IntakeMessageEntityType.Create(this);
             var calendarFeed = CalendarFeedEntityType.Create(this);
             var meeting = MeetingEntityType.Create(this);
             var meetingPerson = MeetingPersonEntityType.Create(this);
@@ -84,6 +87,8 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             FollowUpEntityType.CreateForeignKey2(followUp, appUser);
             NotificationEntityType.CreateForeignKey1(notification, followUp);
             NotificationEntityType.CreateForeignKey2(notification, appUser);
+            IntakeAttachmentEntityType.CreateForeignKey1(intakeAttachment, intakeMessage);
+            IntakeMessageEntityType.CreateForeignKey1(intakeMessage, company);
             CalendarFeedEntityType.CreateForeignKey1(calendarFeed, appUser);
             MeetingEntityType.CreateForeignKey1(meeting, company);
             MeetingPersonEntityType.CreateForeignKey1(meetingPerson, meeting);
@@ -123,6 +128,9 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             DigestRecordEntityType.CreateAnnotations(digestRecord);
             FollowUpEntityType.CreateAnnotations(followUp);
             NotificationEntityType.CreateAnnotations(notification);
+            IntakeAttachmentEntityType.CreateAnnotations(intakeAttachment);
+            IntakeMailboxEntityType.CreateAnnotations(intakeMailbox);
+            IntakeMessageEntityType.CreateAnnotations(intakeMessage);
             CalendarFeedEntityType.CreateAnnotations(calendarFeed);
             MeetingEntityType.CreateAnnotations(meeting);
             MeetingPersonEntityType.CreateAnnotations(meetingPerson);

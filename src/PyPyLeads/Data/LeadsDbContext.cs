@@ -40,6 +40,9 @@ public class LeadsDbContext(DbContextOptions<LeadsDbContext> options)
     public DbSet<PyPyLeads.Submissions.SubmissionRecord> Submissions => Set<PyPyLeads.Submissions.SubmissionRecord>();
     public DbSet<SignInFailure> SignInFailures => Set<SignInFailure>();
     public DbSet<PyPyLeads.AccessTokens.AccessToken> AccessTokens => Set<PyPyLeads.AccessTokens.AccessToken>();
+    public DbSet<PyPyLeads.Intake.IntakeMessage> IntakeMessages => Set<PyPyLeads.Intake.IntakeMessage>();
+    public DbSet<PyPyLeads.Intake.IntakeAttachment> IntakeAttachments => Set<PyPyLeads.Intake.IntakeAttachment>();
+    public DbSet<PyPyLeads.Intake.IntakeMailbox> IntakeMailboxes => Set<PyPyLeads.Intake.IntakeMailbox>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

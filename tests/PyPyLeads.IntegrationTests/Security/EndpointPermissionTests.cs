@@ -109,6 +109,11 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
         ["POST /companies/new"] = new(Rule.SignedIn),
         ["POST /companies/import/{id:guid}/confirm"] = new(Rule.UploaderOrAdmin, Import, [Owner.OpenEnd]),
 
+        // Mail in triage belongs to no consultancy: dismissing, bringing back and creating its (new, unassigned) company are anyone's.
+        ["POST /intake/{id:long}/dismiss"] = new(Rule.SignedIn),
+        ["POST /intake/{id:long}/restore"] = new(Rule.SignedIn),
+        ["POST /intake/{id:long}/new-company"] = new(Rule.SignedIn),
+
         // Admins.
         ["POST /users/invite"] = new(Rule.AdminOnly),
         ["POST /users/{id}/invitation"] = new(Rule.AdminOnly),
@@ -123,6 +128,7 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
         ["POST /team/stops/{id:int}/attendees"] = new(Rule.AdminOnly),
         ["POST /leads/{companyId:int}/assign"] = new(Rule.AdminOnly),
         ["POST /companies/{id:int}/restore"] = new(Rule.AdminOnly),
+        ["POST /intake/check"] = new(Rule.AdminOnly),
 
         // Each consultancy's data its own.
         ["POST /companies/{id:int}/edit"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
@@ -234,6 +240,21 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
         {
             var (id, version) = await w.MeetingAsync(owner);
             return new($"/meetings/{id}/cancel", F(("Outcome", "They could not come"), ("Version", version)));
+        }),
+        // Filing mail on a company is a change to that company.
+        ["POST /intake/{id:long}/attach"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var company = await w.CompanyAsync(owner);
+            var (mail, version) = await w.TriageMailAsync();
+            return new($"/intake/{mail}/attach", F(("companyId", company), ("version", version)));
+        }),
+        ["POST /intake/{id:long}/presentation-request"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var name = await w.NameOfAsync(await w.CompanyAsync(owner));
+            var (mail, version) = await w.TriageMailAsync();
+            return new($"/intake/{mail}/presentation-request", F(("Request.CompanyName", name), ("Request.ContactName", "Jane Doe"),
+                ("Request.ContactEmail", "jane@example.com"), ("Request.City", "San Francisco"), ("Request.Topics", "JitSpeed"), ("Request.AudienceSize", 40),
+                ("Request.Version", version)));
         }),
         // A deal is always some consultancy's: opening one needs an assigned lead, and there is no unassigned deal.
         ["POST /deals/new"] = new(Rule.ConsultancyOnly, async (w, owner, _) =>
@@ -630,6 +651,17 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
                 return await db.SaveChangesAsync();
             });
             return new($"/companies/import/{id}/confirm", []);
+        }
+
+        /// <summary>A message waiting in triage, imported through the real import.</summary>
+        public async Task<(long Id, long Version)> TriageMailAsync()
+        {
+            var id = $"{Guid.NewGuid():N}@initech.example";
+            var raw = System.Text.Encoding.ASCII.GetBytes($"From: someone@initech.example\r\nTo: team@openend.se\r\nSubject: Hello\r\nMessage-ID: <{id}>\r\n\r\nHi\r\n");
+            await using var scope = Deals.App.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<PyPyLeads.Intake.ImportMail>()
+                .ImportAsync([new PyPyLeads.Intake.RawMail(raw)], "test", null, 0, CancellationToken.None);
+            return await Deals.DbAsync(db => db.IntakeMessages.Where(m => m.MessageId == id).Select(m => new ValueTuple<long, long>(m.Id, m.Version)).SingleAsync());
         }
 
         public static int? ConsultancyOf(Owner owner) => owner switch

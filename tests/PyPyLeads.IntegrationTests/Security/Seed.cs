@@ -89,5 +89,6 @@ internal static class Seed
         await db.CsvImports.CountAsync(), await db.CsvImports.CountAsync(i => i.State != CsvImportState.Previewed),
         await db.Users.CountAsync(), await db.Users.CountAsync(u => u.MayExportCompanies), await db.ExportRecords.CountAsync(),
         await db.Users.CountAsync(u => u.DisabledAtUtc != null),
-        await db.AccessTokens.CountAsync(), await db.AccessTokens.CountAsync(t => t.RevokedAtUtc != null));
+        await db.AccessTokens.CountAsync(), await db.AccessTokens.CountAsync(t => t.RevokedAtUtc != null),
+        await db.IntakeMessages.CountAsync(), await db.IntakeMessages.SumAsync(m => m.Version));
 }
