@@ -248,6 +248,45 @@ public sealed class OfflineJourneyTests(Browser browser, ITestOutputHelper outpu
         Assert.Equal(20, await CountAsync(db => db.Companies.CountAsync()));
     }
 
+    [ChromiumFact]
+    public async Task Contacts_saved_by_one_account_are_never_sent_as_another_who_signs_in_on_the_same_phone()
+    {
+        var page = await SignedInFormAsync();
+        using (var admin = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = _app.ServerAddress })
+        using (var invited = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = _app.ServerAddress })
+        {
+            People.Expect(await People.SignInAsync(admin, People.AdminEmail, People.AdminPassword), System.Net.HttpStatusCode.Redirect);
+            var invitation = await People.InviteAsync(admin, "Jacob Hallén", "jacob@openend.se", consultancyId: 1);
+            People.Expect(await invited.PostFormAsync(invitation, new Dictionary<string, string> { ["Password"] = JacobPassword, ["ConfirmPassword"] = JacobPassword }, "/account/invitation"),
+                System.Net.HttpStatusCode.Redirect, "/account/signin");
+        }
+        await page.Context.SetOfflineAsync(true);
+        await SaveContactAsync(page, "Laura's lead", "Someone");
+        await Expect(page.GetByTestId("outbox-status")).ToContainTextAsync("(1 waiting)");
+        await page.Context.ClearCookiesAsync();
+        await page.Context.SetOfflineAsync(false);
+        await Expect(page.GetByTestId("outbox-status")).ToContainTextAsync("You are signed out");
+
+        // Jacob signs in on the same phone: Laura's contact waits for her, unsent and unnamed.
+        await Pages.SignInAsync(page, "jacob@openend.se", JacobPassword);
+        await page.WaitForURLAsync(new Regex("/$"));
+        await page.GotoAsync("/log-contact");
+        await Expect(page.GetByTestId("outbox-status")).ToContainTextAsync("1 saved on this phone by another account wait for it to sign in.");
+        await Expect(page.GetByTestId("outbox-entry")).ToHaveCountAsync(0);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(0, await CountAsync(db => db.Encounters.CountAsync()));
+
+        // Laura again: it is sent, as hers.
+        await Pages.SignOutAsync(page);
+        await Pages.SignInAsync(page, People.AdminEmail, People.AdminPassword);
+        await page.WaitForURLAsync(new Regex("/$"));
+        await WaitForEmptyOutboxAsync(page);
+        var lauraId = await CountAsync(db => db.Users.Where(u => u.Email == People.AdminEmail).Select(u => u.Id).SingleAsync());
+        Assert.Equal(lauraId, await CountAsync(db => db.Encounters.Select(e => e.CreatedByUserId).SingleAsync()));
+    }
+
+    private const string JacobPassword = "a long enough password";
+
     private static void DismissOnce(object? sender, IDialog dialog)
     {
         ((IPage)sender!).Dialog -= DismissOnce;
