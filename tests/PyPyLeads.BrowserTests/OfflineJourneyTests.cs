@@ -135,8 +135,12 @@ public sealed class OfflineJourneyTests(Browser browser, ITestOutputHelper outpu
         await page.WaitForURLAsync(new Regex("/companies/\\d+$"));
         var yelpUrl = page.Url;
         await page.GotoAsync("/log-contact");
+        await WaitUntilAsync(page, "async () => (await (await (await caches.open('pypyleads-user-v1')).match('/log-contact/offline-data')).text()).includes('Yelp')");
 
         await page.Context.SetOfflineAsync(true);
+        // Offline, the type-ahead offers the companies the user logged contacts at, from the phone's copy.
+        await page.GetByLabel("Company name").PressSequentiallyAsync("yel");
+        await Expect(page.GetByTestId("company-suggestion")).ToHaveTextAsync("Yelp");
         await SaveContactAsync(page, "yelp, inc.", "Jacob Hallén");
         await Expect(page.GetByTestId("outbox-status")).ToContainTextAsync("(1 waiting)");
         await page.Context.SetOfflineAsync(false);

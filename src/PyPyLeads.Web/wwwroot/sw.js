@@ -30,16 +30,17 @@ self.addEventListener('activate', function (event) {
 self.addEventListener('message', function (event) {
     if (event.data === 'keep-form') {
         event.waitUntil(Promise.all([keep(FORM), keep(DATA)]).catch(function () { return null; }));
+    } else if (event.data === 'keep-data') {
+        event.waitUntil(keep(DATA).catch(function () { return null; }));
     }
 });
 
+// X-Offline-Copy: the server leaves the one-line flash of the person's last action for the page they are going to.
 function keep(key) {
-    return fetch(key, { credentials: 'same-origin', redirect: 'manual', headers: key === DATA ? { 'Accept': 'application/json' } : {} })
+    return fetch(key, { credentials: 'same-origin', redirect: 'manual', headers: key === DATA ? { 'Accept': 'application/json' } : { 'X-Offline-Copy': '1' } })
         .then(function (response) {
             if (response.ok && response.type === 'basic') {
-                var copy = response.clone();
-                return caches.open(USER_CACHE).then(function (cache) { return cache.put(key, response); })
-                    .then(function () { return key === FORM ? keepAssetsOf(copy) : null; });
+                return caches.open(USER_CACHE).then(function (cache) { return put(cache, key, response); });
             }
             return response.type === 'opaqueredirect' || response.status === 401 ? caches.delete(USER_CACHE) : null;
         });
@@ -77,9 +78,7 @@ function userCopy(event, request, key) {
         var keeping = null;
         if (response.ok && response.type === 'basic' && !response.redirected) {
             var copy = response.clone();
-            keeping = caches.open(USER_CACHE).then(function (cache) {
-                return cache.put(key, copy.clone()).then(function () { return key === FORM ? keepAssetsOf(copy) : null; });
-            });
+            keeping = caches.open(USER_CACHE).then(function (cache) { return put(cache, key, copy); });
         } else if (response.type === 'opaqueredirect' || response.redirected || response.status === 401) {
             // The sign-in page instead: signed out or expired. Nothing of this user is served from here on.
             keeping = caches.delete(USER_CACHE);
@@ -102,10 +101,22 @@ function userCopy(event, request, key) {
     });
 }
 
+// The form is kept without the flash line of whatever was done just before, which would show again offline.
+function put(cache, key, response) {
+    if (key !== FORM) {
+        return cache.put(key, response);
+    }
+    return response.text().then(function (html) {
+        var page = html.replace(/<div [^>]*data-testid="flash(-error)?"[^>]*>[\s\S]*?<\/div>/g, '');
+        return cache.put(key, new Response(page, { status: response.status, statusText: response.statusText, headers: response.headers }))
+            .then(function () { return keepAssetsOf(page); });
+    });
+}
+
 // The scripts, styles and icons the form page names, so that it works offline even when it was first opened
 // before this worker took over.
-function keepAssetsOf(response) {
-    return response.text().then(function (html) {
+function keepAssetsOf(html) {
+    return Promise.resolve(html).then(function (html) {
         var urls = [];
         var pattern = /(?:src|href)="(\/[^"]+)"/g;
         var match;

@@ -25,6 +25,12 @@ public sealed class LogContactController(LeadsDbContext db, TimeProvider clock) 
     [HttpGet("")]
     public async Task<IActionResult> Index(int? companyId, CancellationToken cancellationToken)
     {
+        if (Request.Headers.ContainsKey("X-Offline-Copy"))
+        {
+            // The service worker keeping the form for offline use (wwwroot/sw.js): the flash of the person's last
+            // action is for the page they go to next, not for this copy.
+            TempData.Keep();
+        }
         var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
         var stops = await db.TourStops.AsNoTracking().OrderBy(s => s.Sequence).ToListAsync(cancellationToken);
         var form = new LogContactForm

@@ -174,10 +174,14 @@
                     return { status: 'other-user' };
                 }
                 var last = { status: 'empty' };
+                var saved = 0;
                 var i = 0;
                 function next() {
                     if (i >= mine.length) {
                         retries = 0;
+                        if (saved > 0) {
+                            keepDataAgain(); // the type-ahead's copy of the recent companies now has these
+                        }
                         notify();
                         return last;
                     }
@@ -201,6 +205,7 @@
                             return { status: 'problem' };
                         }
                         last = { status: answer.json.status, json: answer.json };
+                        saved += answer.json.status === 'saved' ? 1 : 0;
                         return settle(entry, answer.json).then(next);
                     });
                 }
@@ -233,6 +238,16 @@
                 }
             });
         }).catch(function () { return null; });
+    }
+
+    function keepDataAgain() {
+        if ('serviceWorker' in navigator) {
+            navigator.serviceWorker.ready.then(function (registration) {
+                if (registration.active) {
+                    registration.active.postMessage('keep-data');
+                }
+            }).catch(function () { return null; });
+        }
     }
 
     window.PyPyLeadsOutbox = {
