@@ -5,13 +5,16 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace PyPyLeads.IntegrationTests;
 
-/// <summary>Every endpoint the app maps, found from its routing table, turns anonymous callers to sign-in.</summary>
+/// <summary>
+/// Every endpoint the app maps, found from its routing table, turns anonymous callers away: pages to sign-in, the JSON
+/// API (bearer tokens only) with a 401 problem.
+/// </summary>
 public sealed class AnonymousAccessTests : IDisposable
 {
     private readonly LeadsApp _app = new();
 
     [Fact]
-    public async Task Every_endpoint_not_marked_anonymous_redirects_to_sign_in()
+    public async Task Every_endpoint_not_marked_anonymous_redirects_to_sign_in_and_the_api_answers_401()
     {
         var client = _app.Client();
         var endpoints = _app.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
@@ -38,6 +41,13 @@ public sealed class AnonymousAccessTests : IDisposable
                     request.Content = new FormUrlEncodedContent([]);
                 }
                 var response = await client.SendAsync(request);
+                if (path.StartsWith("/api/v1", StringComparison.Ordinal))
+                {
+                    Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path} answered {(int)response.StatusCode}");
+                    Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                    checkedRequests.Add($"{method} {path}");
+                    continue;
+                }
                 Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{method} {path} answered {(int)response.StatusCode}");
                 Assert.StartsWith("/account/signin", response.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
                 checkedRequests.Add($"{method} {path}");
@@ -45,6 +55,7 @@ public sealed class AnonymousAccessTests : IDisposable
         }
         Assert.Contains("GET /", checkedRequests);
         Assert.Contains("GET /users", checkedRequests);
+        Assert.Contains("GET /api/v1/companies", checkedRequests);
         Assert.Contains(checkedRequests, r => r.StartsWith("GET /hangfire", StringComparison.Ordinal));
     }
 

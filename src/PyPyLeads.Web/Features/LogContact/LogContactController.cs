@@ -1,5 +1,6 @@
 using System.Globalization;
 using FluentValidation;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,12 @@ public sealed class LogContactController(LeadsDbContext db, TimeProvider clock) 
     [HttpGet("")]
     public async Task<IActionResult> Index(int? companyId, CancellationToken cancellationToken)
     {
+        if (Request.Headers.ContainsKey("X-Offline-Copy"))
+        {
+            // The service worker keeping the form for offline use (wwwroot/sw.js): the flash of the person's last
+            // action is for the page they go to next, not for this copy.
+            TempData.Keep();
+        }
         var viewer = await Viewer.LoadAsync(db, User, cancellationToken);
         var stops = await db.TourStops.AsNoTracking().OrderBy(s => s.Sequence).ToListAsync(cancellationToken);
         var form = new LogContactForm
@@ -45,6 +52,7 @@ public sealed class LogContactController(LeadsDbContext db, TimeProvider clock) 
         CancellationToken cancellationToken)
     {
         var input = form.ToInput() with { SubmissionKey = submissionKey };
+        var outbox = OutboxAnswers.Wanted(Request);
         if (!ModelState.IsValid)
         {
             // The form could not be read whole (the follow-up's time, a mangled id): shown with every other problem at once.
@@ -52,9 +60,17 @@ public sealed class LogContactController(LeadsDbContext db, TimeProvider clock) 
             {
                 ModelState.AddErrors(problems);
             }
-            return View(await PageAsync(form, cancellationToken));
+            return outbox ? OutboxAnswers.Refused(ModelState) : View(await PageAsync(form, cancellationToken));
         }
         var outcome = await logContact.RunAsync(input, await User.CallerAsync(db, cancellationToken), cancellationToken);
+        if (outbox)
+        {
+            if (outcome is Done<LogContactUseCase.Logged> saved && Request.Headers.ContainsKey(OutboxAnswers.LiveHeader))
+            {
+                TempData.Done(saved.Value.Message);
+            }
+            return OutboxAnswers.For(this, outcome);
+        }
         switch (outcome)
         {
             case Done<LogContactUseCase.Logged> done:
@@ -82,6 +98,17 @@ public sealed class LogContactController(LeadsDbContext db, TimeProvider clock) 
             default:
                 return this.Refused(outcome);
         }
+    }
+
+    /// <summary>What the form needs offline (<see cref="OfflineData"/>): read by the outbox before it sends, kept by the service worker.</summary>
+    [HttpGet("offline-data")]
+    public async Task<IActionResult> OfflineDataAsync([FromServices] IAntiforgery antiforgery, CancellationToken cancellationToken)
+    {
+        var caller = await User.CallerAsync(db, cancellationToken);
+        var token = antiforgery.GetAndStoreTokens(HttpContext).RequestToken;
+        // Never in a shared or browser HTTP cache: the service worker keeps its own copy, and drops it at sign-out.
+        Response.Headers.CacheControl = "no-store";
+        return Json(await OfflineData.ForAsync(db, caller, token, cancellationToken));
     }
 
     private async Task<LogContactPage> PageAsync(LogContactForm form, CancellationToken cancellationToken,

@@ -29,6 +29,11 @@ public sealed class LogContactForm
     public List<string> MetBy { get; set; } = [];
     public List<Interests> Interests { get; set; } = [];
     public string? Note { get; set; }
+    /// <summary>
+    /// The submission key of a contact saved on the phone and opened here from its outbox (to choose a match or fix a
+    /// refusal): the page keeps it as its key instead of a new one, so the choice saves that queued contact, once.
+    /// </summary>
+    public string? OutboxKey { get; set; }
     /// <summary>An optional follow-up, scheduled once the contact is saved.</summary>
     public PyPyLeads.Web.Features.FollowUps.FollowUpFields FollowUp { get; set; } = new() { Wanted = false };
 

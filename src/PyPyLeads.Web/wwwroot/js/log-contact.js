@@ -57,6 +57,20 @@
         input.setAttribute('aria-expanded', companies.length ? 'true' : 'false');
     }
 
+    // No connection: the user's own recent companies, kept by the service worker (/log-contact/offline-data),
+    // whose name has a word starting with what was typed.
+    function offlineMatches(q) {
+        var typed = q.toLowerCase();
+        return fetch('/log-contact/offline-data', { headers: { 'Accept': 'application/json' }, credentials: 'same-origin' })
+            .then(function (response) { return response.ok ? response.json() : { companies: [] }; })
+            .then(function (data) {
+                return (data.companies || []).filter(function (c) {
+                    return c.name.toLowerCase().split(/[\s,.\-]+/).some(function (word) { return word.indexOf(typed) === 0; }) ||
+                        c.name.toLowerCase().indexOf(typed) === 0;
+                }).slice(0, 8);
+            });
+    }
+
     function lookUp() {
         var q = input.value.trim();
         if (q.length < 2) {
@@ -66,6 +80,7 @@
         var ticket = ++latest;
         fetch(url + '?q=' + encodeURIComponent(q), { headers: { 'Accept': 'application/json' }, credentials: 'same-origin' })
             .then(function (response) { return response.ok ? response.json() : []; })
+            .catch(function () { return offlineMatches(q); })
             .then(function (companies) {
                 if (ticket === latest) {
                     show(companies);
