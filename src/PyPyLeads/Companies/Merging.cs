@@ -118,6 +118,8 @@ public static class Merging
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.CompanyId, toCompanyId).SetProperty(m => m.Version, m => m.Version + 1), cancellationToken);
         await db.FollowUps.Where(f => f.CompanyId == fromCompanyId)
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.CompanyId, toCompanyId).SetProperty(f => f.Version, f => f.Version + 1), cancellationToken);
+        await db.IntakeMessages.Where(m => m.CompanyId == fromCompanyId)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.CompanyId, toCompanyId).SetProperty(m => m.Version, m => m.Version + 1), cancellationToken);
         // Other features: move your company-owned rows here.
         // The moves above bypass SaveChanges: the dashboard's cached figures must still see them.
         await ChangeStamp.TouchAsync(db, ChangeStamp.Pipeline, cancellationToken);

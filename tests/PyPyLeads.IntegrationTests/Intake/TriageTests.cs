@@ -67,6 +67,21 @@ public sealed class TriageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Mail_filed_on_a_company_merged_into_another_moves_with_it()
+    {
+        var initech = await _rig.CompanyAsync("Initech");
+        var initrode = await _rig.CompanyAsync("Initrode");
+        var mail = await ImportAsync(Unknown());
+        Assert.IsType<Done<AttachMail.Attached>>(await AttachAsync(mail.Id, initech, mail.Version, _laura));
+        var versions = await _rig.DbAsync(db => db.Companies.Where(c => c.Id == initech || c.Id == initrode).ToDictionaryAsync(c => c.Id, c => c.Version));
+
+        Assert.IsType<Done<PyPyLeads.Companies.MergeCompanies.Merged>>(await _rig.RunAsync<PyPyLeads.Companies.MergeCompanies, Outcome>(u =>
+            u.RunAsync(new PyPyLeads.Companies.MergeCompanies.Input(initrode, initech, versions[initrode], versions[initech]), _laura, CancellationToken.None)));
+
+        Assert.Equal(initrode, (await ReadAsync(mail.Id)).CompanyId);
+    }
+
+    [Fact]
     public async Task A_member_may_not_attach_mail_to_the_other_consultancys_company()
     {
         var initech = await _rig.CompanyAsync("Initech", c => c.ConsultancyId = Consultancy.OpenEndId);
