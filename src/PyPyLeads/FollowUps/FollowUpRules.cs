@@ -26,11 +26,14 @@ public static class FollowUpRules
         caller.MayChange(followUp, companyConsultancyId) ? null
         : Companies.CompanyAccess.Refusal(caller, companyName, companyConsultancyId) ?? new NotAllowed(NotYoursToChange);
 
+    /// <summary>Said of an owner who is no user of the app, or one whose account is disabled.</summary>
+    public const string OwnerNotFromTheList = "Choose who will follow up from the list (someone whose account is not disabled).";
+
     /// <summary>Someone who can be reminded: a user of the app whose account is not disabled.</summary>
     public static IRuleBuilderOptions<T, string?> FollowUpOwner<T>(this IRuleBuilder<T, string?> rule, LeadsDbContext db) =>
         rule.NotEmpty().WithMessage("Choose who will follow up.")
             .MustAsync(async (id, ct) => await db.Users.AnyAsync(u => u.Id == id && u.DisabledAtUtc == null, ct))
-            .WithMessage("Choose who will follow up from the list (someone whose account is not disabled).");
+            .WithMessage(OwnerNotFromTheList);
 
     public static IRuleBuilderOptions<T, string?> FollowUpNote<T>(this IRuleBuilder<T, string?> rule) =>
         rule.MaximumLength(FollowUpLimits.Note).WithMessage($"Keep the note to {FollowUpLimits.Note:N0} characters.")

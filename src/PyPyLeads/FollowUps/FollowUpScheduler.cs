@@ -93,7 +93,7 @@ public sealed class FollowUpScheduler(LeadsDbContext db, ReminderJobs jobs, Foll
         }
         var owner = await db.Users.AsNoTracking().Where(u => u.Id == request.OwnerUserId)
             .Select(u => new { u.DisplayName, u.TimeZoneId }).FirstOrDefaultAsync(cancellationToken)
-            ?? throw new FollowUpRuleException("OwnerUserId", "Choose who will follow up from the list.");
+            ?? throw new FollowUpRuleException("OwnerUserId", FollowUpRules.OwnerNotFromTheList);
         if (!await db.Companies.AnyAsync(c => c.Id == request.CompanyId && c.DeletedAtUtc == null, cancellationToken))
         {
             throw new FollowUpRuleException("CompanyId", "That company does not exist (or was deleted).");

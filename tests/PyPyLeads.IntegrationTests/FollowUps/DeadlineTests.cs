@@ -36,7 +36,7 @@ public sealed class DeadlineTests
         Assert.Equal("Enter when to follow up.", await Refused(""));
         Assert.Equal("That time does not exist there: the clocks jump forward that night. Choose another time.", await Refused("2011-03-13T02:30", "America/Los_Angeles"));
         Assert.Equal("Choose a time zone from the list.", await Refused("2011-03-04T10:00", "Mars/Olympus_Mons", field: "FollowUp.TimeZoneId"));
-        Assert.Equal("Choose who will follow up from the list.", await Refused("2011-03-04T10:00", owner: "' OR 1=1 --", field: "FollowUp.OwnerUserId"));
+        Assert.Equal(FollowUpRules.OwnerNotFromTheList, await Refused("2011-03-04T10:00", owner: "' OR 1=1 --", field: "FollowUp.OwnerUserId"));
         Assert.Equal(0, await rig.InScopeAsync(sp => sp.GetRequiredService<LeadsDbContext>().FollowUps.CountAsync()));
 
         // The last minute before the end is fine, and a minute after now.

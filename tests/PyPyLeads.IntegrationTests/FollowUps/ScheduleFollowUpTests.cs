@@ -72,7 +72,7 @@ public sealed class ScheduleFollowUpTests : FollowUpUseCaseTests
                 new FieldError("CompanyId", "That company does not exist (or was deleted)."),
                 new FieldError("SubjectType", "A follow-up can be about a deal, a meeting or a presentation request."),
                 new FieldError("SubjectId", "Say which one."),
-                new FieldError("OwnerUserId", "Choose who will follow up from the list."),
+                new FieldError("OwnerUserId", FollowUpRules.OwnerNotFromTheList),
             ],
             invalid.Errors);
         Assert.Equal(0, await CountAsync());
