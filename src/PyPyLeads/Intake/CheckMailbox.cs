@@ -55,7 +55,7 @@ public sealed class CheckMailbox(IServiceScopeFactory scopes, IOptions<IntakeOpt
         var security = Enum.Parse<SecureSocketOptions>(settings.Security, ignoreCase: true);
         await client.ConnectAsync(settings.Host!, settings.Port, security, cancellationToken);
         await client.AuthenticateAsync(settings.User!, settings.Password ?? "", cancellationToken);
-        var folder = await client.GetFolderAsync(settings.Folder, cancellationToken);
+        var folder = (ImapFolder)await client.GetFolderAsync(settings.Folder, cancellationToken);
         var processed = await ProcessedFolderAsync(client, settings.ProcessedFolder, cancellationToken);
         await folder.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
 
@@ -74,23 +74,7 @@ public sealed class CheckMailbox(IServiceScopeFactory scopes, IOptions<IntakeOpt
         var counts = new ImportCounts(0, 0, 0);
         foreach (var chunk in uids.Where(u => u.Id > last).OrderBy(u => u.Id).Chunk(options.Value.BatchSize))
         {
-            var batch = new List<RawMail>(chunk.Length);
-            var present = new List<UniqueId>(chunk.Length);
-            foreach (var uid in chunk)
-            {
-                try
-                {
-                    await using var stream = await folder.GetStreamAsync(uid, "", cancellationToken);
-                    using var buffer = new MemoryStream();
-                    await stream.CopyToAsync(buffer, cancellationToken);
-                    batch.Add(new RawMail(buffer.ToArray(), uid.Id));
-                    present.Add(uid);
-                }
-                catch (MessageNotFoundException)
-                {
-                    // Another instance moved it meanwhile: it has it.
-                }
-            }
+            var (batch, present) = await ReadAsync(folder, chunk, cancellationToken);
             if (batch.Count == 0)
             {
                 continue;
@@ -102,6 +86,54 @@ public sealed class CheckMailbox(IServiceScopeFactory scopes, IOptions<IntakeOpt
         }
         await client.DisconnectAsync(quit: true, cancellationToken);
         return counts;
+    }
+
+    /// <summary>
+    /// Reads a chunk of messages in two round trips: their sizes, then their bytes. A message another instance moved
+    /// meanwhile is left to it: the server lists no size for it, or (Dovecot) answers with an empty body. A read shorter
+    /// than the size the server gave is taken as such only when the message is gone from the folder; one still there is
+    /// read again, and a second short read fails the check before anything of this chunk is committed.
+    /// </summary>
+    private static async Task<(List<RawMail> Batch, List<UniqueId> Present)> ReadAsync(ImapFolder folder, IList<UniqueId> chunk, CancellationToken cancellationToken)
+    {
+        var sizes = (await folder.FetchAsync(chunk, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken))
+            .Where(s => s.Size is not null).ToDictionary(s => s.UniqueId, s => (long)s.Size!.Value);
+        var read = new Dictionary<UniqueId, byte[]>();
+        var wanted = chunk.Where(sizes.ContainsKey).ToList();
+        if (wanted.Count > 0)
+        {
+            await folder.GetStreamsAsync(wanted, async (_, _, uid, stream, ct) =>
+            {
+                using var buffer = new MemoryStream();
+                await stream.CopyToAsync(buffer, ct);
+                read[uid] = buffer.ToArray();
+            }, cancellationToken);
+        }
+        var incomplete = wanted.Where(u => !read.TryGetValue(u, out var bytes) || bytes.Length != sizes[u]).ToList();
+        if (incomplete.Count > 0)
+        {
+            foreach (var uid in await folder.SearchAsync(SearchQuery.Uids(incomplete), cancellationToken))
+            {
+                try
+                {
+                    await using var stream = await folder.GetStreamAsync(uid, "", cancellationToken);
+                    using var buffer = new MemoryStream();
+                    await stream.CopyToAsync(buffer, cancellationToken);
+                    if (buffer.Length != sizes[uid])
+                    {
+                        throw new InvalidOperationException($"The server sent {buffer.Length} of the {sizes[uid]} bytes of message UID {uid.Id}; nothing of this batch was imported.");
+                    }
+                    read[uid] = buffer.ToArray();
+                    incomplete.Remove(uid);
+                }
+                catch (MessageNotFoundException)
+                {
+                    // Moved meanwhile after all.
+                }
+            }
+        }
+        var present = wanted.Except(incomplete).ToList();
+        return (present.Select(u => new RawMail(read[u], u.Id)).ToList(), present);
     }
 
     /// <summary>
