@@ -108,10 +108,18 @@ public sealed class Baseline : IAsyncDisposable
                 context.Response.StatusCode = 404;
                 return;
             }
-            await using (var connection = new SqliteConnection(connectionString))
+            try
             {
+                await using var connection = new SqliteConnection(connectionString);
                 await connection.OpenAsync(context.RequestAborted);
                 await RunAsync(connection, page, adminId, context.RequestAborted);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // Said in the answer, so that the harness's error names the statement the baseline cannot replay.
+                context.Response.StatusCode = 500;
+                await context.Response.WriteAsync(ex.Message, context.RequestAborted);
+                return;
             }
             context.Response.ContentType = "text/html; charset=utf-8";
             context.Response.ContentLength = page.Html.Length;

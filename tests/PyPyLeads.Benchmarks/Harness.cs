@@ -106,6 +106,9 @@ public static class Harness
         {
             await using var app = await PublishedApp.StartAsync(data, AppSettings(sqlLog: true));
             results.SqlBase = await SqlCounts.MeasureAsync(app, data, log);
+            // The statements themselves, beside the data: what the baseline replays, and what to read when a count moves.
+            await File.WriteAllLinesAsync(Path.Combine(work, "statements.txt"),
+                results.SqlBase.SelectMany(w => new[] { $"## {w.Key} ({w.Value.Path})" }.Concat(w.Value.Commands).Append("")));
         }
         if (only.Contains("pages"))
         {

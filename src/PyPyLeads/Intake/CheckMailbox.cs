@@ -23,7 +23,8 @@ public sealed record CheckResult(string Mailbox, ImportCounts Counts, string? Er
 /// is recognised by its UID (or its key) and only moved the next time. How the check went is recorded in the database
 /// for /health and the admin banner. Only the one configured folder is ever opened.
 /// </summary>
-public sealed class CheckMailbox(IServiceScopeFactory scopes, IOptions<IntakeOptions> options, IntakeDropFolder dropFolder, TimeProvider clock, ILogger<CheckMailbox> logger)
+public sealed class CheckMailbox(IServiceScopeFactory scopes, IOptions<IntakeOptions> options, IntakeDropFolder dropFolder, IntakeHealthCache health,
+    TimeProvider clock, ILogger<CheckMailbox> logger)
 {
     public string Mailbox => options.Value.UsesImap ? options.Value.Imap.ToString() : "drop:" + dropFolder.Path;
 
@@ -236,6 +237,7 @@ public sealed class CheckMailbox(IServiceScopeFactory scopes, IOptions<IntakeOpt
                 {
                     // Another instance wrote the row first; its record of the check stands.
                 }
+                IntakeHealth.Record(health, clock, new IntakeHealthReport(mailbox, row.LastSuccessAtUtc, row.LastFailureAtUtc, row.LastError));
                 return 0;
             });
         }

@@ -13,6 +13,7 @@ public static class IntakeUseCases
         .AddScoped<CreateCompanyFromMail>()
         .AddScoped<MailToPresentationRequest>()
         .AddScoped<IntakeHealth>()
+        .AddSingleton<IntakeHealthCache>()
         .AddScoped<IntakeJobs>()
         .AddSingleton<CheckMailbox>();
 }

@@ -38,6 +38,27 @@ public sealed class IntakePagesTests : IDisposable
     }
 
     [Fact]
+    public async Task Admins_see_at_once_that_the_mailbox_cannot_be_read_and_members_never_do()
+    {
+        // A mailbox server that is not there: the check fails as when the team's server is down.
+        using var down = new LeadsApp().With("Hangfire:RunServer", "false")
+            .With("Intake:Imap:Host", "127.0.0.1").With("Intake:Imap:Port", PyPyLeads.TestSupport.AppProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .With("Intake:Imap:Security", "None").With("Intake:Imap:User", "team@pypyleads.test").With("Intake:Imap:TimeoutSeconds", "5");
+        var admin = down.Client();
+        await People.SetUpAsync(admin);
+        var member = await People.MemberAsync(down, admin, "Holger Krekel", "holger@merlinux.eu");
+        Assert.Null((await admin.GetPageAsync("/")).QuerySelector("[data-testid=mailbox-health]"));
+
+        People.Expect(await admin.PostFormAsync("/intake", new Dictionary<string, string>(), action: "/intake/check"), HttpStatusCode.Redirect, "/intake");
+
+        // The banner is read once a minute per instance, but a check on this instance puts its outcome there at once.
+        var banner = (await admin.GetPageAsync("/")).QuerySelector("[data-testid=mailbox-health]");
+        Assert.NotNull(banner);
+        Assert.Contains("The team mailbox cannot be read", banner.TextContent);
+        Assert.Null((await member.GetPageAsync("/")).QuerySelector("[data-testid=mailbox-health]"));
+    }
+
+    [Fact]
     public async Task Attachments_are_downloads_typed_only_when_inert_and_declared_alike_and_never_sniffed()
     {
         var admin = await AdminWithOneMessageAsync();

@@ -35,7 +35,7 @@ public sealed class IntakeHealthBannerViewComponent(IntakeHealth health, ILogger
         IntakeHealthReport report;
         try
         {
-            report = await health.CheckAsync(HttpContext.RequestAborted);
+            report = await health.RecentAsync(HttpContext.RequestAborted);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
