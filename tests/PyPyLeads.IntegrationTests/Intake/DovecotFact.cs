@@ -14,19 +14,3 @@ public sealed class DovecotFactAttribute : FactAttribute
         }
     }
 }
-
-/// <summary>A long measurement against Dovecot: it runs only when PYPYLEADS_MEASURE=1 (and Dovecot is there), and is skipped (saying so) otherwise.</summary>
-public sealed class DovecotMeasurementFactAttribute : FactAttribute
-{
-    public DovecotMeasurementFactAttribute()
-    {
-        if (Environment.GetEnvironmentVariable("PYPYLEADS_MEASURE") != "1")
-        {
-            Skip = "A measurement: run it with PYPYLEADS_MEASURE=1 (with Dovecot installed).";
-        }
-        else if (!Dovecot.IsInstalled)
-        {
-            Skip = $"No Dovecot at {Dovecot.DovecotPath}: run 'apt-get install -y dovecot-imapd' (CI installs it).";
-        }
-    }
-}
