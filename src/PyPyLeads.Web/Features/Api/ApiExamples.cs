@@ -2,6 +2,7 @@ using PyPyLeads.Web.Features.Companies;
 using PyPyLeads.Web.Features.Deals;
 using PyPyLeads.Web.Features.FollowUps;
 using PyPyLeads.Web.Features.LogContact;
+using PyPyLeads.Web.Features.People;
 using PyPyLeads.Web.Features.Presentations;
 
 namespace PyPyLeads.Web.Features.Api;
@@ -12,6 +13,8 @@ public static class ApiExamples
     private static readonly Dictionary<Type, string> Examples = new()
     {
         [typeof(CompanyRequest)] = """{"name": "Yelp", "webDomain": "yelp.com", "city": "San Francisco", "country": "USA", "industry": "Local search", "source": "TourStop", "sourceTourStopId": 2}""",
+        [typeof(PersonRequest)] = """{"name": "Jeremy Stoppelman", "role": "CEO", "email": "jeremy@yelp.example", "phone": "+1 415 555 0100"}""",
+        [typeof(PersonMergeBody)] = """{"otherId": 2, "otherVersion": 1}""",
         [typeof(LogContactRequest)] = """
             {"tourStopId": 2, "companyName": "Yelp", "companyDomain": "yelp.com", "personName": "Jeremy Stoppelman", "personRole": "CEO",
              "personEmail": "jeremy@yelp.example", "interests": ["Consulting"], "note": "Wants the JIT for their search backend",
