@@ -31,6 +31,11 @@ public sealed partial class ApiContractTests : IAsyncLifetime
         ["DELETE /api/v1/companies/{id}"] = [204, Unauthorized, Forbidden, NotFound, TooMany],
         ["POST /api/v1/companies/{id}/restore"] = Transition,
         ["POST /api/v1/companies/{id}/merge"] = Transition,
+        ["GET /api/v1/companies/{id}/people"] = [.. Read, NotFound],
+        ["POST /api/v1/companies/{id}/people"] = [.. Create, NotFound, Conflict],
+        ["GET /api/v1/people/{id}"] = [.. Read, NotFound],
+        ["PUT /api/v1/people/{id}"] = Change,
+        ["POST /api/v1/people/{id}/merge"] = Transition,
         ["POST /api/v1/contacts"] = [.. Create, Conflict],
         ["GET /api/v1/presentations"] = Read,
         ["GET /api/v1/presentations/{id}"] = [.. Read, NotFound],
@@ -50,6 +55,7 @@ public sealed partial class ApiContractTests : IAsyncLifetime
         ["POST /api/v1/followups/{id}/complete"] = Transition,
         ["POST /api/v1/followups/{id}/snooze"] = Transition,
         ["POST /api/v1/followups/{id}/cancel"] = Transition,
+        ["POST /api/v1/public/presentation-requests"] = [202, Bad, Unprocessable, TooMany],
         ["GET /api/v1/tour-stops"] = Read,
         ["GET /api/v1/team"] = Read,
         ["GET /api/v1/dashboard"] = Read,
@@ -151,7 +157,7 @@ public sealed partial class ApiContractTests : IAsyncLifetime
             Assert.Equal(Endpoints[key].Contains(IfMatchRequired), headers.TryGetValue("If-Match", out var ifMatch) && ifMatch.GetProperty("required").GetBoolean());
         }
         var schemas = _document.GetProperty("components").GetProperty("schemas");
-        foreach (var request in new[] { "CompanyRequest", "LogContactRequest", "PresentationRequestBody", "ScheduleBody", "DealBody", "MoveBody", "FollowUpBody" })
+        foreach (var request in new[] { "CompanyRequest", "PersonRequest", "PersonMergeBody", "LogContactRequest", "PresentationRequestBody", "ScheduleBody", "DealBody", "MoveBody", "FollowUpBody" })
         {
             Assert.True(schemas.GetProperty(request).TryGetProperty("examples", out _), $"{request} has no example");
         }
