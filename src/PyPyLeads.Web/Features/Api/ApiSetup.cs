@@ -12,6 +12,7 @@ using PyPyLeads.Web.Features.Deals;
 using PyPyLeads.Web.Features.FollowUps;
 using PyPyLeads.Web.Features.Invite;
 using PyPyLeads.Web.Features.LogContact;
+using PyPyLeads.Web.Features.Meetings;
 using PyPyLeads.Web.Features.People;
 using PyPyLeads.Web.Features.Presentations;
 using PyPyLeads.Web.Features.Team;
@@ -80,6 +81,7 @@ public static class ApiSetup
         api.MapPeopleApi();
         api.MapLogContactApi();
         api.MapPresentationsApi();
+        api.MapMeetingsApi();
         api.MapDealsApi();
         api.MapFollowUpsApi();
         api.MapTourApi();
