@@ -77,7 +77,8 @@ public sealed class ApiDocument : IOpenApiDocumentTransformer, IOpenApiOperation
                 Example = JsonValue.Create("\"3\""),
             });
         }
-        if (metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any())
+        var anonymous = metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any();
+        if (anonymous)
         {
             // The public invitation: no token.
             operation.Security = [];
@@ -88,7 +89,9 @@ public sealed class ApiDocument : IOpenApiDocumentTransformer, IOpenApiOperation
             {
                 if (response is OpenApiResponse concrete && Descriptions.TryGetValue(status, out var description))
                 {
-                    concrete.Description = description;
+                    concrete.Description = anonymous && status == "429"
+                        ? "Too many requests from this address (PublicForm:PermitsPerHour, with the invitation page): wait the seconds in Retry-After"
+                        : description;
                 }
             }
         }
