@@ -6,10 +6,36 @@ using System.Text.RegularExpressions;
 
 namespace PyPyLeads.Benchmarks;
 
-/// <summary>One request shape a workload repeats: a GET with cookies, or a form POST whose body varies per request.</summary>
+/// <summary>
+/// One request shape a workload repeats: a GET with cookies, or a form POST whose body varies per request; an API
+/// workload sends its bearer token in <see cref="Headers"/> and a JSON body (<see cref="ContentType"/>) instead.
+/// </summary>
+/// <param name="PerRequestKey">A header given a new value per request (the API's Idempotency-Key), or null.</param>
 public sealed record Workload(string Name, string Path, string Cookie, Func<long, string>? FormBody = null)
 {
     public bool IsPost => FormBody is not null;
+
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    public string ContentType { get; init; } = "application/x-www-form-urlencoded";
+
+    /// <summary>The status a POST that saved answers: the form's redirect, the API's 201.</summary>
+    public int SavedStatus { get; init; } = 302;
+
+    public string? PerRequestKey { get; init; }
+
+    /// <summary>The workload's cookie and headers on a request the harness sends itself.</summary>
+    public void AddHeaders(HttpRequestMessage request)
+    {
+        if (Cookie.Length > 0)
+        {
+            request.Headers.Add("Cookie", Cookie);
+        }
+        foreach (var (name, value) in Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+    }
 }
 
 /// <summary>Max requests/s at a fixed concurrency, and latency at a fixed lower rate.</summary>
@@ -195,23 +221,41 @@ public sealed class Load(Uri baseAddress, TextWriter log)
     private static string LuaScript(Workload workload)
     {
         var script = new StringBuilder();
-        script.AppendLine(CultureInfo.InvariantCulture, $"wrk.headers[\"Cookie\"] = {Lua(workload.Cookie)}");
+        if (workload.Cookie.Length > 0)
+        {
+            script.AppendLine(CultureInfo.InvariantCulture, $"wrk.headers[\"Cookie\"] = {Lua(workload.Cookie)}");
+        }
+        foreach (var (name, value) in workload.Headers)
+        {
+            script.AppendLine(CultureInfo.InvariantCulture, $"wrk.headers[{Lua(name)}] = {Lua(value)}");
+        }
         if (workload.IsPost)
         {
             // The body template marks the per-request number with {n}; wrk's Lua fills it in.
             var template = workload.FormBody!(-1).Split("%7Bn%7D");
             script.AppendLine("wrk.method = \"POST\"");
-            script.AppendLine("wrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"");
+            script.AppendLine(CultureInfo.InvariantCulture, $"wrk.headers[\"Content-Type\"] = {Lua(workload.ContentType)}");
             script.AppendLine("local n = 0");
             script.AppendLine(CultureInfo.InvariantCulture, $"local run = \"{Guid.NewGuid():N}\"");
             script.AppendLine("request = function()");
             script.AppendLine("  n = n + 1");
             script.AppendLine($"  local body = {string.Join(" .. run .. \"-\" .. n .. ", template.Select(Lua))}");
-            script.AppendLine("  return wrk.format(nil, nil, nil, body)");
+            if (workload.PerRequestKey is { } keyHeader)
+            {
+                // wrk.format replaces wrk.headers with the table given: copy them, then add this request's key.
+                script.AppendLine("  local headers = {}");
+                script.AppendLine("  for k, v in pairs(wrk.headers) do headers[k] = v end");
+                script.AppendLine(CultureInfo.InvariantCulture, $"  headers[{Lua(keyHeader)}] = \"bench-\" .. run .. \"-\" .. n");
+                script.AppendLine("  return wrk.format(nil, nil, headers, body)");
+            }
+            else
+            {
+                script.AppendLine("  return wrk.format(nil, nil, nil, body)");
+            }
             script.AppendLine("end");
             script.AppendLine("unexpected = 0");
             script.AppendLine("response = function(status, headers, body)");
-            script.AppendLine("  if status ~= 302 then unexpected = unexpected + 1 end");
+            script.AppendLine(CultureInfo.InvariantCulture, $"  if status ~= {workload.SavedStatus} then unexpected = unexpected + 1 end");
             script.AppendLine("end");
             script.AppendLine("local threads = {}");
             script.AppendLine("function setup(thread) table.insert(threads, thread) end");
@@ -263,18 +307,19 @@ public sealed class Load(Uri baseAddress, TextWriter log)
                     try
                     {
                         using var request = new HttpRequestMessage(workload.IsPost ? HttpMethod.Post : HttpMethod.Get, workload.Path);
-                        if (workload.Cookie.Length > 0)
+                        workload.AddHeaders(request);
+                        if (workload.PerRequestKey is { } keyHeader)
                         {
-                            request.Headers.Add("Cookie", workload.Cookie);
+                            request.Headers.TryAddWithoutValidation(keyHeader, $"bench-{run}-{index}");
                         }
                         if (workload.IsPost)
                         {
                             request.Content = new StringContent(workload.FormBody!(index).Replace("%7Bn%7D", $"{run}-{index}", StringComparison.Ordinal),
-                                Encoding.ASCII, "application/x-www-form-urlencoded");
+                                Encoding.ASCII, workload.ContentType);
                         }
                         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
-                        // A form post that saved redirects; a 200 is the form again (refused), not a success.
-                        if (workload.IsPost ? response.StatusCode != HttpStatusCode.Redirect : (int)response.StatusCode >= 400)
+                        // A form post that saved redirects (the API's answers 201); a 200 is the form again (refused), not a success.
+                        if (workload.IsPost ? (int)response.StatusCode != workload.SavedStatus : (int)response.StatusCode >= 400)
                         {
                             Interlocked.Increment(ref errors);
                         }

@@ -97,7 +97,7 @@ public static class Pages
     private static async Task<byte[]> GetAsync(HttpClient client, Workload workload)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, workload.Path);
-        request.Headers.Add("Cookie", workload.Cookie);
+        workload.AddHeaders(request);
         using var response = await client.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadAsByteArrayAsync();

@@ -118,7 +118,8 @@ public sealed class Results(DataSize size, string machine)
                  "such as the nightly backup Hangfire finds missed on a copy of the generated data, runs before, not during, the first workload.");
             Line();
             Line("Errors: requests that failed or were answered 400 or above, and, for the two form posts, any answer but the redirect a saved form gets " +
-                 "(each post names a new company, so each one writes).");
+                 "(each post names a new company, so each one writes); for the API's log a contact, any answer but 201. The API rows send a read-write " +
+                 "token made in Settings; each API post has its own Idempotency-Key.");
             Line();
             Line($"Machine probe: a fixed memory-bound walk (32 MB, 4 M steps) timed just before each latency run ({F(ProbeQuietMs, "F0")} ms at its fastest, when the harness started); " +
                  "a larger figure means the virtual machine's neighbours were contending for its memory during that run, and latencies grow with it.");

@@ -29,11 +29,11 @@ public static class SqlCounts
             {
                 var from = app.LineCount;
                 using var request = new HttpRequestMessage(workload.IsPost ? HttpMethod.Post : HttpMethod.Get, workload.Path);
-                request.Headers.Add("Cookie", workload.Cookie);
+                workload.AddHeaders(request);
                 if (workload.IsPost)
                 {
                     request.Content = new StringContent(workload.FormBody!(n).Replace("%7Bn%7D", $"sql-{Environment.ProcessId}-{n++}", StringComparison.Ordinal),
-                        Encoding.ASCII, "application/x-www-form-urlencoded");
+                        Encoding.ASCII, workload.ContentType);
                 }
                 using var response = await client.SendAsync(request);
                 if ((int)response.StatusCode >= 400)

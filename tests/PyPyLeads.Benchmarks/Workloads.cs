@@ -21,6 +21,8 @@ public static class Workloads
     public const string Today = "today";
     public const string LogContact = "log a contact (POST)";
     public const string Invitation = "public invitation (POST)";
+    public const string ApiList = "API: companies, page 1";
+    public const string ApiLogContact = "API: log a contact (POST)";
 
     public static async Task<IReadOnlyList<Workload>> BuildAsync(Uri baseAddress, string dataFolder)
     {
@@ -75,6 +77,15 @@ public static class Workloads
                 ("OtherTopics", ""), ("ConvinceManagement", "We run Python at scale."), ("Website", ""),
             ]);
 
+            // The API with a read-write token made as a user makes one (Settings, API tokens), shown once on the page that answers.
+            var bearer = new Dictionary<string, string> { ["Authorization"] = "Bearer " + await TokenAsync(client) };
+            // The log-contact form's fields as the API takes them; JSON escapes the non-ASCII names, so the body stays ASCII.
+            var apiContact = System.Text.Json.JsonSerializer.Serialize(new
+            {
+                tourStopId = 1, companyName = "Benchmark API Café {n}", personName = "Zoë Ångström {n}", personRole = "CTO", personEmail = "zoe.api.{n}@example.org",
+                metBy = new[] { adminId }, interests = new[] { "Consulting" }, note = "Wants a JIT for their trading engine; follow up after PyCon.",
+            }).Replace("{n}", "%7Bn%7D", StringComparison.Ordinal);
+
             return
             [
                 new(ListPage1, "/companies", cookie),
@@ -87,8 +98,25 @@ public static class Workloads
                 new(Today, "/", await StaffCookieAsync(baseAddress)),
                 new(LogContact, "/log-contact", cookie, logContact),
                 new(Invitation, "/invite", AppProcess.CookieHeader(anonymousCookies, baseAddress), invitation),
+                new(ApiList, "/api/v1/companies", "") { Headers = bearer },
+                // Each request with its own Idempotency-Key, as a client that retries safely sends it (the offline outbox does).
+                new(ApiLogContact, "/api/v1/contacts", "", _ => apiContact)
+                    { Headers = bearer, ContentType = "application/json", SavedStatus = 201, PerRequestKey = "Idempotency-Key" },
             ];
         }
+    }
+
+    /// <summary>Makes a read-write token in Settings, API tokens, and reads its secret off the page that shows it once.</summary>
+    private static async Task<string> TokenAsync(HttpClient signedIn)
+    {
+        var made = await signedIn.PostFormAsync("/settings/tokens", new Dictionary<string, string>
+        {
+            ["Name"] = $"Benchmark {Guid.NewGuid():N}"[..20], ["Scope"] = "ReadWrite", ["ExpiresInDays"] = "30",
+        });
+        People.Expect(made, HttpStatusCode.OK);
+        var page = await made.ReadPageAsync();
+        return page.QuerySelector("[data-testid=token-secret]")?.TextContent.Trim()
+            ?? throw new InvalidOperationException("No token on the page Settings answered with.");
     }
 
     private static async Task<string> StaffCookieAsync(Uri baseAddress)

@@ -9,8 +9,9 @@ namespace PyPyLeads.Companies;
 
 /// <summary>
 /// Add a person at a live company: admins, and members at their consultancy's or unassigned companies (<see cref="CompanyAccess"/>). An e-mail address is one person's at a company:
-/// a second live person with it is refused (edit or merge the first instead).
-/// Returns <see cref="Done{T}"/> of <see cref="Added"/>, <see cref="Invalid"/>, <see cref="NotFound"/> or <see cref="NotAllowed"/>.
+/// a second live person with it is refused with the one who has it (edit or merge them instead).
+/// Returns <see cref="Done{T}"/> of <see cref="Added"/>, <see cref="Invalid"/>, <see cref="DuplicatesFound{T}"/> of <see cref="PersonMatch"/>
+/// (on Email), <see cref="NotFound"/> or <see cref="NotAllowed"/>.
 /// </summary>
 public sealed class AddPerson(LeadsDbContext db, IValidator<AddPerson.Input> validator, TimeProvider clock, SubmissionStore submissions)
 {
@@ -24,23 +25,7 @@ public sealed class AddPerson(LeadsDbContext db, IValidator<AddPerson.Input> val
 
     public sealed class Validator : AbstractValidator<Input>
     {
-        public Validator(LeadsDbContext db)
-        {
-            Include(new PersonFieldsValidator());
-            RuleFor(x => x.Email).CustomAsync(async (email, context, ct) =>
-            {
-                if (CompanyKeys.Email(email) is not { } emailKey || context.InstanceToValidate is not { } input)
-                {
-                    return;
-                }
-                var same = await db.People.Where(p => p.CompanyId == input.CompanyId && p.DeletedAtUtc == null && p.EmailKey == emailKey)
-                    .Select(p => new { p.Name, Company = p.Company!.Name }).FirstOrDefaultAsync(ct);
-                if (same is not null)
-                {
-                    context.AddFailure($"{same.Name} at {same.Company} has this e-mail address already.");
-                }
-            }).When(x => CompanyRules.IsEmail(x.Email));
-        }
+        public Validator() => Include(new PersonFieldsValidator());
     }
 
     public Task<Outcome> RunAsync(Input input, Caller caller, CancellationToken cancellationToken)
@@ -59,6 +44,10 @@ public sealed class AddPerson(LeadsDbContext db, IValidator<AddPerson.Input> val
         if (await validator.CheckAsync(input, cancellationToken) is { } invalid)
         {
             return invalid;
+        }
+        if (await AlreadyHereAsync(input, cancellationToken) is { } duplicates)
+        {
+            return duplicates;
         }
         var now = clock.GetUtcNow().UtcDateTime;
         try
@@ -89,5 +78,18 @@ public sealed class AddPerson(LeadsDbContext db, IValidator<AddPerson.Input> val
             db.ChangeTracker.Clear();
             return new Invalid(nameof(Input.Email), "Someone else has just added a person with this e-mail address here.");
         }
+    }
+
+    private async Task<DuplicatesFound<PersonMatch>?> AlreadyHereAsync(Input input, CancellationToken cancellationToken)
+    {
+        if (!CompanyRules.IsEmail(input.Email))
+        {
+            return null;
+        }
+        var companyName = await db.Companies.Where(c => c.Id == input.CompanyId).Select(c => c.Name).SingleAsync(cancellationToken);
+        // someoneElse: only the e-mail address decides here; a namesake may be added on purpose.
+        var matches = await PersonMatching.FindAsync(db, input.CompanyId, companyName, input.Name, input.Email, someoneElse: true, cancellationToken);
+        return matches.Count == 0 ? null
+            : new(matches, nameof(Input.Email), $"{matches[0].Name} at {matches[0].CompanyName} has this e-mail address already.");
     }
 }

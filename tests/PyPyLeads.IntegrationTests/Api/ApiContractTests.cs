@@ -31,6 +31,11 @@ public sealed partial class ApiContractTests : IAsyncLifetime
         ["DELETE /api/v1/companies/{id}"] = [204, Unauthorized, Forbidden, NotFound, TooMany],
         ["POST /api/v1/companies/{id}/restore"] = Transition,
         ["POST /api/v1/companies/{id}/merge"] = Transition,
+        ["GET /api/v1/companies/{id}/people"] = [.. Read, NotFound],
+        ["POST /api/v1/companies/{id}/people"] = [.. Create, NotFound, Conflict],
+        ["GET /api/v1/people/{id}"] = [.. Read, NotFound],
+        ["PUT /api/v1/people/{id}"] = Change,
+        ["POST /api/v1/people/{id}/merge"] = Transition,
         ["POST /api/v1/contacts"] = [.. Create, Conflict],
         ["GET /api/v1/presentations"] = Read,
         ["GET /api/v1/presentations/{id}"] = [.. Read, NotFound],
@@ -39,6 +44,12 @@ public sealed partial class ApiContractTests : IAsyncLifetime
         ["POST /api/v1/presentations/{id}/deliver"] = [.. Transition, Conflict],
         ["POST /api/v1/presentations/{id}/decline"] = [.. Transition, Conflict],
         ["POST /api/v1/presentations/{id}/cancel"] = [.. Transition, Conflict],
+        ["GET /api/v1/meetings"] = [.. Read, Bad],
+        ["GET /api/v1/meetings/{id}"] = [.. Read, NotFound],
+        ["POST /api/v1/meetings"] = [.. Create, Conflict],
+        ["PUT /api/v1/meetings/{id}"] = [.. Change, Conflict],
+        ["POST /api/v1/meetings/{id}/held"] = [.. Transition, Conflict],
+        ["POST /api/v1/meetings/{id}/cancel"] = [.. Transition, Conflict],
         ["GET /api/v1/deals"] = Read,
         ["GET /api/v1/deals/{id}"] = [.. Read, NotFound],
         ["POST /api/v1/deals"] = Create,
@@ -50,6 +61,7 @@ public sealed partial class ApiContractTests : IAsyncLifetime
         ["POST /api/v1/followups/{id}/complete"] = Transition,
         ["POST /api/v1/followups/{id}/snooze"] = Transition,
         ["POST /api/v1/followups/{id}/cancel"] = Transition,
+        ["POST /api/v1/public/presentation-requests"] = [202, Bad, Unprocessable, TooMany],
         ["GET /api/v1/tour-stops"] = Read,
         ["GET /api/v1/team"] = Read,
         ["GET /api/v1/dashboard"] = Read,
@@ -133,7 +145,7 @@ public sealed partial class ApiContractTests : IAsyncLifetime
         }
         var schemas = _document.GetProperty("components").GetProperty("schemas");
         foreach (var (schema, field) in new[] { ("CompanyResource", "webDomain"), ("CompanyList", "next"), ("DealResource", "value"), ("MoneyAmount", "currency"),
-                     ("FollowUpResource", "timeZone"), ("PresentationResource", "startsAt"), ("LogContactRequest", "followUp"), ("HttpValidationProblemDetails", "errors") })
+                     ("FollowUpResource", "timeZone"), ("PresentationResource", "startsAt"), ("MeetingResource", "timeZone"), ("PersonDetail", "companyId"), ("LogContactRequest", "followUp"), ("HttpValidationProblemDetails", "errors") })
         {
             Assert.True(schemas.TryGetProperty(schema, out var found) && found.GetProperty("properties").TryGetProperty(field, out _), $"{schema}.{field} is missing");
         }
@@ -151,7 +163,7 @@ public sealed partial class ApiContractTests : IAsyncLifetime
             Assert.Equal(Endpoints[key].Contains(IfMatchRequired), headers.TryGetValue("If-Match", out var ifMatch) && ifMatch.GetProperty("required").GetBoolean());
         }
         var schemas = _document.GetProperty("components").GetProperty("schemas");
-        foreach (var request in new[] { "CompanyRequest", "LogContactRequest", "PresentationRequestBody", "ScheduleBody", "DealBody", "MoveBody", "FollowUpBody" })
+        foreach (var request in new[] { "CompanyRequest", "PersonRequest", "PersonMergeBody", "MeetingBody", "MeetingChangeBody", "OutcomeBody", "LogContactRequest", "PresentationRequestBody", "ScheduleBody", "DealBody", "MoveBody", "FollowUpBody" })
         {
             Assert.True(schemas.GetProperty(request).TryGetProperty("examples", out _), $"{request} has no example");
         }

@@ -35,9 +35,10 @@ public sealed class AddPersonTests : CompanyUseCaseTests
         var yelp = await Rig.CompanyAsync("Yelp");
         await PersonAsync(yelp, "Jane Doe", "jane@yelp.com");
 
-        var invalid = Assert.IsType<Invalid>(await Add(yelp, Armin, "Jane Again", "Jane@Yelp.com"));
+        var duplicates = Assert.IsType<DuplicatesFound<PersonMatch>>(await Add(yelp, Armin, "Jane Again", "Jane@Yelp.com"));
 
-        Assert.Equal(new FieldError("Email", "Jane Doe at Yelp has this e-mail address already."), Assert.Single(invalid.Errors));
+        Assert.Equal(("Email", "Jane Doe at Yelp has this e-mail address already."), (duplicates.Field, duplicates.Message));
+        Assert.Equal("Jane Doe", Assert.Single(duplicates.Matches).Name);
         Assert.Equal(1, await Rig.DbAsync(db => db.People.CountAsync()));
     }
 

@@ -324,6 +324,42 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
             var (id, version) = await w.PresentationAsync(owner, PresentationStatus.Scheduled);
             return Api($"/api/v1/presentations/{id}/cancel", new { reason = "They cancelled" }, version);
         }),
+        ["POST /api/v1/companies/{id:int}/people"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+            Api($"/api/v1/companies/{await w.CompanyAsync(owner)}/people", new { name = "Samuele Pedroni" })),
+        ["PUT /api/v1/people/{id:int}"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var person = await w.PersonAsync(await w.CompanyAsync(owner), "Jane Doe");
+            return Api($"/api/v1/people/{person}", new { name = "Jane Roe" }, await w.PersonVersionAsync(person), "PUT");
+        }),
+        ["POST /api/v1/people/{id:int}/merge"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var company = await w.CompanyAsync(owner);
+            var keep = await w.PersonAsync(company, "Jane Doe");
+            var other = await w.PersonAsync(company, "J. Doe");
+            return Api($"/api/v1/people/{keep}/merge", new { otherId = other, otherVersion = await w.PersonVersionAsync(other) }, await w.PersonVersionAsync(keep));
+        }),
+        ["POST /api/v1/meetings"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+            Api("/api/v1/meetings", new { companyId = await w.CompanyAsync(owner), kind = "Lunch", area = TourAreas.BayArea, place = "Zuni Café",
+                startsLocal = "2011-03-05T12:00:00", endsLocal = "2011-03-05T13:00:00", teamMemberIds = new[] { 2 }, confirmClashes = true })),
+        ["PUT /api/v1/meetings/{id:int}"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var (id, version) = await w.MeetingAsync(owner);
+            return Api($"/api/v1/meetings/{id}", new { kind = "Dinner", area = TourAreas.BayArea, place = "Zuni Café", startsLocal = "2011-03-05T19:00:00",
+                endsLocal = "2011-03-05T21:00:00", teamMemberIds = new[] { 2 }, confirmClashes = true }, version, "PUT");
+        }),
+        ["POST /api/v1/meetings/{id:int}/held"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var (id, version) = await w.MeetingAsync(owner);
+            return Api($"/api/v1/meetings/{id}/held", new { outcome = "They want a quote" }, version);
+        }),
+        ["POST /api/v1/meetings/{id:int}/cancel"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
+        {
+            var (id, version) = await w.MeetingAsync(owner);
+            return Api($"/api/v1/meetings/{id}/cancel", new { outcome = "They could not come" }, version);
+        }),
+        // The public invitation page's endpoint: no token, for anyone.
+        ["POST /api/v1/public/presentation-requests"] = new(Rule.Anyone, (_, _, _) =>
+            Task.FromResult(Api("/api/v1/public/presentation-requests", new { companyName = "Initech", contactName = "Jane Doe", contactEmail = "jane@example.com" }))),
         ["POST /api/v1/deals"] = new(Rule.ConsultancyOnly, async (w, owner, _) =>
             Api("/api/v1/deals", new { companyId = await w.CompanyAsync(owner), kind = "Consulting", title = "JIT work", value = "12000", currency = "EUR",
                 expectedCloseOn = "2011-06-30", consultancyId = 1 })),
@@ -428,8 +464,9 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
         Assert.NotEmpty(tried);
     }
 
-    /// <summary>The API's changes (its fallback, a 404 for any other address, changes nothing for anyone).</summary>
-    public static TheoryData<string> ApiChanges() => new(Table.Keys.Where(k => k.Contains(" /api/", StringComparison.Ordinal) && !k.StartsWith("ANY", StringComparison.Ordinal)).Order());
+    /// <summary>The API's changes with a token (its fallback, a 404 for any other address, changes nothing for anyone; the public invitation takes no token).</summary>
+    public static TheoryData<string> ApiChanges() => new(Table.Keys.Where(k => k.Contains(" /api/", StringComparison.Ordinal) && !k.StartsWith("ANY", StringComparison.Ordinal)
+        && Table[k].Rule != Rule.Anyone).Order());
 
     [Theory]
     [MemberData(nameof(ApiChanges))]

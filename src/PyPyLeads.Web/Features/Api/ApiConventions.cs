@@ -127,7 +127,8 @@ public static class IdempotencyKeys
         var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var request = http.Request.Method + " " + http.Request.Path.Value + "\n" + JsonSerializer.Serialize(body, options);
         var keyed = key + "#" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request)))[..16];
-        var submitter = http.User.FindFirstValue(ClaimTypes.NameIdentifier)!;
+        // A visitor without a token (the public invitation endpoint) keys as the public page's visitors do.
+        var submitter = http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? Submission.Anonymous;
         var db = http.RequestServices.GetRequiredService<LeadsDbContext>();
         var prefix = key + "#";
         if (await db.Submissions.AsNoTracking().AnyAsync(r => r.SubmitterId == submitter && r.Key.StartsWith(prefix) && r.Key != keyed, cancellationToken))

@@ -77,13 +77,21 @@ public sealed class ApiDocument : IOpenApiDocumentTransformer, IOpenApiOperation
                 Example = JsonValue.Create("\"3\""),
             });
         }
+        var anonymous = metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any();
+        if (anonymous)
+        {
+            // The public invitation: no token.
+            operation.Security = [];
+        }
         if (operation.Responses is { } responses)
         {
             foreach (var (status, response) in responses)
             {
                 if (response is OpenApiResponse concrete && Descriptions.TryGetValue(status, out var description))
                 {
-                    concrete.Description = description;
+                    concrete.Description = anonymous && status == "429"
+                        ? "Too many requests from this address (PublicForm:PermitsPerHour, with the invitation page): wait the seconds in Retry-After"
+                        : description;
                 }
             }
         }
@@ -95,6 +103,7 @@ public sealed class ApiDocument : IOpenApiDocumentTransformer, IOpenApiOperation
         ["400"] = "Invalid input: nothing was saved; `errors` names each field with its message",
         ["401"] = "No token, or an unknown, expired or revoked one",
         ["403"] = "Not allowed: a read-only token on a change, or a record of another consultancy (the detail says who may)",
+        ["202"] = "Received: the team will be in touch",
         ["404"] = "No such record (or deleted)",
         ["409"] = "Already here: `matches` lists the existing records to use instead",
         ["412"] = "The record changed since the If-Match's ETag: nothing was saved; `current` is the record as it stands",

@@ -2,6 +2,8 @@ using PyPyLeads.Web.Features.Companies;
 using PyPyLeads.Web.Features.Deals;
 using PyPyLeads.Web.Features.FollowUps;
 using PyPyLeads.Web.Features.LogContact;
+using PyPyLeads.Web.Features.Meetings;
+using PyPyLeads.Web.Features.People;
 using PyPyLeads.Web.Features.Presentations;
 
 namespace PyPyLeads.Web.Features.Api;
@@ -12,6 +14,8 @@ public static class ApiExamples
     private static readonly Dictionary<Type, string> Examples = new()
     {
         [typeof(CompanyRequest)] = """{"name": "Yelp", "webDomain": "yelp.com", "city": "San Francisco", "country": "USA", "industry": "Local search", "source": "TourStop", "sourceTourStopId": 2}""",
+        [typeof(PersonRequest)] = """{"name": "Jeremy Stoppelman", "role": "CEO", "email": "jeremy@yelp.example", "phone": "+1 415 555 0100"}""",
+        [typeof(PersonMergeBody)] = """{"otherId": 2, "otherVersion": 1}""",
         [typeof(LogContactRequest)] = """
             {"tourStopId": 2, "companyName": "Yelp", "companyDomain": "yelp.com", "personName": "Jeremy Stoppelman", "personRole": "CEO",
              "personEmail": "jeremy@yelp.example", "interests": ["Consulting"], "note": "Wants the JIT for their search backend",
@@ -26,6 +30,9 @@ public static class ApiExamples
         [typeof(ScheduleBody)] = """{"area": "Bay Area", "place": "Mozilla, 650 Castro St, Mountain View", "startsLocal": "2011-03-07T14:00:00", "endsLocal": "2011-03-07T15:30:00", "teamMemberIds": [1, 2], "confirmClashes": false}""",
         [typeof(DeliverBody)] = """{"attendance": 35, "notes": "They want a follow-up on cpyext", "confirmBeforeStart": false}""",
         [typeof(ReasonBody)] = """{"reason": "No presenter free that week"}""",
+        [typeof(MeetingBody)] = """{"companyId": 1, "kind": "Lunch", "area": "Bay Area", "place": "Zuni Café", "placeAddress": "1658 Market St, San Francisco", "startsLocal": "2011-03-04T12:30:00", "endsLocal": "2011-03-04T14:00:00", "teamMemberIds": [1, 2], "personIds": [1], "confirmClashes": false}""",
+        [typeof(MeetingChangeBody)] = """{"kind": "Dinner", "area": "Bay Area", "place": "Zuni Café", "startsLocal": "2011-03-04T19:00:00", "endsLocal": "2011-03-04T21:00:00", "teamMemberIds": [1], "personIds": [], "confirmClashes": false}""",
+        [typeof(OutcomeBody)] = """{"outcome": "They want a quote for the JIT work"}""",
         [typeof(DealBody)] = """{"companyId": 1, "kind": "Consulting", "title": "JIT for the search backend", "stage": "Qualified", "value": "12000.00", "currency": "EUR", "probability": 30, "expectedCloseOn": "2011-06-30"}""",
         [typeof(DealEditBody)] = """{"kind": "Consulting", "title": "JIT for the search backend", "value": "15000.00", "currency": "EUR", "probability": 40, "expectedCloseOn": "2011-07-15"}""",
         [typeof(MoveBody)] = """{"stage": "Won"}""",

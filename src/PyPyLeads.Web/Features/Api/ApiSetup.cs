@@ -10,7 +10,10 @@ using PyPyLeads.Web.Features.Companies;
 using PyPyLeads.Web.Features.Dashboard;
 using PyPyLeads.Web.Features.Deals;
 using PyPyLeads.Web.Features.FollowUps;
+using PyPyLeads.Web.Features.Invite;
 using PyPyLeads.Web.Features.LogContact;
+using PyPyLeads.Web.Features.Meetings;
+using PyPyLeads.Web.Features.People;
 using PyPyLeads.Web.Features.Presentations;
 using PyPyLeads.Web.Features.Team;
 using PyPyLeads.Web.Infrastructure;
@@ -75,12 +78,16 @@ public static class ApiSetup
             .WithMetadata(new ProblemResponse(StatusCodes.Status401Unauthorized))
             .WithMetadata(new ProblemResponse(StatusCodes.Status429TooManyRequests));
         api.MapCompaniesApi();
+        api.MapPeopleApi();
         api.MapLogContactApi();
         api.MapPresentationsApi();
+        api.MapMeetingsApi();
         api.MapDealsApi();
         api.MapFollowUpsApi();
         api.MapTourApi();
         api.MapDashboardApi();
+        // Without a token: the public invitation, under the page's own limits.
+        app.MapInviteApi();
         // Any other address under the API: a 404 problem for a client with a token, not the pages' sign-in redirect.
         api.MapFallback(context => ApiProblems.WriteAsync(context, StatusCodes.Status404NotFound, "Not found",
             "There is no such address in the API (see /openapi/v1.json).")).ExcludeFromDescription();

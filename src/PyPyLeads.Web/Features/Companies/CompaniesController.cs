@@ -386,11 +386,17 @@ public sealed class CompaniesController(LeadsDbContext db, TimeProvider clock, C
                 TempData.Done(done.Value.Message);
                 return RedirectToAction(nameof(Show), new { id });
             }
-            if (outcome is not Invalid invalid)
+            switch (outcome)
             {
-                return this.Refused(outcome);
+                case Invalid invalid:
+                    ModelState.AddErrors(invalid);
+                    break;
+                case DuplicatesFound<PersonMatch> duplicates:
+                    ModelState.AddModelError(nameof(PersonForm.Email), duplicates.Message);
+                    break;
+                default:
+                    return this.Refused(outcome);
             }
-            ModelState.AddErrors(invalid);
         }
         var name = await db.Companies.Where(c => c.Id == id && c.DeletedAtUtc == null).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
         return name is null ? NotFound() : View("~/Features/People/Edit.cshtml", new PersonEditPage { CompanyId = id, CompanyName = name, Form = form });
