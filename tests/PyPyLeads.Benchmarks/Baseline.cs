@@ -86,7 +86,7 @@ public sealed class Baseline : IAsyncDisposable
         var (databasePath, port, file) = (args[0], int.Parse(args[1], CultureInfo.InvariantCulture), args[2]);
         var pages = JsonSerializer.Deserialize<List<BaselinePage>>(await File.ReadAllTextAsync(file))!.ToDictionary(p => p.Path);
         var connectionString = $"Data Source={databasePath};Mode=ReadOnly";
-        string adminId;
+        string adminId, sessionId;
         await using (var connection = new SqliteConnection(connectionString))
         {
             await connection.OpenAsync();
@@ -94,6 +94,10 @@ public sealed class Baseline : IAsyncDisposable
             command.CommandText = "SELECT Id FROM AspNetUsers WHERE Email = $email";
             command.Parameters.AddWithValue("$email", Harness.AdminEmail);
             adminId = (string)(await command.ExecuteScalarAsync())!;
+            // The session the harness's cookie carries (its latest sign-in): every signed-in request reads it by key.
+            command.CommandText = "SELECT Id FROM UserSessions WHERE UserId = $user AND EndedAtUtc IS NULL ORDER BY CreatedAtUtc DESC LIMIT 1";
+            command.Parameters.AddWithValue("$user", adminId);
+            sessionId = await command.ExecuteScalarAsync() as string ?? "";
         }
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -112,7 +116,7 @@ public sealed class Baseline : IAsyncDisposable
             {
                 await using var connection = new SqliteConnection(connectionString);
                 await connection.OpenAsync(context.RequestAborted);
-                await RunAsync(connection, page, adminId, context.RequestAborted);
+                await RunAsync(connection, page, adminId, sessionId, context.RequestAborted);
             }
             catch (InvalidOperationException ex)
             {
@@ -130,11 +134,11 @@ public sealed class Baseline : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs the page's statements in order, binding each parameter as the app does (the admin's id, the tour clock's
+    /// Runs the page's statements in order, binding each parameter as the app does (the session's and the admin's ids, the tour clock's
     /// instant, the page size; the list's second statement gets the ids the first returned). An unknown parameter
     /// stops the baseline: the app's query changed and this binding must follow.
     /// </summary>
-    private static async Task RunAsync(SqliteConnection connection, BaselinePage page, string adminId, CancellationToken cancellationToken)
+    private static async Task RunAsync(SqliteConnection connection, BaselinePage page, string adminId, string sessionId, CancellationToken cancellationToken)
     {
         var now = Generator.Now;
         var ids = new List<long>();
@@ -146,6 +150,7 @@ public sealed class Baseline : IAsyncDisposable
             {
                 command.Parameters.AddWithValue(name, name switch
                 {
+                    "@id" when sql.Contains("FROM \"UserSessions\"", StringComparison.Ordinal) => sessionId,
                     "@id" or "@userId" or "@me" => adminId,
                     "@p" => page.Path == "/dashboard" ? 10 : 26, // the dashboard's lists, the list page's size + 1
                     "@lastDay" => "2011-09-30",
