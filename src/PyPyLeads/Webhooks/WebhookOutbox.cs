@@ -20,6 +20,11 @@ public static class WebhookOutbox
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    // The rows raised on each context and not yet enqueued. Kept here, by context, rather than found in the change
+    // tracker at every save, which would cost every save in the app a scan of its tracked entities; the pooled
+    // context itself keeps no state.
+    private static readonly ConditionalWeakTable<DbContext, List<WebhookDelivery>> Raised = [];
+
     /// <summary>Stages the event for every subscribed, enabled endpoint; saved by the caller's next SaveChanges.</summary>
     public static async Task RaiseWebhookAsync(this LeadsDbContext db, string type, object data, DateTime nowUtc, CancellationToken cancellationToken)
     {
@@ -37,38 +42,25 @@ public static class WebhookOutbox
     {
         var eventId = "msg_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         var payload = JsonSerializer.Serialize(new { type, timestamp = nowUtc, data }, Json);
-        foreach (var endpointId in endpointIds)
+        var rows = endpointIds.Select(endpointId => new WebhookDelivery
         {
-            db.WebhookDeliveries.Add(new WebhookDelivery
-            {
-                EventId = eventId, EndpointId = endpointId, EventType = type, Payload = payload,
-                State = WebhookDeliveryState.Pending, CreatedAtUtc = nowUtc, NextAttemptAtUtc = nowUtc,
-            });
+            EventId = eventId, EndpointId = endpointId, EventType = type, Payload = payload,
+            State = WebhookDeliveryState.Pending, CreatedAtUtc = nowUtc, NextAttemptAtUtc = nowUtc,
+        }).ToList();
+        db.WebhookDeliveries.AddRange(rows);
+        lock (Raised)
+        {
+            Raised.GetOrCreateValue(db).AddRange(rows);
         }
     }
 
     /// <summary>
     /// Enqueues the delivery jobs of the rows a save added, once they are committed: at once for a save outside a
     /// transaction, at the commit otherwise, never after a rollback (a job for a row not yet committed could run
-    /// and find nothing). The pooled context keeps no state, so the rows wait here, per context.
+    /// and find nothing). A row never saved has no id and is skipped.
     /// </summary>
     public sealed class AfterCommit(IBackgroundJobClient jobs, ILogger<AfterCommit> logger) : SaveChangesInterceptor, IDbTransactionInterceptor
     {
-        private readonly ConditionalWeakTable<DbContext, List<WebhookDelivery>> _staged = [];
-
-        public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-        {
-            Collect(eventData.Context);
-            return result;
-        }
-
-        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
-            CancellationToken cancellationToken = default)
-        {
-            Collect(eventData.Context);
-            return ValueTask.FromResult(result);
-        }
-
         public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
         {
             FlushOutsideTransaction(eventData.Context);
@@ -105,22 +97,6 @@ public static class WebhookOutbox
             return Task.CompletedTask;
         }
 
-        private void Collect(DbContext? context)
-        {
-            if (context is null)
-            {
-                return;
-            }
-            var added = context.ChangeTracker.Entries<WebhookDelivery>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
-            if (added.Count > 0)
-            {
-                lock (_staged)
-                {
-                    _staged.GetOrCreateValue(context).AddRange(added);
-                }
-            }
-        }
-
         private void FlushOutsideTransaction(DbContext? context)
         {
             if (context?.Database.CurrentTransaction is null)
@@ -133,9 +109,9 @@ public static class WebhookOutbox
         {
             if (context is not null)
             {
-                lock (_staged)
+                lock (Raised)
                 {
-                    _staged.Remove(context);
+                    Raised.Remove(context);
                 }
             }
         }
@@ -147,13 +123,13 @@ public static class WebhookOutbox
                 return;
             }
             List<WebhookDelivery>? rows;
-            lock (_staged)
+            lock (Raised)
             {
-                if (!_staged.TryGetValue(context, out rows))
+                if (!Raised.TryGetValue(context, out rows))
                 {
                     return;
                 }
-                _staged.Remove(context);
+                Raised.Remove(context);
             }
             foreach (var id in rows.Select(r => r.Id).Where(id => id > 0).Distinct())
             {

@@ -101,7 +101,7 @@ public sealed class WebhooksController(LeadsDbContext db, WebhookSecrets secrets
                 ModelState.AddErrors(invalid);
                 return View("Edit", new WebhookEditPage(id, form));
             case Conflict<long> conflict:
-                ModelState.AddModelError("", conflict.Message);
+                // The form shows the endpoint as it is now (what was typed would silently undo the other change).
                 var current = await db.WebhookEndpoints.AsNoTracking().SingleAsync(e => e.Id == id, cancellationToken);
                 ModelState.Clear();
                 ModelState.AddModelError("", conflict.Message);
