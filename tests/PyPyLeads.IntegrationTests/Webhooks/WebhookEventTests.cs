@@ -71,13 +71,44 @@ public sealed class WebhookEventTests
         Assert.IsType<DbUpdateException>(copy);
     }
 
-    private static Task<int> EndpointAsync(ReminderRig rig, string events, bool enabled) => rig.InScopeAsync(async sp =>
+    [Fact]
+    public async Task Deliveries_whose_jobs_were_lost_are_sent_by_the_sweep_once_each_even_with_three_sweeps_at_once()
+    {
+        // No Hangfire server in this app: the jobs enqueued after the commits never run, as after a crash.
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var rig = await ReminderRig.StartAsync(configure: app => app.With("Webhooks:AllowInsecureLoopback", "true"));
+        receiver.Secret = WebhookSignature.NewSecret();
+        var endpoint = await EndpointAsync(rig, WebhookEventTypes.CompanyCreated, enabled: true, receiver.Url, receiver.Secret);
+        for (var i = 0; i < 20; i++)
+        {
+            await rig.InScopeAsync(async sp =>
+            {
+                var db = sp.GetRequiredService<LeadsDbContext>();
+                WebhookOutbox.Stage(db, WebhookEventTypes.CompanyCreated, new { companyId = i }, rig.Clock.GetUtcNow().UtcDateTime, [endpoint]);
+                return await db.SaveChangesAsync();
+            });
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => rig.InScopeAsync(async sp =>
+        {
+            await sp.GetRequiredService<WebhookJobs>().SweepAsync(CancellationToken.None);
+            return 0;
+        })));
+
+        Assert.Equal(20, receiver.Requests.Count);
+        Assert.Equal(20, receiver.Accepted.Select(r => r.Id).Distinct().Count());
+        var states = await rig.InScopeAsync(sp => sp.GetRequiredService<LeadsDbContext>().WebhookDeliveries.Select(d => new { d.State, d.Attempts }).ToListAsync());
+        Assert.All(states, s => Assert.Equal((WebhookDeliveryState.Delivered, 1), (s.State, s.Attempts)));
+        Assert.Equal(20, await rig.InScopeAsync(sp => sp.GetRequiredService<LeadsDbContext>().WebhookAttempts.CountAsync()));
+    }
+
+    private static Task<int> EndpointAsync(ReminderRig rig, string events, bool enabled, string? url = null, string? secret = null) => rig.InScopeAsync(async sp =>
     {
         var db = sp.GetRequiredService<LeadsDbContext>();
         var endpoint = new WebhookEndpoint
         {
-            Url = "https://hooks.example.com/" + Guid.NewGuid().ToString("N"), EventTypes = events, Enabled = enabled,
-            ProtectedSecret = sp.GetRequiredService<WebhookSecrets>().Protect(WebhookSignature.NewSecret()),
+            Url = url ?? "https://hooks.example.com/" + Guid.NewGuid().ToString("N"), EventTypes = events, Enabled = enabled,
+            ProtectedSecret = sp.GetRequiredService<WebhookSecrets>().Protect(secret ?? WebhookSignature.NewSecret()),
         };
         db.WebhookEndpoints.Add(endpoint);
         await db.SaveChangesAsync();
