@@ -14,9 +14,15 @@ public sealed class WebhookJobs(WebhookSender sender)
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
     public Task DeliverAsync(long deliveryId, CancellationToken cancellationToken) => sender.SendAsync(deliveryId, cancellationToken);
 
-    /// <summary>Every minute: sends whatever is due and not claimed, in batches, until nothing is left.</summary>
+    /// <summary>Every minute: sends whatever is due and not claimed, in batches, until nothing is left; then prunes old deliveries.</summary>
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
     public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        await SendDueAsync(cancellationToken);
+        await sender.PruneAsync(cancellationToken);
+    }
+
+    private async Task SendDueAsync(CancellationToken cancellationToken)
     {
         while (true)
         {

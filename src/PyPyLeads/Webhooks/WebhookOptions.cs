@@ -22,6 +22,9 @@ public sealed class WebhookOptions
     /// </summary>
     public bool AllowInsecureLoopback { get; set; }
 
+    /// <summary>Delivered and failed deliveries (with their attempts) are deleted this many days after the event.</summary>
+    public int KeepDays { get; set; } = 30;
+
     public IReadOnlyList<TimeSpan> RetryDelays =>
         RetryAfterSeconds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => TimeSpan.FromSeconds(double.Parse(s, CultureInfo.InvariantCulture)))
@@ -49,6 +52,10 @@ public sealed class WebhookOptions
         if (TimeoutSeconds is < 1 or > 300)
         {
             yield return $"Webhooks:TimeoutSeconds must be 1 to 300 (it is {TimeoutSeconds}).";
+        }
+        if (KeepDays < 1)
+        {
+            yield return $"Webhooks:KeepDays must be at least 1 (it is {KeepDays}).";
         }
         if (DisableAfterFailures < 1)
         {

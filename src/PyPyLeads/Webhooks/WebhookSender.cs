@@ -130,6 +130,13 @@ public sealed class WebhookSender(LeadsDbContext db, HttpClient http, WebhookSec
             .OrderBy(d => d.Id).Select(d => d.Id).Take(max).ToListAsync(cancellationToken);
     }
 
+    /// <summary>Deletes finished deliveries older than <see cref="WebhookOptions.KeepDays"/>; their attempts go with them (cascade).</summary>
+    public async Task<int> PruneAsync(CancellationToken cancellationToken)
+    {
+        var before = clock.GetUtcNow().UtcDateTime.AddDays(-_options.KeepDays);
+        return await db.WebhookDeliveries.Where(d => d.State != WebhookDeliveryState.Pending && d.CreatedAtUtc < before).ExecuteDeleteAsync(cancellationToken);
+    }
+
     private async Task<(int? Status, string? Error, TimeSpan Took)> PostAsync(WebhookEndpoint endpoint, WebhookDelivery delivery, CancellationToken cancellationToken)
     {
         var started = clock.GetTimestamp();

@@ -72,7 +72,7 @@ public sealed class WebhookEventTests
     }
 
     [Fact]
-    public async Task Deliveries_whose_jobs_were_lost_are_sent_by_the_sweep_once_each_even_with_three_sweeps_at_once()
+    public async Task Deliveries_whose_jobs_were_lost_are_sent_by_the_sweep_once_each_even_with_three_sweeps_at_once_and_deleted_after_30_days()
     {
         // No Hangfire server in this app: the jobs enqueued after the commits never run, as after a crash.
         await using var receiver = await WebhookReceiver.StartAsync();
@@ -100,6 +100,15 @@ public sealed class WebhookEventTests
         var states = await rig.InScopeAsync(sp => sp.GetRequiredService<LeadsDbContext>().WebhookDeliveries.Select(d => new { d.State, d.Attempts }).ToListAsync());
         Assert.All(states, s => Assert.Equal((WebhookDeliveryState.Delivered, 1), (s.State, s.Attempts)));
         Assert.Equal(20, await rig.InScopeAsync(sp => sp.GetRequiredService<LeadsDbContext>().WebhookAttempts.CountAsync()));
+
+        // Kept 30 days (the default), then deleted with their attempts.
+        rig.Clock.Advance(TimeSpan.FromDays(30) - TimeSpan.FromMinutes(1));
+        await rig.InScopeAsync(async sp => { await sp.GetRequiredService<WebhookJobs>().SweepAsync(CancellationToken.None); return 0; });
+        Assert.Equal(20, await rig.InScopeAsync(sp => sp.GetRequiredService<LeadsDbContext>().WebhookDeliveries.CountAsync()));
+        rig.Clock.Advance(TimeSpan.FromMinutes(2));
+        await rig.InScopeAsync(async sp => { await sp.GetRequiredService<WebhookJobs>().SweepAsync(CancellationToken.None); return 0; });
+        Assert.Equal(0, await rig.InScopeAsync(sp => sp.GetRequiredService<LeadsDbContext>().WebhookDeliveries.CountAsync()));
+        Assert.Equal(0, await rig.InScopeAsync(sp => sp.GetRequiredService<LeadsDbContext>().WebhookAttempts.CountAsync()));
     }
 
     private static Task<int> EndpointAsync(ReminderRig rig, string events, bool enabled, string? url = null, string? secret = null) => rig.InScopeAsync(async sp =>
