@@ -21,6 +21,7 @@ using PyPyLeads.Web.Features.FollowUps;
 using PyPyLeads.Web.Features.Setup;
 using PyPyLeads.Web.Features.TwoFactor;
 using PyPyLeads.Web.Features.Intake;
+using PyPyLeads.Web.Features.Webhooks;
 using PyPyLeads.Web.Infrastructure;
 
 // `restore <file>` restores a backup while the app is stopped, and starts no web host.
@@ -81,6 +82,7 @@ static async Task<WebApplication> StartAsync(string[] args)
     builder.Services.AddBackups(data, database);
     builder.Services.AddFollowUps(data);
     builder.Services.AddIntake(data);
+    builder.Services.AddWebhooks();
     builder.Services.AddSubmissionKeys();
     builder.Services.AddCompanyImport();
     builder.Services.AddHealthChecks().AddDbContextCheck<LeadsDbContext>("database");

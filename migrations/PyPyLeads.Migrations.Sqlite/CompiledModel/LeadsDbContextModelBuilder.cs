@@ -11,7 +11,7 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
     public partial class LeadsDbContextModel
     {
         private LeadsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e01316c6-9f9a-4a60-8e7e-c62501ae97a6"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("cbc4d88c-cfcc-48d8-be20-8ce6bb9c9165"), entityTypeCount: 45)
         {
         }
 
@@ -59,6 +59,9 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             var setupCode = SetupCodeEntityType.Create(this);
             var signInFailure = SignInFailureEntityType.Create(this);
             var userSession = UserSessionEntityType.Create(this);
+            var webhookAttempt = WebhookAttemptEntityType.Create(this);
+            var webhookDelivery = WebhookDeliveryEntityType.Create(this);
+            var webhookEndpoint = WebhookEndpointEntityType.Create(this);
 
             IdentityRoleClaimEntityType.CreateForeignKey1(identityRoleClaim, identityRole);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, appUser);
@@ -106,6 +109,8 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             AppUserEntityType.CreateForeignKey1(appUser, consultancy);
             AppUserEntityType.CreateForeignKey2(appUser, teamMember);
             UserSessionEntityType.CreateForeignKey1(userSession, appUser);
+            WebhookAttemptEntityType.CreateForeignKey1(webhookAttempt, webhookDelivery);
+            WebhookDeliveryEntityType.CreateForeignKey1(webhookDelivery, webhookEndpoint);
 
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             IdentityRoleEntityType.CreateAnnotations(identityRole);
@@ -149,6 +154,9 @@ namespace PyPyLeads.Migrations.Sqlite.CompiledModel
             SetupCodeEntityType.CreateAnnotations(setupCode);
             SignInFailureEntityType.CreateAnnotations(signInFailure);
             UserSessionEntityType.CreateAnnotations(userSession);
+            WebhookAttemptEntityType.CreateAnnotations(webhookAttempt);
+            WebhookDeliveryEntityType.CreateAnnotations(webhookDelivery);
+            WebhookEndpointEntityType.CreateAnnotations(webhookEndpoint);
 
             AddAnnotation("ProductVersion", "10.0.15");
         }

@@ -60,8 +60,10 @@ public static class Database
         // Pooled: a page resolves the context once per request (the sign-in check, the action, the layout's view
         // components), and building a fresh one each time (its options, EF's internal service scope) was a fifth of
         // the list page's allocations. LeadsDbContext keeps no state of its own; EF resets its own on return.
-        services.AddDbContextPool<LeadsDbContext>(options =>
+        services.AddDbContextPool<LeadsDbContext>((sp, options) =>
         {
+            // Enqueues webhook deliveries once the change that raised them is committed.
+            options.AddInterceptors(sp.GetRequiredService<PyPyLeads.Webhooks.WebhookOutbox.AfterCommit>());
             if (provider == DatabaseProvider.Sqlite)
             {
                 // A list of ids (ids.Contains(c.Id)) goes as one JSON parameter read with json_each: EF 10's default,

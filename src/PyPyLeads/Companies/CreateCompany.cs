@@ -4,6 +4,7 @@ using PyPyLeads.Data;
 using PyPyLeads.Submissions;
 using PyPyLeads.Timeline;
 using PyPyLeads.UseCases;
+using PyPyLeads.Webhooks;
 
 namespace PyPyLeads.Companies;
 
@@ -80,6 +81,7 @@ public sealed class CreateCompany(LeadsDbContext db, IValidator<CreateCompany.In
             }
             db.Timeline.Add(TimelineEntry.For(company.Id, CompanyTimeline.CompanyCreated, $"{caller.Name} added this company",
                 "From the Companies page.", caller.Actor, now, "Company", company.Id));
+            await db.RaiseWebhookAsync(WebhookEventTypes.CompanyCreated, WebhookPayloads.CompanyCreated(company, caller.Name), now, ct);
             await db.SaveChangesAsync(ct);
             await SearchIndex.RefreshAsync(db, [company.Id], ct);
             return new Done<Created>(new(company.Id, $"Added {company.Name}."));

@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using PyPyLeads.Data;
+using PyPyLeads.Webhooks;
 using PyPyLeads.FollowUps;
 using PyPyLeads.Submissions;
 using PyPyLeads.Timeline;
@@ -331,6 +332,7 @@ public sealed class LogContact(LeadsDbContext db, IValidator<LogContact.Input> v
         {
             db.Timeline.Add(TimelineEntry.For(company.Id, CompanyTimeline.CompanyCreated,
                 $"{actor.Name} added this company", stop is null ? "While logging a contact." : $"While logging a contact at the {stop.Name}.", actor, now, "Company", company.Id));
+            await db.RaiseWebhookAsync(WebhookEventTypes.CompanyCreated, WebhookPayloads.CompanyCreated(company, actor.Name), now, cancellationToken);
         }
         if (personChanges.Count > 0)
         {

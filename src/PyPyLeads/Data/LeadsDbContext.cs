@@ -43,6 +43,9 @@ public class LeadsDbContext(DbContextOptions<LeadsDbContext> options)
     public DbSet<PyPyLeads.Intake.IntakeMessage> IntakeMessages => Set<PyPyLeads.Intake.IntakeMessage>();
     public DbSet<PyPyLeads.Intake.IntakeAttachment> IntakeAttachments => Set<PyPyLeads.Intake.IntakeAttachment>();
     public DbSet<PyPyLeads.Intake.IntakeMailbox> IntakeMailboxes => Set<PyPyLeads.Intake.IntakeMailbox>();
+    public DbSet<PyPyLeads.Webhooks.WebhookEndpoint> WebhookEndpoints => Set<PyPyLeads.Webhooks.WebhookEndpoint>();
+    public DbSet<PyPyLeads.Webhooks.WebhookDelivery> WebhookDeliveries => Set<PyPyLeads.Webhooks.WebhookDelivery>();
+    public DbSet<PyPyLeads.Webhooks.WebhookAttempt> WebhookAttempts => Set<PyPyLeads.Webhooks.WebhookAttempt>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -5,6 +5,7 @@ using PyPyLeads.Data;
 using PyPyLeads.Timeline;
 using PyPyLeads.Tour;
 using PyPyLeads.UseCases;
+using PyPyLeads.Webhooks;
 
 namespace PyPyLeads.Deals;
 
@@ -67,6 +68,13 @@ public sealed class MoveDeal(LeadsDbContext db, IValidator<MoveDeal.Input> valid
             deal.MoveTo(to, reason, now, caller.UserId, caller.Name);
             db.Timeline.Add(TimelineEntry.For(deal.CompanyId, DealTimeline.StageChanged,
                 $"{DealText.Capitalised(DealTimeline.Describe(deal))} moved from {from} to {to}", reason, caller.Actor, now, DealTimeline.SubjectType, deal.Id));
+            var data = new { dealId = deal.Id, companyId = deal.CompanyId, company = deal.Company!.Name, consultancyId = deal.ConsultancyId,
+                from = from.ToString(), to = to.ToString(), lostReason = reason, by = caller.Name };
+            await db.RaiseWebhookAsync(WebhookEventTypes.DealStageChanged, data, now, ct);
+            if (to is DealStage.Won or DealStage.Lost)
+            {
+                await db.RaiseWebhookAsync(to == DealStage.Won ? WebhookEventTypes.DealWon : WebhookEventTypes.DealLost, data, now, ct);
+            }
             if (await db.SaveUnlessChangedAsync(async ct => await StaleAsync(await db.Deals.AsNoTracking().SingleAsync(d => d.Id == input.DealId, ct), input, caller, ct), ct) is { } stale)
             {
                 return stale;

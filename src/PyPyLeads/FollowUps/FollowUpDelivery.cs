@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PyPyLeads.Data;
+using PyPyLeads.Webhooks;
 using PyPyLeads.Mail;
 using PyPyLeads.Timeline;
 
@@ -401,6 +402,11 @@ public sealed class FollowUpDelivery(
             return false;
         }
         AddTimeline(followUp, "followup.reminded", $"Reminder e-mailed to {accepted.Owner.Name}", null, now);
+        await db.RaiseWebhookAsync(WebhookEventTypes.FollowUpDue, new
+        {
+            followUpId = followUp.Id, companyId = followUp.CompanyId, company = accepted.Claim.CompanyName, owner = accepted.Owner.Name,
+            dueAt = followUp.DueAtUtc, note = followUp.Note,
+        }, now, cancellationToken);
         return true;
     }
 
@@ -439,6 +445,11 @@ public sealed class FollowUpDelivery(
                 }
                 var tries = attempt == 1 ? "1 try" : $"{attempt} tries";
                 AddTimeline(followUp, "followup.delivery-failed", $"Reminder e-mail could not be sent ({tries})", error, now);
+                await db.RaiseWebhookAsync(WebhookEventTypes.ReminderDeliveryFailed, new
+                {
+                    followUpId = followUp.Id, companyId = followUp.CompanyId, company = claim.CompanyName, ownerUserId = followUp.OwnerUserId,
+                    attempts = attempt, error,
+                }, now, CancellationToken.None);
                 db.Notifications.Add(new Notification
                 {
                     UserId = followUp.OwnerUserId,

@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using PyPyLeads.Companies;
 using PyPyLeads.Data;
+using PyPyLeads.Webhooks;
 using PyPyLeads.Submissions;
 using PyPyLeads.Timeline;
 using PyPyLeads.UseCases;
@@ -92,6 +93,11 @@ public sealed class RequestPresentation(LeadsDbContext db, IValidator<RequestPre
                     db.PresentationRequests.Add(request);
                     await db.SaveChangesAsync(ct); // the timeline entry names the request by its id
                     db.Timeline.Add(TimelineEntry.For(company.Id, "presentation.requested", summary, details, actor, now, nameof(PresentationRequest), request.Id));
+                    await db.RaiseWebhookAsync(WebhookEventTypes.PresentationRequested, new
+                    {
+                        requestId = request.Id, companyId = company.Id, company = company.Name, viaPublicPage, topics = request.Topics.ToString(),
+                        otherTopics = request.OtherTopics, audienceSize = request.AudienceSize, city = request.City, preferredDates = request.PreferredDates,
+                    }, now, ct);
                     await db.SaveChangesAsync(ct);
                     return new Done<Requested>(new(request.Id, company.Id));
                 }, cancellationToken);

@@ -1,5 +1,6 @@
 using PyPyLeads.Companies;
 using PyPyLeads.Data;
+using PyPyLeads.Webhooks;
 
 namespace PyPyLeads.Schedule;
 
@@ -26,6 +27,8 @@ public static class RequestingCompany
         };
         db.Companies.Add(company);
         await db.SaveChangesAsync(cancellationToken);
+        // Saved with the caller's next save, in its transaction.
+        await db.RaiseWebhookAsync(WebhookEventTypes.CompanyCreated, WebhookPayloads.CompanyCreated(company, null), nowUtc, cancellationToken);
         await SearchIndex.RefreshAsync(db, [company.Id], cancellationToken);
         return company;
     }
