@@ -129,6 +129,10 @@ public sealed class EndpointPermissionTests(EndpointPermissionTests.World world)
         ["POST /leads/{companyId:int}/assign"] = new(Rule.AdminOnly),
         ["POST /companies/{id:int}/restore"] = new(Rule.AdminOnly),
         ["POST /intake/check"] = new(Rule.AdminOnly),
+        ["POST /webhooks/new"] = new(Rule.AdminOnly),
+        ["POST /webhooks/{id:int}/edit"] = new(Rule.AdminOnly),
+        ["POST /webhooks/{id:int}/enabled"] = new(Rule.AdminOnly),
+        ["POST /webhooks/{id:int}/test"] = new(Rule.AdminOnly),
 
         // Each consultancy's data its own.
         ["POST /companies/{id:int}/edit"] = new(Rule.ConsultancyOrUnassigned, async (w, owner, _) =>
