@@ -16,12 +16,13 @@ public sealed record SqlProfile(string Path, int Statements, double DatabaseMs, 
 /// </summary>
 public static class SqlCounts
 {
+    private static long _posted;
+
     public static async Task<Dictionary<string, SqlProfile>> MeasureAsync(AppProcess app, string dataFolder, TextWriter log)
     {
         var workloads = await Workloads.BuildAsync(app.BaseAddress, dataFolder);
         using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
         var result = new Dictionary<string, SqlProfile>();
-        var n = 0;
         foreach (var workload in workloads)
         {
             SqlProfile? best = null;
@@ -32,7 +33,10 @@ public static class SqlCounts
                 workload.AddHeaders(request);
                 if (workload.IsPost)
                 {
-                    request.Content = new StringContent(workload.FormBody!(n).Replace("%7Bn%7D", $"sql-{Environment.ProcessId}-{n++}", StringComparison.Ordinal),
+                    // Numbered across both measurements (nearly empty, then base data on the same file): a name posted
+                    // before would be a duplicate, and the form would answer the choice page instead of saving.
+                    var n = Interlocked.Increment(ref _posted);
+                    request.Content = new StringContent(workload.FormBody!(n).Replace("%7Bn%7D", $"sql-{Environment.ProcessId}-{n}", StringComparison.Ordinal),
                         Encoding.ASCII, workload.ContentType);
                 }
                 using var response = await client.SendAsync(request);
