@@ -12,7 +12,7 @@ public sealed class WebhooksBannerViewComponent(LeadsDbContext db, ILogger<Webho
         int disabled;
         try
         {
-            disabled = await db.WebhookEndpoints.CountAsync(e => !e.Enabled && e.ConsecutiveFailures > 0, HttpContext.RequestAborted);
+            disabled = await DisabledQuery(db, HttpContext.RequestAborted);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -22,4 +22,8 @@ public sealed class WebhooksBannerViewComponent(LeadsDbContext db, ILogger<Webho
         }
         return disabled == 0 ? Content("") : View("~/Features/Webhooks/_WebhooksBanner.cshtml", disabled);
     }
+
+    // On every admin page, like the reminder and mailbox banners: compiled once, it skips EF's translation each time.
+    private static readonly Func<LeadsDbContext, CancellationToken, Task<int>> DisabledQuery = EF.CompileAsyncQuery(
+        (LeadsDbContext db, CancellationToken _) => db.WebhookEndpoints.Count(e => !e.Enabled && e.ConsecutiveFailures > 0));
 }
