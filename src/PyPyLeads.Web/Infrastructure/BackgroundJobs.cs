@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.SqlServer;
@@ -50,14 +51,7 @@ public static class BackgroundJobs
 
     private static JobStorage CreateStorage(DatabaseConnection database, DataFolder data) =>
         database.Provider == DatabaseProvider.SqlServer
-            ? new SqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
-            {
-                CommandBatchMaxTimeout = TimeSpan.FromMinutes(5),
-                SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
-                QueuePollInterval = TimeSpan.Zero,
-                UseRecommendedIsolationLevel = true,
-                DisableGlobalLocks = true,
-            })
+            ? SqlServer(database.ConnectionString)
             : WithSchedulerIndexes(new SQLiteStorage(data.File("hangfire.db"), new SQLiteStorageOptions
             {
                 // The default 15 s would delay every enqueued job by up to that much.
@@ -68,6 +62,17 @@ public static class BackgroundJobs
                 // follow-ups due together at the default 30 s; at 5 minutes the heartbeat comes once a minute.
                 DistributedLockLifetime = TimeSpan.FromMinutes(5),
             }), data.File("hangfire.db"));
+
+    // Its own method: SQLite starts (the default) then never load Hangfire.SqlServer and SqlClient.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static JobStorage SqlServer(string connectionString) => new SqlServerStorage(connectionString, new SqlServerStorageOptions
+    {
+        CommandBatchMaxTimeout = TimeSpan.FromMinutes(5),
+        SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
+        QueuePollInterval = TimeSpan.Zero,
+        UseRecommendedIsolationLevel = true,
+        DisableGlobalLocks = true,
+    });
 
     /// <summary>
     /// Indexes Hangfire.Storage.SQLite does not create. Its "Set" table is indexed on Key and on Value separately, so

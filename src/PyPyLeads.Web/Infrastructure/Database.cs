@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using PyPyLeads.Data;
@@ -83,11 +84,16 @@ public static class Database
                 // No EnableRetryOnFailure: a retrying strategy refuses the explicit transactions several features
                 // open themselves (set-up, invitations, deals...); Transactions.InTransactionAsync is the place to add
                 // retries when SQL Server in the cloud needs them.
-                options.UseSqlServer(connectionString, x => x.MigrationsAssembly(LeadsDbContext.SqlServerMigrationsAssembly));
+                UseSqlServer(options, connectionString);
             }
         }, poolSize: provider == DatabaseProvider.Sqlite ? KeptOpenSqliteConnection.PoolSize : 1024);
         return services;
     }
+
+    // Its own method: SQLite starts (the default) then never load EF's SQL Server provider and SqlClient.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void UseSqlServer(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseSqlServer(connectionString, x => x.MigrationsAssembly(LeadsDbContext.SqlServerMigrationsAssembly));
 
     /// <summary>
     /// Applies pending migrations on start. EF Core takes a database-wide lock, so instances sharing SQL Server may race

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
@@ -156,7 +157,13 @@ public static partial class StartupFailures
             }
             return;
         }
+        await CheckSqlServerAsync(database, cancellationToken);
+    }
 
+    // Its own method: SQLite starts (the default) then never load SqlClient, about 4 MB of resident memory.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task CheckSqlServerAsync(DatabaseConnection database, CancellationToken cancellationToken)
+    {
         var server = new SqlConnectionStringBuilder(database.ConnectionString).DataSource;
         try
         {
