@@ -46,6 +46,8 @@ public sealed class LeadsProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ProcessId => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public static LeadsProcess Start(string environment, IReadOnlyDictionary<string, string> settings)

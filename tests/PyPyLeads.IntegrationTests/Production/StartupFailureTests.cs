@@ -44,7 +44,7 @@ public sealed class StartupFailureTests : IDisposable
     }
 
     [Fact]
-    public async Task The_same_settings_without_a_mistake_start_and_serve()
+    public async Task The_same_settings_without_a_mistake_start_and_serve_on_sqlite_without_loading_sql_servers_code()
     {
         var settings = Working();
 
@@ -56,6 +56,11 @@ public sealed class StartupFailureTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.False(app.HasExited);
         Assert.Equal("", app.Error);
+        // Idle memory: the SQL Server provider's assemblies are several MB resident, for nothing on SQLite.
+        var mapped = await File.ReadAllTextAsync($"/proc/{app.ProcessId}/maps");
+        Assert.Contains("Microsoft.Data.Sqlite.dll", mapped);
+        Assert.All(new[] { "Microsoft.Data.SqlClient.dll", "Microsoft.EntityFrameworkCore.SqlServer.dll", "Hangfire.SqlServer.dll" },
+            assembly => Assert.DoesNotContain(assembly, mapped));
     }
 
     /// <summary>What a Production start needs: a data folder, a certificate for the keys, an https base address.</summary>
