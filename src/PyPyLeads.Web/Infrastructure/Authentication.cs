@@ -21,7 +21,8 @@ public static class Authentication
                 options.Password.RequireUppercase = false;
                 options.Password.RequireNonAlphanumeric = false;
                 options.User.RequireUniqueEmail = true;
-                options.Lockout.AllowedForNewUsers = true;
+                // No lockout (see below): new users get none, and AppSignInManager ignores one an older row may hold.
+                options.Lockout.AllowedForNewUsers = false;
             })
             .AddEntityFrameworkStores<LeadsDbContext>()
             .AddDefaultTokenProviders()
@@ -29,8 +30,9 @@ public static class Authentication
             .AddClaimsPrincipalFactory<DisplayNameClaims>();
         services.AddSettings<SessionLimitOptions>(SessionLimitOptions.Section, o => o.Problems());
 
-        // Guessing is slowed by SignInThrottle, never by Identity's lockout (sign-in passes lockoutOnFailure: false):
-        // a lockout let anyone lock the owner out by typing wrong passwords.
+        // Guessing, of passwords and of second-step codes, is slowed by SignInThrottle, never by Identity's lockout
+        // (sign-in passes lockoutOnFailure: false, and nothing counts failures on the user): a lockout let anyone lock
+        // the owner out by typing wrong passwords, or, holding the password, wrong codes.
         services.AddSettings<SignInLimitOptions>(SignInLimitOptions.Section, o => o.Problems());
         services.AddScoped<SignInThrottle>();
         services.AddSingleton<DecoyPassword>();

@@ -121,13 +121,19 @@ public sealed class AppSignInManager(
     /// <summary>Every sign-in (password, second factor, set-up) asks this first: a disabled user is "not allowed".</summary>
     public override async Task<bool> CanSignInAsync(AppUser user) => !user.IsDisabled && await base.CanSignInAsync(user);
 
+    /// <summary>
+    /// Never: guessing is slowed by SignInThrottle instead, so nobody can lock the owner out. Rows from before then
+    /// may still hold LockoutEnabled and a LockoutEnd; they no longer count.
+    /// </summary>
+    protected override Task<bool> IsLockedOut(AppUser user) => Task.FromResult(false);
+
     public override async Task<SignInResult> PasswordSignInAsync(AppUser user, string password, bool isPersistent, bool lockoutOnFailure)
     {
         var result = await base.PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
         if (!result.Succeeded && !result.RequiresTwoFactor)
         {
             events.Write(SecurityEvent.SignInFailed, user.Email, ClientAddress.Of(Context),
-                result.IsLockedOut ? "locked out" : result.IsNotAllowed ? "not allowed" : "wrong password");
+                result.IsNotAllowed ? "not allowed" : "wrong password");
         }
         return result;
     }

@@ -8,11 +8,13 @@ namespace PyPyLeads.Users;
 /// <summary>
 /// The second step of signing in, after the right password, for a user with two-factor sign-in: a current code from
 /// their authenticator app (each accepted once, see <see cref="ReplayProofAuthenticator"/>), or one of their recovery
-/// codes (each works once). A wrong code counts as a failed sign-in. The caller signs the user in on
-/// <see cref="Done{T}"/> of <see cref="Passed"/>; otherwise <see cref="Invalid"/> beside <see cref="Input.Code"/>, or
-/// <see cref="NotFound"/> for a user that is gone.
+/// codes (each works once). A wrong code counts as a failed sign-in of the account from the client's address, and
+/// guessing is slowed as for passwords (<see cref="SignInThrottle"/>), never by a lockout: whoever has the password but
+/// not the phone must not be able to keep the owner out. The caller signs the user in on <see cref="Done{T}"/> of
+/// <see cref="Passed"/>; otherwise <see cref="MustWait"/> (nothing was checked), <see cref="Invalid"/> beside
+/// <see cref="Input.Code"/>, or <see cref="NotFound"/> for a user that is gone.
 /// </summary>
-public sealed class PassSecondFactor(UserManager<AppUser> users, IValidator<PassSecondFactor.Input> validator, ILoggerFactory loggers)
+public sealed class PassSecondFactor(UserManager<AppUser> users, SignInThrottle throttle, IValidator<PassSecondFactor.Input> validator, ILoggerFactory loggers)
 {
     private readonly ILogger logger = loggers.CreateLogger(SecurityLog.Category);
 
@@ -21,6 +23,9 @@ public sealed class PassSecondFactor(UserManager<AppUser> users, IValidator<Pass
     /// <param name="RecoveryCodesLeft">After a recovery code was used; null when the app's code was.</param>
     public sealed record Passed(string UserId, int? RecoveryCodesLeft);
 
+    /// <summary>Too many failed sign-ins of this account from this address: the code was not looked at, and the try is not counted.</summary>
+    public sealed record MustWait(SignInWait Wait) : Outcome;
+
     public sealed class Validator : AbstractValidator<Input>
     {
         public Validator() =>
@@ -28,8 +33,6 @@ public sealed class PassSecondFactor(UserManager<AppUser> users, IValidator<Pass
     }
 
     public const string WrongCode = "This code is not right, or it was used already. Enter the code your app shows now, or an unused recovery code.";
-
-    public const string LockedOut = "Too many wrong codes: wait a few minutes, then try again.";
 
     public async Task<Outcome> RunAsync(Input input, string userId, string clientAddress, CancellationToken cancellationToken)
     {
@@ -42,28 +45,30 @@ public sealed class PassSecondFactor(UserManager<AppUser> users, IValidator<Pass
         {
             return new NotFound("There is no such user.");
         }
-        if (await users.IsLockedOutAsync(user))
+        // The account as the password step names it, its e-mail address: wrong passwords and wrong codes count together.
+        var account = user.Email ?? user.Id;
+        if (await throttle.WaitAsync(account, clientAddress, cancellationToken) is { } wait)
         {
-            logger.LogWarning("Second sign-in step refused to locked-out {User} from {ClientAddress}", user.Email, clientAddress);
-            return new Invalid(nameof(Input.Code), LockedOut);
+            return new MustWait(wait);
         }
         var code = ReplayProofAuthenticator.Normalise(input.Code);
         if (ReplayProofAuthenticator.IsCodeShaped(code))
         {
             if (await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
             {
-                await users.ResetAccessFailedCountAsync(user);
+                await throttle.SucceededAsync(account, clientAddress, CancellationToken.None);
                 return new Done<Passed>(new(user.Id, null));
             }
         }
         else if ((await users.RedeemTwoFactorRecoveryCodeAsync(user, RecoveryCodeAsStored(input.Code!))).Succeeded)
         {
-            await users.ResetAccessFailedCountAsync(user);
+            await throttle.SucceededAsync(account, clientAddress, CancellationToken.None);
             var left = await users.CountRecoveryCodesAsync(user);
             logger.LogWarning("Recovery code used by {User} from {ClientAddress}: {Left} left", user.Email, clientAddress, left);
             return new Done<Passed>(new(user.Id, left));
         }
-        await users.AccessFailedAsync(user);
+        // Counted even if the client has gone: dropping the connection must not make a guess free.
+        await throttle.FailedAsync(account, clientAddress, CancellationToken.None);
         logger.LogWarning("Second sign-in step failed for {User} from {ClientAddress}", user.Email, clientAddress);
         return new Invalid(nameof(Input.Code), WrongCode);
     }

@@ -27,8 +27,8 @@ public sealed class KeysAtRestTests : IDisposable
     [Fact]
     public async Task The_keys_in_the_database_are_encrypted_with_the_certificate_and_hold_no_plain_master_key()
     {
-        var encrypted = App(withCertificate: true);
-        var plain = App(withCertificate: false);
+        var encrypted = App(_certificate);
+        var plain = App(certificate: null);
 
         await SignedInCookieAsync(encrypted);
         await SignedInCookieAsync(plain);
@@ -48,10 +48,10 @@ public sealed class KeysAtRestTests : IDisposable
     [Fact]
     public async Task A_copy_of_the_database_without_the_certificate_can_neither_read_nor_mint_a_sign_in_cookie()
     {
-        var app = App(withCertificate: true);
+        var app = App(_certificate);
         var cookie = await SignedInCookieAsync(app);
-        var copyWithout = App(withCertificate: false, databaseFrom: app);
-        var copyWith = App(withCertificate: true, databaseFrom: app);
+        var copyWithout = App(certificate: null, databaseFrom: app);
+        var copyWith = App(_certificate, databaseFrom: app);
 
         // The copy holds the keys but cannot decrypt them: the stolen cookie opens nothing there...
         AssertRefused(await WithCookie(copyWithout, cookie).GetAsync("/"));
@@ -68,16 +68,35 @@ public sealed class KeysAtRestTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await WithCookie(app, (await MintAsync(app, app))!).GetAsync("/")).StatusCode);
     }
 
-    private LeadsApp App(bool withCertificate, LeadsApp? databaseFrom = null)
+    [Fact]
+    public async Task After_a_change_of_certificate_sign_ins_last_while_the_old_certificate_is_listed_and_end_without_it()
+    {
+        var app = App(_certificate);
+        var cookie = await SignedInCookieAsync(app);
+        var next = ThrowawayCertificate.Create(_folder, "pypyleads-keys-next", "next");
+
+        // Restarted on the same database with the new certificate, the old one under DataProtection:OldCertificates:
+        // the keys it encrypted are read, so the sign-in goes on.
+        var rotated = App(next, databaseFrom: app, old: _certificate);
+        Assert.Equal(HttpStatusCode.OK, (await WithCookie(rotated, cookie).GetAsync("/")).StatusCode);
+
+        // Restarted again with the new certificate alone: those keys cannot be read, and the cookie is refused.
+        var without = App(next, databaseFrom: rotated);
+        AssertRefused(await WithCookie(without, cookie).GetAsync("/"));
+    }
+
+    /// <summary>An app whose keys are encrypted with <paramref name="certificate"/> (none: stored plain), able to read those <paramref name="old"/> encrypted.</summary>
+    private LeadsApp App(ThrowawayCertificate? certificate, LeadsApp? databaseFrom = null, ThrowawayCertificate? old = null)
     {
         var app = new LeadsApp();
         _apps.Add(app);
-        if (withCertificate)
+        foreach (var (key, value) in certificate?.KeySettings ?? new Dictionary<string, string>())
         {
-            foreach (var (key, value) in _certificate.KeySettings)
-            {
-                app.With(key, value);
-            }
+            app.With(key, value);
+        }
+        if (old is not null)
+        {
+            app.With("DataProtection:OldCertificates:0:Path", old.PfxPath).With("DataProtection:OldCertificates:0:Password", old.Password);
         }
         if (databaseFrom is not null)
         {

@@ -227,6 +227,9 @@ public sealed class BehindNginx : ProductionSite
         {
             ("listen 80;", $"listen 127.0.0.1:{HttpPort};", 1),
             ("listen 443 ssl;", $"listen 127.0.0.1:{HttpsPort} ssl;", 1),
+            // The test listens on IPv4 loopback only: a machine running it may have no IPv6.
+            ("listen [::]:80;", "", 1),
+            ("listen [::]:443 ssl;", "", 1),
             ("server_name leads.example.org;", $"server_name {Host};", 2),
             ("return 301 https://$host$request_uri;", $"return 301 https://$host:{HttpsPort}$request_uri;", 1),
             ("/etc/ssl/pypyleads/fullchain.pem", Tls.CertificatePemPath, 1),

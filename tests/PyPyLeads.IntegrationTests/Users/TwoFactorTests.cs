@@ -142,6 +142,88 @@ public sealed partial class TwoFactorTests : IDisposable
     }
 
     [Fact]
+    public async Task Wrong_codes_from_someone_with_the_password_cannot_stop_the_owner_signing_in_from_another_address()
+    {
+        // The app clock stands still, so the waits the wrong codes earn last as long as the test says.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2011, 3, 2, 17, 0, 0, TimeSpan.Zero));
+        using var kit = new TwoFactorKit(() => new LeadsApp { Clock = clock }.OnLoopback());
+        using var setUp = kit.App.ClientFrom("127.0.0.2");
+        var (key, _) = await kit.EnrolAsync(await kit.AdminAsync(setUp));
+        kit.NextStep();
+
+        // Someone who has the password but not the phone: codes of steps far from now are never right.
+        using var attacker = kit.App.ClientFrom("127.0.0.66");
+        await kit.PasswordAsync(attacker);
+        for (var guess = 0; guess < 5; guess++)
+        {
+            await kit.AssertRefusedAsync(attacker, kit.Code(key, stepsFromNow: 10 + guess));
+        }
+        for (var guess = 5; guess < 8; guess++)
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, (await kit.SecondStepAsync(attacker, kit.Code(key, stepsFromNow: 10 + guess))).StatusCode);
+        }
+
+        // The owner, from their own address, signs in with the password and the code their phone shows.
+        using var owner = kit.App.ClientFrom("127.0.0.3");
+        await kit.PasswordAsync(owner);
+        People.Expect(await kit.SecondStepAsync(owner, kit.Code(key)), HttpStatusCode.Redirect, "/");
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_lockout_left_on_a_user_from_before_does_not_stop_them_signing_in()
+    {
+        var (key, _) = await _kit.EnrolAsync(await _kit.AdminAsync());
+        _kit.NextStep();
+        using (var scope = App.Services.CreateScope())
+        {
+            // As Identity's lockout left a row: it counted five failures and locked the user for a while.
+            await scope.ServiceProvider.GetRequiredService<PyPyLeads.Data.LeadsDbContext>().Users.Where(u => u.Email == People.AdminEmail)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.LockoutEnabled, true).SetProperty(x => x.AccessFailedCount, 5)
+                    .SetProperty(x => x.LockoutEnd, DateTimeOffset.UtcNow.AddYears(1)));
+        }
+
+        var client = App.Client();
+        await _kit.PasswordAsync(client);
+        People.Expect(await _kit.SecondStepAsync(client, _kit.Code(key)), HttpStatusCode.Redirect, "/");
+    }
+
+    [Fact]
+    public async Task Wrong_codes_from_one_address_must_wait_after_the_free_ones_answered_429_with_Retry_After()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2011, 3, 2, 17, 0, 0, TimeSpan.Zero));
+        using var kit = new TwoFactorKit(() => new LeadsApp { Clock = clock });
+        var (key, _) = await kit.EnrolAsync(await kit.AdminAsync());
+        kit.NextStep();
+        var client = kit.App.Client();
+        await kit.PasswordAsync(client);
+
+        // Five failures on the account are free (SignIn:FreeFailuresPerAccount).
+        for (var guess = 0; guess < 5; guess++)
+        {
+            await kit.AssertRefusedAsync(client, kit.Code(key, stepsFromNow: 10 + guess));
+        }
+
+        // Then the address waits 1 s after its last failure, and a try that must wait checks nothing: even the right code.
+        var refused = await kit.SecondStepAsync(client, kit.Code(key));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+        Assert.Equal("Too many failed sign-ins from your address. Wait 1 second, then try again.", (await refused.ReadPageAsync()).FieldError("Code"));
+        Assert.NotEqual(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+        Assert.Contains(kit.App.Logs.Lines, l => l.StartsWith($"Warning PyPyLeads.Security: Sign-in throttled for {People.AdminEmail} from ", StringComparison.Ordinal));
+
+        // Each further failure doubles the wait.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await kit.AssertRefusedAsync(client, kit.Code(key, stepsFromNow: 20));
+        Assert.Equal(TimeSpan.FromSeconds(2), (await kit.SecondStepAsync(client, kit.Code(key))).Headers.RetryAfter?.Delta);
+
+        // After the wait, the right code signs in.
+        clock.Advance(TimeSpan.FromSeconds(2));
+        People.Expect(await kit.SecondStepAsync(client, kit.Code(key)), HttpStatusCode.Redirect, "/");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
     public async Task New_recovery_codes_replace_the_old_ones()
     {
         var admin = await _kit.AdminAsync();

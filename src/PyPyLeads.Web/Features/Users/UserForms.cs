@@ -26,7 +26,7 @@ public sealed class InviteUserForm
     public string? TimeZoneId { get; set; } = "Europe/Stockholm";
 }
 
-public sealed record UserRow(string Id, string DisplayName, string? Email, string Role, string? Consultancy, bool HasPassword, bool LockedOut, bool MayExportCompanies,
+public sealed record UserRow(string Id, string DisplayName, string? Email, string Role, string? Consultancy, bool HasPassword, bool MayExportCompanies,
     bool Disabled, bool IsMe);
 
 /// <summary>A user's open follow-ups, to hand to active users one by one.</summary>

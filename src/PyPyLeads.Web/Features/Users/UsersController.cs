@@ -16,12 +16,11 @@ namespace PyPyLeads.Web.Features.Users;
 /// <summary>Admins invite the team: a user is created without a password and gets a one-time link to choose one.</summary>
 [Authorize(Policy = Authentication.AdminPolicy)]
 [Route("users")]
-public sealed class UsersController(LeadsDbContext db, TimeProvider clock) : Controller
+public sealed class UsersController(LeadsDbContext db) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
         var me = User.FindFirstValue(ClaimTypes.NameIdentifier);
         var adminIds = await (from ur in db.UserRoles
                               join r in db.Roles on ur.RoleId equals r.Id
@@ -31,7 +30,7 @@ public sealed class UsersController(LeadsDbContext db, TimeProvider clock) : Con
         var rows = (await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).ToListAsync(cancellationToken))
             .Select(u => new UserRow(u.Id, u.DisplayName, u.Email, adminIds.Contains(u.Id) ? Roles.Admin : Roles.Member,
                 u.ConsultancyId is { } c ? consultancies.GetValueOrDefault(c) : null,
-                u.PasswordHash is not null, u.LockoutEnd > now, u.MayExportCompanies, u.DisabledAtUtc is not null, u.Id == me))
+                u.PasswordHash is not null, u.MayExportCompanies, u.DisabledAtUtc is not null, u.Id == me))
             .ToList();
         return View(rows);
     }
