@@ -113,7 +113,8 @@ public sealed class Results(DataSize size, string machine)
             Line("## Pages");
             Line();
             Line($"Max: wrk, 1 thread, {Load.Connections} connections, {Load.RunLength.TotalSeconds} s per run. Latency: open-loop schedule at {Load.LatencyShare * 100}% of that max, " +
-                 "each request timed from its planned send instant (no coordinated omission). Signed in as the admin (sees both consultancies). " +
+                 "each request timed from its planned send instant (no coordinated omission). Signed in as the admin (sees both consultancies), except Today, " +
+                 "which runs as a staff member (Jacob, one consultancy) with overdue follow-ups and stale deals on it. " +
                  $"Measuring starts once the app has sat idle for 2 s ({F(pages.SettledAfter.TotalSeconds, "F0")} s after /health first answered): its start-up work, " +
                  "such as the nightly backup Hangfire finds missed on a copy of the generated data, runs before, not during, the first workload.");
             Line();

@@ -78,9 +78,17 @@ public sealed class AppBasicsTests : IDisposable
     [Fact]
     public async Task Every_response_carries_the_security_headers()
     {
-        foreach (var path in new[] { "/account/signin", "/setup", "/health", "/nowhere" })
+        var signedIn = _app.Client();
+        await People.SetUpAsync(signedIn);
+        // The offline form's page and its service worker, which the phone keeps, carry the same policy.
+        foreach (var (client, path) in new[] { "/account/signin", "/setup", "/health", "/nowhere", "/sw.js" }.Select(p => (_app.Client(), p))
+            .Append((signedIn, "/log-contact")))
         {
-            var response = await _app.Client().GetAsync(path);
+            var response = await client.GetAsync(path);
+            if (path == "/log-contact")
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
             var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
             Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
             Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
@@ -95,10 +103,40 @@ public sealed class AppBasicsTests : IDisposable
     {
         var client = _app.Client();
         await People.SetUpAsync(client);
-        foreach (var path in new[] { "/", "/users", "/users/invite" })
+        foreach (var path in new[] { "/", "/users", "/users/invite", "/log-contact" })
         {
             var page = await client.GetPageAsync(path);
             Assert.All(page.Scripts, s => Assert.False(string.IsNullOrEmpty(s.Source), $"inline script on {path}"));
+        }
+    }
+
+    [Fact]
+    public async Task The_web_manifest_installs_the_log_contact_form_standalone_with_icons_that_load()
+    {
+        var client = _app.Client();
+        var response = await client.GetAsync("/site.webmanifest");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var manifest = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = manifest.RootElement;
+
+        Assert.Equal("/log-contact", root.GetProperty("start_url").GetString());
+        Assert.Equal("standalone", root.GetProperty("display").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(root.GetProperty("name").GetString()));
+        Assert.Matches("^#[0-9a-fA-F]{6}$", root.GetProperty("theme_color").GetString());
+        var icons = root.GetProperty("icons").EnumerateArray().ToList();
+        // Android asks for both sizes before it offers to install.
+        Assert.Contains(icons, i => i.TryGetProperty("sizes", out var sizes) && sizes.GetString() == "192x192");
+        Assert.Contains(icons, i => i.TryGetProperty("sizes", out var sizes) && sizes.GetString() == "512x512");
+        foreach (var icon in icons)
+        {
+            var src = icon.GetProperty("src").GetString()!;
+            var image = await client.GetAsync(src);
+            Assert.True(image.StatusCode == HttpStatusCode.OK, $"{src} answered {image.StatusCode}");
+            Assert.StartsWith("image/", image.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+            if (icon.TryGetProperty("type", out var type))
+            {
+                Assert.Equal(type.GetString(), image.Content.Headers.ContentType?.MediaType);
+            }
         }
     }
 

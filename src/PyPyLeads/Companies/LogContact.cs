@@ -351,7 +351,7 @@ public sealed class LogContact(LeadsDbContext db, IValidator<LogContact.Input> v
         if (input.FollowUp is { } asked)
         {
             followUp = await followUps.StageAsync(new NewFollowUp(company.Id, asked.OwnerUserId, asked.DueAtUtc, asked.Note), actor, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
+            await followUps.SaveAsync(cancellationToken);
         }
         await SearchIndex.RefreshAsync(db, [company.Id], cancellationToken);
         return new Saved(company.Id, $"Logged: met {who.TrimEnd(',')} {where}.", followUp);

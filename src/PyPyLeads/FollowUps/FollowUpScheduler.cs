@@ -67,8 +67,9 @@ public sealed class ReminderJobs(IBackgroundJobClient jobs, TimeProvider clock, 
 /// <summary>
 /// The work of every change to a follow-up: create, reschedule, snooze, done, cancel, retry. Each stages the change
 /// and its timeline entry for the company in the caller's save (the use cases in this folder hold the rules and the
-/// transaction); <see cref="ScheduleJobAsync"/> then puts the Hangfire job in step after the commit (a job for a row
-/// not yet committed could run and find nothing). If the app stops in between, the reconciler puts the job in place.
+/// transaction; a new follow-up is saved with <see cref="SaveAsync"/>); <see cref="ScheduleJobAsync"/> then puts the
+/// Hangfire job in step after the commit (a job for a row not yet committed could run and find nothing). If the app
+/// stops in between, the reconciler puts the job in place.
 /// </summary>
 public sealed class FollowUpScheduler(LeadsDbContext db, ReminderJobs jobs, FollowUpDeadlines deadlines, TimeProvider clock)
 {
@@ -78,8 +79,8 @@ public sealed class FollowUpScheduler(LeadsDbContext db, ReminderJobs jobs, Foll
 
     /// <summary>
     /// Adds a follow-up and its timeline entry to the context without saving, for a form that saves several things at
-    /// once (log a contact, a deal, a meeting). The company must already have its id. After the save, call
-    /// <see cref="ScheduleJobAsync"/>.
+    /// once (log a contact, a deal, a meeting). The company must already have its id. Save with <see cref="SaveAsync"/>
+    /// in the caller's transaction, and after the commit call <see cref="ScheduleJobAsync"/>.
     /// </summary>
     public async Task<FollowUp> StageAsync(NewFollowUp request, Actor actor, CancellationToken cancellationToken)
     {
@@ -122,9 +123,30 @@ public sealed class FollowUpScheduler(LeadsDbContext db, ReminderJobs jobs, Foll
     public async Task<FollowUp> CreateAsync(NewFollowUp request, Actor actor, CancellationToken cancellationToken)
     {
         var followUp = await StageAsync(request, actor, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(cancellationToken);
         await ScheduleJobAsync(followUp, cancellationToken);
         return followUp;
+    }
+
+    /// <summary>
+    /// Saves the caller's changes, then links each new follow-up's timeline entry to the id the save gave it, in a
+    /// second save. Called inside the caller's transaction, both commit together: no entry is ever committed unlinked.
+    /// </summary>
+    public async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        await db.SaveChangesAsync(cancellationToken);
+        // An attempt the execution strategy retried cleared the tracker: its entries are no longer this save's.
+        _unlinked.RemoveAll(u => db.Entry(u.Entry).State == EntityState.Detached);
+        if (_unlinked.Count == 0)
+        {
+            return;
+        }
+        foreach (var (followUp, entry) in _unlinked)
+        {
+            entry.SubjectId = followUp.Id;
+        }
+        _unlinked.Clear();
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Replaces the follow-up's delivery job with one at its next attempt time (after it was saved).</summary>
@@ -134,12 +156,10 @@ public sealed class FollowUpScheduler(LeadsDbContext db, ReminderJobs jobs, Foll
         {
             throw new InvalidOperationException("Save the follow-up before scheduling its job.");
         }
-        foreach (var (_, entry) in _unlinked.Where(u => u.FollowUp == followUp).ToList())
+        if (_unlinked.Any(u => u.FollowUp == followUp))
         {
-            await db.Timeline.Where(t => t.Id == entry.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.SubjectId, followUp.Id), cancellationToken);
-            entry.SubjectId = followUp.Id;
-            db.Entry(entry).Property(t => t.SubjectId).OriginalValue = followUp.Id;
-            _unlinked.RemoveAll(u => u.Entry == entry);
+            // Linked after the commit, the entry would stay unlinked if the app stopped in between.
+            throw new InvalidOperationException("Save a new follow-up with SaveAsync, in the transaction, before scheduling its job.");
         }
         var old = followUp.HangfireJobId;
         jobs.Delete(old);
@@ -263,7 +283,7 @@ public sealed class FollowUpScheduler(LeadsDbContext db, ReminderJobs jobs, Foll
         }
         else
         {
-            // A new follow-up gets its id in the caller's save; ScheduleJobAsync, which runs after it, links the entry.
+            // A new follow-up gets its id in the caller's save; SaveAsync links the entry in the same transaction.
             _unlinked.Add((followUp, entry));
         }
     }

@@ -82,7 +82,7 @@ public sealed class ScheduleFollowUp(LeadsDbContext db, FollowUpScheduler schedu
                 // The clock moved on since the check, or the company or the owner went away.
                 return new Invalid(ex.Field == "DueLocal" ? nameof(Input.DueAtUtc) : ex.Field, ex.Message);
             }
-            await db.SaveChangesAsync(ct);
+            await scheduler.SaveAsync(ct);
             return new Done<Scheduled>(new(followUp.Id, "Follow-up scheduled."));
         }, cancellationToken);
         if (outcome is Done<Scheduled>)

@@ -18,6 +18,7 @@ public sealed class LogContactUseCaseTests : IAsyncLifetime
     private readonly FakeTimeProvider _clock = new(CompanyTestKit.AtYelpTalk);
     private readonly SaveFirstElsewhere _race = new();
     private readonly CancelOnInsert _drop = new();
+    private readonly ReadAtCommit _atCommit = new();
     private UseCaseRig _rig = null!;
     private Caller _laura = null!;
 
@@ -26,7 +27,7 @@ public sealed class LogContactUseCaseTests : IAsyncLifetime
         _rig = UseCaseRig.Start(app =>
         {
             app.Clock = _clock;
-            app.WithServices(s => s.ConfigureDbContext<LeadsDbContext>(o => o.AddInterceptors(_race, _drop)));
+            app.WithServices(s => s.ConfigureDbContext<LeadsDbContext>(o => o.AddInterceptors(_race, _drop, _atCommit)));
         });
         _laura = await _rig.UserAsync("Laura Creighton", "lac@openend.se", admin: true, consultancyId: Consultancy.OpenEndId);
     }
@@ -203,6 +204,17 @@ public sealed class LogContactUseCaseTests : IAsyncLifetime
         Assert.True(entry.Id > await _rig.DbAsync(db => db.Timeline.Where(t => t.Kind == CompanyTimeline.Encounter).Select(t => t.Id).SingleAsync()));
     }
 
+    [Fact]
+    public async Task The_follow_ups_timeline_entry_is_committed_already_linked_to_it()
+    {
+        _atCommit.Query = "SELECT COUNT(*) FROM Timeline WHERE Kind = 'followup.scheduled' AND SubjectId IN (SELECT Id FROM FollowUps)";
+
+        Assert.IsType<Done<LogContact.Logged>>(await Log(Contact("Yelp", "Jane Doe") with { FollowUp = new(_laura.UserId, new DateTime(2011, 3, 10, 17, 0, 0, DateTimeKind.Utc), null) }));
+
+        // Read from another connection the moment the use case's transaction commits: a crash after it loses nothing.
+        Assert.Equal([1L], _atCommit.Seen);
+    }
+
     [Theory]
     [InlineData("after the end", "FollowUp.DueLocal")]
     [InlineData("no-such-user", "FollowUp.OwnerUserId")]
@@ -327,6 +339,26 @@ public sealed class LogContactUseCaseTests : IAsyncLifetime
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
             return result;
+        }
+    }
+
+    /// <summary>Runs <see cref="Query"/> on another connection as each transaction commits, so the test sees what a crash right after would leave.</summary>
+    private sealed class ReadAtCommit : DbTransactionInterceptor
+    {
+        public string? Query { get; set; }
+        public List<object?> Seen { get; } = [];
+
+        public override async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            if (Query is not null)
+            {
+                await using var other = new SqliteConnection(eventData.Context!.Database.GetDbConnection().ConnectionString);
+                await other.OpenAsync(cancellationToken);
+                await using var read = other.CreateCommand();
+                read.CommandText = Query;
+                Seen.Add(await read.ExecuteScalarAsync(cancellationToken));
+            }
+            await base.TransactionCommittedAsync(transaction, eventData, cancellationToken);
         }
     }
 

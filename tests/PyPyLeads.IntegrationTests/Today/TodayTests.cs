@@ -183,15 +183,7 @@ public sealed class TodayTests : IAsyncLifetime
     {
         var yelp = await _w.CompanyAsync("Yelp", Consultancy.OpenEndId);
         var id = await FollowUpAsync(yelp, "jacob@openend.se", Pacific(2, 8), FollowUpState.Reminded);
-        await _w.DbAsync(async db =>
-        {
-            db.Notifications.Add(new Notification
-            {
-                UserId = await db.Users.Where(u => u.Email == "jacob@openend.se").Select(u => u.Id).SingleAsync(), FollowUpId = id,
-                CreatedAtUtc = Pacific(2, 8), Title = "Follow up with Yelp", Url = $"/followups/{id}",
-            });
-            return await db.SaveChangesAsync();
-        });
+        await OnTheBellAsync(id, "jacob@openend.se");
         Assert.Equal("1", DealsWorld.Text(await _w.OpenEnd.GetPageAsync("/"), "bell-count"));
 
         var done = await _w.OpenEnd.PostFormAsync("/", new Dictionary<string, string>(), $"/followups/{id}/done");
@@ -205,17 +197,34 @@ public sealed class TodayTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Snoozed_until_tomorrow_morning_in_place_it_leaves_today()
+    public async Task Snoozed_until_tomorrow_morning_in_place_it_leaves_today_and_takes_its_reminder_off_the_bell()
     {
         var yelp = await _w.CompanyAsync("Yelp", Consultancy.OpenEndId);
-        var id = await FollowUpAsync(yelp, "jacob@openend.se", Pacific(2, 8));
+        var id = await FollowUpAsync(yelp, "jacob@openend.se", Pacific(2, 8), FollowUpState.Reminded);
+        await OnTheBellAsync(id, "jacob@openend.se");
+        var before = await _w.OpenEnd.GetPageAsync("/");
+        Assert.Equal((1, "1"), (Texts(before, "followup").Count, DealsWorld.Text(before, "bell-count")));
 
         var snoozed = await _w.OpenEnd.PostFormAsync("/", new Dictionary<string, string> { ["For"] = "tomorrow" }, $"/followups/{id}/snooze");
 
         People.Expect(snoozed, HttpStatusCode.Redirect, "/");
-        Assert.Empty(Texts(await _w.OpenEnd.GetPageAsync("/"), "followup"));
+        // The list and the bell move together: a snoozed reminder is no longer one to act on.
+        var page = await _w.OpenEnd.GetPageAsync("/");
+        Assert.Empty(Texts(page, "followup"));
+        Assert.Equal("0", DealsWorld.Text(page, "bell-count"));
         Assert.Equal(Pacific(3, 9), await _w.DbAsync(db => db.FollowUps.Where(f => f.Id == id).Select(f => f.DueAtUtc).SingleAsync()));
     }
+
+    /// <summary>The reminder of <paramref name="followUpId"/> in its owner's bell, as a delivery leaves it.</summary>
+    private Task<int> OnTheBellAsync(int followUpId, string ownerEmail) => _w.DbAsync(async db =>
+    {
+        db.Notifications.Add(new Notification
+        {
+            UserId = await db.Users.Where(u => u.Email == ownerEmail).Select(u => u.Id).SingleAsync(), FollowUpId = followUpId,
+            CreatedAtUtc = Pacific(2, 8), Title = "Follow up", Url = $"/followups/{followUpId}",
+        });
+        return await db.SaveChangesAsync();
+    });
 
     [Fact]
     public async Task Someone_elses_follow_up_cannot_be_closed_from_a_forged_today_form()
