@@ -176,3 +176,20 @@ public sealed class JobServerOptions
         }
     }
 }
+
+/// <summary>
+/// The second of the minute each feature's every-minute job runs at. All at :00, the follow-up sweep, the import
+/// maintenance, the mailbox check and the webhook sweep ran together on the app's core at every minute turn and held
+/// pages up for about a second (the benchmark's dashboard: 710 requests over 25 ms in the run that crossed :00, none in
+/// the others); spread over the minute, each runs alone.
+/// </summary>
+public static class EveryMinute
+{
+    public static readonly string FollowUps = Cron.Minutely();
+    public static readonly string Imports = At(15);
+    public static readonly string Mailbox = At(30);
+    public static readonly string Webhooks = At(45);
+
+    // Six fields: Hangfire reads the first as the second (the server polls its schedule every second).
+    private static string At(int second) => $"{second} * * * * *";
+}

@@ -32,7 +32,7 @@ public sealed class CompanyImportStartup(IServiceScopeFactory scopes, ILogger<Co
             await using (var scope = scopes.CreateAsyncScope())
             {
                 scope.ServiceProvider.GetRequiredService<IRecurringJobManager>()
-                    .AddOrUpdate<CsvImportJobs>(CsvImportMaintenance.RecurringJobId, j => j.MaintainAsync(CancellationToken.None), Cron.Minutely());
+                    .AddOrUpdate<CsvImportJobs>(CsvImportMaintenance.RecurringJobId, j => j.MaintainAsync(CancellationToken.None), EveryMinute.Imports);
                 await scope.ServiceProvider.GetRequiredService<CsvImportMaintenance>().PruneAsync(stoppingToken);
             }
             // Until no import is held any more: one held by a live run (another instance) ends when it is done.

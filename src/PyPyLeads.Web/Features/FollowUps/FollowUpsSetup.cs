@@ -95,7 +95,7 @@ public sealed class FollowUpsStartup(IServiceScopeFactory scopes, FollowUpSweeps
             {
                 recurring.RemoveIfExists(retired);
             }
-            recurring.AddOrUpdate<FollowUpJobs>(FollowUpJobs.SweepJobId, j => j.SweepAsync(CancellationToken.None), Cron.Minutely());
+            recurring.AddOrUpdate<FollowUpJobs>(FollowUpJobs.SweepJobId, j => j.SweepAsync(CancellationToken.None), EveryMinute.FollowUps);
             return Task.CompletedTask;
         }, stoppingToken);
         if (options.Value.ReconcileOnStart)

@@ -34,7 +34,7 @@ public sealed class IntakeStartup(IServiceScopeFactory scopes, ILogger<IntakeSta
         {
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<IRecurringJobManager>()
-                .AddOrUpdate<IntakeJobs>(IntakeJobs.CheckJobId, j => j.CheckAsync(CancellationToken.None), Cron.Minutely());
+                .AddOrUpdate<IntakeJobs>(IntakeJobs.CheckJobId, j => j.CheckAsync(CancellationToken.None), EveryMinute.Mailbox);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -67,7 +67,7 @@ public sealed class WebhooksStartup(IServiceScopeFactory scopes, ILogger<Webhook
         {
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<IRecurringJobManager>()
-                .AddOrUpdate<WebhookJobs>(WebhookJobs.SweepJobId, j => j.SweepAsync(CancellationToken.None), Cron.Minutely());
+                .AddOrUpdate<WebhookJobs>(WebhookJobs.SweepJobId, j => j.SweepAsync(CancellationToken.None), EveryMinute.Webhooks);
         }
         catch (Exception ex)
         {
