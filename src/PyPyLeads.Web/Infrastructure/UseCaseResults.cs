@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using PyPyLeads.Data;
 using PyPyLeads.UseCases;
+using PyPyLeads.Users;
 
 namespace PyPyLeads.Web.Infrastructure;
 
@@ -42,6 +43,19 @@ public static class UseCaseResults
     {
         controller.Response.StatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status403Forbidden;
         controller.ModelState.AddModelError(field, refusal.Message);
+    }
+
+    /// <summary>
+    /// How a throttled sign-in try is answered, at either step: the page again with the wait beside
+    /// <paramref name="field"/>, 429 and Retry-After.
+    /// </summary>
+    public static ViewResult MustWait(this Controller controller, SignInWait wait, string field, object model)
+    {
+        controller.Response.Headers.RetryAfter = wait.Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        controller.ModelState.AddModelError(field, wait.Message);
+        var refused = controller.View(model);
+        refused.StatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status429TooManyRequests;
+        return refused;
     }
 
     /// <summary>

@@ -49,11 +49,7 @@ public sealed class AccountController(
         // work, whether the account exists or not (DecoyPassword).
         if (await throttle.WaitAsync(form.Email!, client, cancellationToken) is { } wait)
         {
-            Response.Headers.RetryAfter = wait.Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            ModelState.AddModelError(nameof(form.Password), wait.Message);
-            var refused = View(form);
-            refused.StatusCode = StatusCodes.Status429TooManyRequests;
-            return refused;
+            return this.MustWait(wait, nameof(form.Password), form);
         }
         var user = await users.FindByEmailAsync(form.Email!);
         var result = Microsoft.AspNetCore.Identity.SignInResult.Failed;

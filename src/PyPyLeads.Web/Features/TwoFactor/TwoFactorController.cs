@@ -141,12 +141,7 @@ public sealed class TwoFactorController(
                 }
                 return Url.IsLocalUrl(form.ReturnUrl) ? LocalRedirect(form.ReturnUrl!) : RedirectToAction(nameof(HomeController.Index), "Home");
             case PassSecondFactor.MustWait mustWait:
-                // Answered as the password step answers a throttled try (AccountController.SignIn).
-                Response.Headers.RetryAfter = mustWait.Wait.Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                ModelState.AddModelError(nameof(form.Code), mustWait.Wait.Message);
-                var refused = View(form);
-                refused.StatusCode = StatusCodes.Status429TooManyRequests;
-                return refused;
+                return this.MustWait(mustWait.Wait, nameof(form.Code), form);
             case Invalid invalid:
                 ModelState.AddErrors(invalid);
                 return View(form);
